@@ -1,0 +1,25 @@
+import type { IAppAccessors, IConfigurationExtend, ILogger } from '@rocket.chat/apps-engine/definition/accessors';
+import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
+import { App } from '@rocket.chat/apps-engine/definition/App';
+import type { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
+
+import { EncryptCommand } from './commands/EncryptCommand';
+import { GetEncryptedEndpoint } from './endpoints/GetEncryptedEndpoint';
+import { SetEncryptedEndpoint } from './endpoints/SetEncryptedEndpoint';
+import { SETTINGS } from './lib/AppSettings';
+
+export class EncryptGroupApp extends App {
+    constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
+        super(info, logger, accessors);
+    }
+
+    protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {
+        await Promise.all(SETTINGS.map((setting) => configuration.settings.provideSetting(setting)));
+        await configuration.slashCommands.provideSlashCommand(new EncryptCommand(this));
+        await configuration.api.provideApi({
+            visibility: ApiVisibility.PUBLIC,
+            security: ApiSecurity.UNSECURE,
+            endpoints: [new SetEncryptedEndpoint(this), new GetEncryptedEndpoint(this)],
+        });
+    }
+}

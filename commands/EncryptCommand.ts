@@ -1,0 +1,60 @@
+import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+import type { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
+
+import { createEncryptionService } from '../lib/createEncryptionService';
+import type { GroupTarget } from '../lib/EncryptionService';
+import { Refusal } from '../lib/Refusal';
+import { parseArguments } from './parseArguments';
+import { Replies } from './replies';
+
+/**
+ * `/encrypt on|off|status|help [#group]`. A group can be named because clients refuse to send
+ * commands inside an encrypted group: `/encrypt off #secret` works from any other room or a DM.
+ */
+export class EncryptCommand implements ISlashCommand {
+    public command = 'encrypt';
+    public i18nParamsExample = 'command_params';
+    public i18nDescription = 'command_description';
+    public providesPreview = false;
+
+    constructor(private readonly app: IApp) {}
+
+    public async executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, _persistence: IPersistence): Promise<void> {
+        const sender = context.getSender();
+        const here = context.getRoom();
+        const replies = new Replies(sender);
+        const reply = async (text: string): Promise<void> => {
+            const message = modify.getCreator().startMessage().setRoom(here).setText(text).setGroupable(false).getMessage();
+            await modify.getNotifier().notifyUser(sender, message);
+        };
+
+        const request = parseArguments(context.getArguments());
+        if (request.action === 'help') {
+            return reply(replies.usage());
+        }
+        if (request.action === 'invalid') {
+            return reply(request.problem === 'too-many-arguments' ? replies.tooManyArguments() : replies.unknownOption(request.argument));
+        }
+
+        const target: GroupTarget = request.group === undefined ? { roomId: here.id } : { roomName: request.group };
+        let text: string;
+        try {
+            const service = createEncryptionService(read, modify, http, this.app.getLogger());
+            if (request.action === 'status') {
+                const status = await service.status(sender, target);
+                text = status instanceof Refusal ? replies.refusal(status, request.group, here.slugifiedName) : replies.status(status);
+                if (request.withUsage) {
+                    text = `${text}\n${replies.usage()}`;
+                }
+            } else {
+                const result = await service.setEncrypted({ caller: sender, target, encrypted: request.encrypted });
+                text = result instanceof Refusal ? replies.refusal(result, request.group, here.slugifiedName) : replies.changed(result);
+            }
+        } catch (error) {
+            this.app.getLogger().error('Encrypt Group: /encrypt failed', error instanceof Error ? error.message : String(error));
+            text = replies.internalError();
+        }
+        await reply(text);
+    }
+}

@@ -1,0 +1,35 @@
+/** What `/encrypt …` asked for; `group` is a group name without its `#`, absent for "this room". */
+export type EncryptCommandRequest =
+    | { action: 'status'; group?: string; withUsage: boolean }
+    | { action: 'help' }
+    | { action: 'set'; encrypted: boolean; group?: string }
+    | { action: 'invalid'; problem: 'unknown-option'; argument: string }
+    | { action: 'invalid'; problem: 'too-many-arguments' };
+
+const SET_WORDS: Record<string, boolean> = { on: true, enable: true, off: false, disable: false };
+
+export function parseArguments(args: ReadonlyArray<string>): EncryptCommandRequest {
+    const words = args.map((word) => word.trim()).filter(Boolean);
+    if (words.length === 0) {
+        return { action: 'status', withUsage: true };
+    }
+    if (words.length > 2) {
+        return { action: 'invalid', problem: 'too-many-arguments' };
+    }
+    const [option, groupWord] = words;
+    const group = groupWord === undefined ? undefined : groupWord.replace(/^#/, '');
+    if (group === '') {
+        return { action: 'invalid', problem: 'unknown-option', argument: groupWord };
+    }
+    const word = option.toLowerCase();
+    if (Object.prototype.hasOwnProperty.call(SET_WORDS, word)) {
+        return { action: 'set', encrypted: SET_WORDS[word], group };
+    }
+    if (word === 'status') {
+        return { action: 'status', group, withUsage: false };
+    }
+    if (word === 'help') {
+        return { action: 'help' };
+    }
+    return { action: 'invalid', problem: 'unknown-option', argument: option };
+}

@@ -1,0 +1,32 @@
+import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+
+import { createEncryptionService } from '../lib/createEncryptionService';
+import { Refusal } from '../lib/Refusal';
+import { internalError, refused, success, unauthorized } from './responses';
+
+/** `GET …/groups.getEncrypted?roomId=|roomName=`: whether a group is encrypted and whether the caller may change it. */
+export class GetEncryptedEndpoint extends ApiEndpoint {
+    public path = 'groups.getEncrypted';
+    public authRequired = true;
+
+    public async get(
+        request: IApiRequest,
+        _endpoint: IApiEndpointInfo,
+        read: IRead,
+        modify: IModify,
+        http: IHttp,
+        _persistence: IPersistence,
+    ): Promise<IApiResponse> {
+        if (!request.user) {
+            return unauthorized();
+        }
+        try {
+            const status = await createEncryptionService(read, modify, http, this.app.getLogger()).status(request.user, request.query ?? {});
+            return status instanceof Refusal ? refused(status) : success({ encrypted: status.encrypted, canToggle: status.canToggle });
+        } catch (error) {
+            this.app.getLogger().error('Encrypt Group: groups.getEncrypted failed', error instanceof Error ? error.message : String(error));
+            return internalError();
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import { HttpStatusCode } from '@rocket.chat/apps-engine/definition/accessors';
+import type { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+
+import type { Credentials } from '../lib/AppSettings';
+import type { Refusal } from '../lib/Refusal';
+
+/** Rocket.Chat REST's answers, byte for byte, for the app's endpoints. */
+
+export function success(content: Record<string, unknown>): IApiResponse {
+    return { status: HttpStatusCode.OK, content: { ...content, success: true } };
+}
+
+export function refused(refusal: Refusal): IApiResponse {
+    const content: Record<string, unknown> = { success: false, error: refusal.error };
+    if (refusal.errorType) {
+        content.errorType = refusal.errorType;
+    }
+    return { status: refusal.status, content };
+}
+
+/** The server enforces `authRequired`; this covers a host that did not. */
+export function unauthorized(): IApiResponse {
+    return { status: HttpStatusCode.UNAUTHORIZED, content: { status: 'error', message: 'You must be logged in to do this.' } };
+}
+
+export function internalError(): IApiResponse {
+    return { status: HttpStatusCode.INTERNAL_SERVER_ERROR, content: { success: false, error: 'Internal server error' } };
+}
+
+/** The body as a plain object; any other JSON (array, string, null) carries no parameters. */
+export function bodyObject(content: unknown): Record<string, unknown> {
+    return content !== null && typeof content === 'object' && !Array.isArray(content) ? (content as Record<string, unknown>) : {};
+}
+
+/** The caller's own REST session, only when the headers belong to the user the server authenticated. */
+export function callerCredentials(request: IApiRequest): Credentials | undefined {
+    const userId = request.headers['x-user-id'];
+    const token = request.headers['x-auth-token'];
+    if (!request.user || userId !== request.user.id || typeof token !== 'string' || !token) {
+        return undefined;
+    }
+    return { userId, token };
+}

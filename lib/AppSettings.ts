@@ -1,0 +1,101 @@
+import type { ISettingRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { type ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
+
+export const SettingId = {
+    EditRoomRoles: 'edit_room_roles',
+    ToggleRoles: 'toggle_roles',
+    AllowTurningOff: 'allow_turning_off',
+    ServiceAccountUserId: 'service_account_user_id',
+    ServiceAccountToken: 'service_account_token',
+} as const;
+
+/** Rocket.Chat's default roles for `edit-room` and `toggle-room-e2e-encryption`. */
+export const DEFAULT_EDIT_ROOM_ROLES = 'owner, moderator, admin';
+export const DEFAULT_TOGGLE_ROLES = 'owner, admin';
+
+export const SETTINGS: ReadonlyArray<ISetting> = [
+    {
+        id: SettingId.EditRoomRoles,
+        type: SettingType.STRING,
+        packageValue: DEFAULT_EDIT_ROOM_ROLES,
+        required: true,
+        public: false,
+        i18nLabel: 'setting_edit_room_roles',
+        i18nDescription: 'setting_edit_room_roles_description',
+    },
+    {
+        id: SettingId.ToggleRoles,
+        type: SettingType.STRING,
+        packageValue: DEFAULT_TOGGLE_ROLES,
+        required: true,
+        public: false,
+        i18nLabel: 'setting_toggle_roles',
+        i18nDescription: 'setting_toggle_roles_description',
+    },
+    {
+        id: SettingId.AllowTurningOff,
+        type: SettingType.BOOLEAN,
+        packageValue: true,
+        required: true,
+        public: false,
+        i18nLabel: 'setting_allow_turning_off',
+        i18nDescription: 'setting_allow_turning_off_description',
+    },
+    {
+        id: SettingId.ServiceAccountUserId,
+        type: SettingType.STRING,
+        packageValue: '',
+        required: false,
+        public: false,
+        i18nLabel: 'setting_service_account_user_id',
+        i18nDescription: 'setting_service_account_user_id_description',
+    },
+    {
+        id: SettingId.ServiceAccountToken,
+        type: SettingType.PASSWORD,
+        packageValue: '',
+        required: false,
+        public: false,
+        i18nLabel: 'setting_service_account_token',
+        i18nDescription: 'setting_service_account_token_description',
+    },
+];
+
+export interface Credentials {
+    userId: string;
+    token: string;
+}
+
+/** Typed reads of the app's own settings; each is read only when a rule needs it. */
+export class AppSettings {
+    constructor(private readonly settings: Pick<ISettingRead, 'getValueById'>) {}
+
+    public async editRoomRoles(): Promise<Array<string>> {
+        return parseRoles(await this.settings.getValueById(SettingId.EditRoomRoles), DEFAULT_EDIT_ROOM_ROLES);
+    }
+
+    public async toggleRoles(): Promise<Array<string>> {
+        return parseRoles(await this.settings.getValueById(SettingId.ToggleRoles), DEFAULT_TOGGLE_ROLES);
+    }
+
+    public async allowTurningOff(): Promise<boolean> {
+        return (await this.settings.getValueById(SettingId.AllowTurningOff)) !== false;
+    }
+
+    public async serviceAccount(): Promise<Credentials | undefined> {
+        const [userId, token] = await Promise.all([
+            this.settings.getValueById(SettingId.ServiceAccountUserId),
+            this.settings.getValueById(SettingId.ServiceAccountToken),
+        ]);
+        if (typeof userId !== 'string' || typeof token !== 'string' || !userId.trim() || !token.trim()) {
+            return undefined;
+        }
+        return { userId: userId.trim(), token: token.trim() };
+    }
+}
+
+/** "owner, admin" → ['owner', 'admin']. An unset value means Rocket.Chat's default, not "nobody". */
+export function parseRoles(value: unknown, fallback: string): Array<string> {
+    const text = typeof value === 'string' && value.trim() ? value : fallback;
+    return text.split(/[\s,]+/).filter(Boolean);
+}

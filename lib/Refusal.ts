@@ -1,0 +1,82 @@
+/**
+ * Why a request was refused. `error`/`errorType` are Rocket.Chat's exact REST strings (the
+ * endpoint sends them as they are); `reason` picks the sentence people see in `/encrypt`, because
+ * several refusals share one Rocket.Chat code (`error-action-not-allowed`) yet need different advice.
+ */
+export type RefusalReason =
+    | 'encrypted-required'
+    | 'room-param-not-provided'
+    | 'room-not-found'
+    | 'room-archived'
+    | 'edit-not-allowed'
+    | 'e2e-unavailable'
+    | 'toggle-not-allowed'
+    | 'turning-off-disabled'
+    | 'write-unsupported'
+    | 'write-failed'
+    | 'server-refused';
+
+export class Refusal {
+    private constructor(
+        public readonly reason: RefusalReason,
+        public readonly error: string,
+        public readonly errorType?: string,
+        /** 400 for all of Rocket.Chat's refusals; only a broken server path is not the caller's fault. */
+        public readonly status: number = 400,
+    ) {}
+
+    /** Rocket.Chat's Meteor errors reach REST clients as "<message> [<code>]" with the code beside. */
+    private static coded(reason: RefusalReason, message: string, errorType: string, status?: number): Refusal {
+        return new Refusal(reason, `${message} [${errorType}]`, errorType, status);
+    }
+
+    public static encryptedRequired(): Refusal {
+        return new Refusal('encrypted-required', 'The bodyParam "encrypted" is required');
+    }
+
+    public static roomParamNotProvided(): Refusal {
+        return Refusal.coded('room-param-not-provided', 'The parameter "roomId" or "roomName" is required', 'error-room-param-not-provided');
+    }
+
+    public static roomNotFound(): Refusal {
+        return Refusal.coded('room-not-found', 'The required "roomId" or "roomName" param provided does not match any group', 'error-room-not-found');
+    }
+
+    public static roomArchived(name: string): Refusal {
+        return Refusal.coded('room-archived', `The private group, ${name}, is archived`, 'error-room-archived');
+    }
+
+    public static editNotAllowed(): Refusal {
+        return Refusal.coded('edit-not-allowed', 'Editing room is not allowed', 'error-action-not-allowed');
+    }
+
+    public static e2eUnavailable(): Refusal {
+        return Refusal.coded('e2e-unavailable', 'Only groups or direct channels can enable encryption', 'error-action-not-allowed');
+    }
+
+    public static toggleNotAllowed(): Refusal {
+        return Refusal.coded('toggle-not-allowed', 'You do not have permission to toggle E2E encryption', 'error-action-not-allowed');
+    }
+
+    public static turningOffDisabled(): Refusal {
+        return Refusal.coded('turning-off-disabled', 'Turning end-to-end encryption off is not allowed in this workspace', 'error-action-not-allowed');
+    }
+
+    public static writeUnsupported(): Refusal {
+        return Refusal.coded(
+            'write-unsupported',
+            'This server ignores room encryption changes made by apps; an admin must set the Encrypt Group service account (user id and personal access token) in the app settings',
+            'error-app-cannot-write-encryption',
+        );
+    }
+
+    /** Every way to write failed outright (see the app logs); the read-back showed no change. */
+    public static writeFailed(): Refusal {
+        return Refusal.coded('write-failed', 'The encryption change could not be saved; nothing was changed', 'error-app-write-failed', 503);
+    }
+
+    /** The server's own REST API refused the write; its words are passed on unchanged. */
+    public static serverRefused(error: string, errorType?: string): Refusal {
+        return new Refusal('server-refused', error, errorType);
+    }
+}

@@ -1,0 +1,24 @@
+import type { IHttp, ILogger, IModify, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+
+import { AppSettings } from './AppSettings';
+import { AuditNotice } from './AuditNotice';
+import { EncryptionService } from './EncryptionService';
+import { writeWays } from './flag/writeWays';
+import type { UserRoomIdsReader } from './Membership';
+
+/** Builds the service from one call's accessors: the runtime hands out fresh ones per call. */
+export function createEncryptionService(read: IRead, modify: IModify, http: IHttp, logger: ILogger): EncryptionService {
+    const environment = read.getEnvironmentReader();
+    const settings = new AppSettings(environment.getSettings());
+    const serverSettings = environment.getServerSettings();
+    return new EncryptionService({
+        rooms: read.getRoomReader(),
+        // Declared by newer engines only; Membership checks it at run time.
+        users: read.getUserReader() as UserRoomIdsReader,
+        serverSettings,
+        settings,
+        writeWays: writeWays(modify, http, serverSettings, settings),
+        notice: new AuditNotice(modify),
+        logger,
+    });
+}

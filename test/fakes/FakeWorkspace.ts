@@ -1,0 +1,262 @@
+// A hand-written stand-in for the accessors the app uses, over a small in-memory workspace. It
+// uses the Apps-Engine's own RoomBuilder/MessageBuilder and mimics the one server behaviour that
+// matters here: whether a room update from the app keeps `_unmappedProperties_` (before 7.4) or
+// drops it (7.4+). The end-to-end suite runs the real runtime; these fakes keep unit tests fast.
+import type { IHttp, IHttpRequest, IHttpResponse, ILogger, IModify, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import type { IMessage } from '@rocket.chat/apps-engine/definition/messages';
+import type { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
+import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
+import type { IUser } from '@rocket.chat/apps-engine/definition/users';
+import { MessageBuilder } from '@rocket.chat/apps-engine/server/accessors/MessageBuilder';
+import { RoomBuilder } from '@rocket.chat/apps-engine/server/accessors/RoomBuilder';
+
+import { SETTINGS } from '../../lib/AppSettings';
+
+type RoomRole = 'owner' | 'moderator' | 'leader';
+type Unmapped = Record<string, unknown>;
+
+export interface RoomInit {
+    id: string;
+    name?: string;
+    type?: 'p' | 'c' | 'd';
+    encrypted?: boolean;
+    archived?: boolean;
+    federated?: boolean;
+    teamMain?: boolean;
+    members?: Array<string>;
+    owners?: Array<string>;
+    moderators?: Array<string>;
+    leaders?: Array<string>;
+}
+
+export interface Notice {
+    roomId: string;
+    type: string;
+    userId: string;
+    by: 'app' | 'server';
+}
+
+export type Fault = 'room-read' | 'room-update' | 'message-create' | 'http';
+
+export class FakeWorkspace {
+    public readonly rooms = new Map<string, IRoom & { _unmappedProperties_: Unmapped }>();
+    public readonly users = new Map<string, IUser>();
+    public readonly serverSettings: Record<string, unknown> = { E2E_Enable: true, Site_Url: 'http://rc.test/' };
+    public readonly appSettings: Record<string, unknown> = Object.fromEntries(SETTINGS.map((s) => [s.id, s.packageValue]));
+    /** 'ignored' is Rocket.Chat 7.4+: the update succeeds and `encrypted` is dropped. */
+    public roomModifier: 'applied' | 'ignored' = 'applied';
+    /** Servers before Apps-Engine 1.62 have no `getUserRoomIds`. */
+    public hasUserRoomIds = true;
+    /** REST auth tokens the fake server accepts, token → user id. */
+    public readonly restTokens = new Map<string, string>();
+    /** When set, the fake server refuses REST writes with this body. */
+    public restRefusal?: { error: string; errorType?: string };
+    public readonly faults = new Set<Fault>();
+
+    public readonly notices: Array<Notice> = [];
+    public readonly ephemeral: Array<{ userId: string; roomId: string; text: string }> = [];
+    public readonly httpCalls: Array<{ url: string; request: IHttpRequest }> = [];
+    public readonly logLines: Array<string> = [];
+    public readonly calls: Record<string, number> = {};
+
+    private readonly members = new Map<string, Set<string>>();
+    private readonly roles = new Map<string, Record<RoomRole, Set<string>>>();
+
+    public addUser(id: string, options: { roles?: Array<string>; language?: string } = {}): IUser {
+        const user = {
+            id,
+            username: id,
+            name: id,
+            roles: options.roles ?? ['user'],
+            settings: options.language ? { preferences: { language: options.language } } : undefined,
+        } as unknown as IUser;
+        this.users.set(id, user);
+        return user;
+    }
+
+    public addRoom(init: RoomInit): IRoom {
+        const name = init.name ?? init.id;
+        const creator = this.users.get(init.owners?.[0] ?? '') ?? ({ id: 'creator', username: 'creator' } as IUser);
+        const unmapped: Unmapped = { usersCount: init.members?.length ?? 0, broadcast: false };
+        for (const key of ['encrypted', 'archived', 'federated', 'teamMain'] as const) {
+            if (init[key] !== undefined) {
+                unmapped[key] = init[key];
+            }
+        }
+        const room = {
+            id: init.id,
+            slugifiedName: name,
+            displayName: name,
+            type: (init.type ?? 'p') as RoomType,
+            creator,
+            usernames: [],
+            messageCount: 0,
+            isReadOnly: false,
+            createdAt: new Date('2026-01-01T00:00:00Z'),
+            updatedAt: new Date('2026-01-02T00:00:00Z'),
+            description: '',
+            _unmappedProperties_: unmapped,
+        };
+        this.rooms.set(room.id, room);
+        this.members.set(room.id, new Set(init.members ?? []));
+        this.roles.set(room.id, {
+            owner: new Set(init.owners ?? []),
+            moderator: new Set(init.moderators ?? []),
+            leader: new Set(init.leaders ?? []),
+        });
+        return room;
+    }
+
+    public encryptedOf(roomId: string): unknown {
+        return this.rooms.get(roomId)?._unmappedProperties_.encrypted;
+    }
+
+    public read(): IRead {
+        const roomById = async (id: string) => {
+            this.count('room.getById');
+            this.fail('room-read');
+            const room = this.rooms.get(id);
+            return room && structuredClone(room);
+        };
+        const usersWithRole = (role: RoomRole) => async (roomId: string) => {
+            this.count(`room.get${role}s`);
+            return [...(this.roles.get(roomId)?.[role] ?? [])].map((id) => this.users.get(id)).filter(Boolean);
+        };
+        const userReader: Record<string, unknown> = {};
+        if (this.hasUserRoomIds) {
+            userReader.getUserRoomIds = async (userId: string) => {
+                this.count('user.getUserRoomIds');
+                return [...this.members].filter(([, ids]) => ids.has(userId)).map(([roomId]) => roomId);
+            };
+        }
+        return {
+            getRoomReader: () => ({
+                getById: roomById,
+                getByName: async (name: string) => {
+                    this.count('room.getByName');
+                    const room = [...this.rooms.values()].find((candidate) => candidate.slugifiedName === name);
+                    return room && structuredClone(room);
+                },
+                getMembers: async (roomId: string) => {
+                    this.count('room.getMembers');
+                    return [...(this.members.get(roomId) ?? [])].map((id) => this.users.get(id) ?? ({ id } as IUser));
+                },
+                getOwners: usersWithRole('owner'),
+                getModerators: usersWithRole('moderator'),
+                getLeaders: usersWithRole('leader'),
+            }),
+            getUserReader: () => userReader,
+            getEnvironmentReader: () => ({
+                getSettings: () => ({ getValueById: async (id: string) => (this.count('setting.app'), this.appSettings[id]) }),
+                getServerSettings: () => ({ getValueById: async (id: string) => (this.count('setting.server'), this.serverSettings[id]) }),
+            }),
+        } as unknown as IRead;
+    }
+
+    public modify(): IModify {
+        return {
+            getUpdater: () => ({
+                room: async (roomId: string) => {
+                    this.count('room.update.start');
+                    this.fail('room-read');
+                    return new RoomBuilder(structuredClone(this.rooms.get(roomId)));
+                },
+                finish: async (builder: RoomBuilder) => {
+                    this.count('room.update');
+                    this.fail('room-update');
+                    this.updateRoom(builder.getRoom() as IRoom & { _unmappedProperties_?: Unmapped });
+                },
+            }),
+            getCreator: () => ({
+                startMessage: (data?: IMessage) => new MessageBuilder(data),
+                finish: async (builder: MessageBuilder) => {
+                    this.count('message.create');
+                    this.fail('message-create');
+                    const message = builder.getMessage() as IMessage & { _unmappedProperties_?: Unmapped };
+                    const type = message._unmappedProperties_?.t;
+                    if (typeof type === 'string') {
+                        this.notices.push({ roomId: message.room.id, type, userId: message.sender.id, by: 'app' });
+                    }
+                    return 'message-id';
+                },
+            }),
+            getNotifier: () => ({
+                notifyUser: async (user: IUser, message: IMessage) => {
+                    this.count('notify.user');
+                    this.ephemeral.push({ userId: user.id, roomId: message.room.id, text: message.text ?? '' });
+                },
+            }),
+        } as unknown as IModify;
+    }
+
+    public http(): IHttp {
+        return {
+            post: async (url: string, request: IHttpRequest = {}) => {
+                this.count('http.post');
+                this.httpCalls.push({ url, request });
+                this.fail('http');
+                return this.serveRest(url, request);
+            },
+        } as unknown as IHttp;
+    }
+
+    public logger(): ILogger {
+        const log =
+            (level: string) =>
+            (...items: Array<unknown>) =>
+                this.logLines.push(`${level}: ${items.map((item) => (typeof item === 'string' ? item : JSON.stringify(item))).join(' ')}`);
+        return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error'), log: log('log') } as unknown as ILogger;
+    }
+
+    public lastReply(userId: string): string | undefined {
+        return this.ephemeral.filter((entry) => entry.userId === userId).pop()?.text;
+    }
+
+    private updateRoom(update: IRoom & { _unmappedProperties_?: Unmapped }): void {
+        const stored = this.rooms.get(update.id);
+        if (!stored) {
+            throw new Error(`no room ${update.id}`);
+        }
+        const { _unmappedProperties_: unmapped, ...known } = structuredClone(update);
+        Object.assign(stored, known);
+        if (this.roomModifier === 'applied' && unmapped) {
+            stored._unmappedProperties_ = unmapped;
+        }
+    }
+
+    /** The two server routes the app's REST writers call, with token auth and a server notice. */
+    private serveRest(url: string, request: IHttpRequest): IHttpResponse {
+        const reply = (statusCode: number, data: Record<string, unknown>): IHttpResponse =>
+            ({ url, method: 'post', statusCode, data, content: JSON.stringify(data) }) as IHttpResponse;
+        const userId = this.restTokens.get(request.headers?.['X-Auth-Token'] ?? '');
+        if (!userId || userId !== request.headers?.['X-User-Id']) {
+            return reply(401, { status: 'error', message: 'You must be logged in to do this.' });
+        }
+        if (this.restRefusal) {
+            return reply(400, { success: false, ...this.restRefusal });
+        }
+        const route = url.replace(/^.*\/api\/v1\//, '');
+        const data = request.data as Record<string, unknown>;
+        const roomId = route === 'groups.setEncrypted' ? data.roomId : route === 'rooms.saveRoomSettings' ? data.rid : undefined;
+        const room = this.rooms.get(String(roomId));
+        if (!room) {
+            return reply(404, { success: false, error: 'Not found' });
+        }
+        const encrypted = data.encrypted === true;
+        if (Boolean(room._unmappedProperties_.encrypted) !== encrypted) {
+            this.notices.push({ roomId: room.id, type: encrypted ? 'room_e2e_enabled' : 'room_e2e_disabled', userId, by: 'server' });
+        }
+        room._unmappedProperties_.encrypted = encrypted;
+        return reply(200, { success: true });
+    }
+
+    private count(name: string): void {
+        this.calls[name] = (this.calls[name] ?? 0) + 1;
+    }
+
+    private fail(fault: Fault): void {
+        if (this.faults.has(fault)) {
+            throw new Error(`injected fault: ${fault}`);
+        }
+    }
+}

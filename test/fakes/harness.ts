@@ -1,0 +1,97 @@
+// Calls the app's real entry points (endpoint classes, slash command) against a FakeWorkspace.
+import type { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import { RequestMethod } from '@rocket.chat/apps-engine/definition/accessors';
+import type { IApiEndpointInfo } from '@rocket.chat/apps-engine/definition/api';
+import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+import type { IPersistence } from '@rocket.chat/apps-engine/definition/accessors';
+import { SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
+
+import { EncryptCommand } from '../../commands/EncryptCommand';
+import { GetEncryptedEndpoint } from '../../endpoints/GetEncryptedEndpoint';
+import { SetEncryptedEndpoint } from '../../endpoints/SetEncryptedEndpoint';
+import { FakeWorkspace } from './FakeWorkspace';
+
+export const TOKEN = 'secret-token-of-olivia-0123456789';
+export const SERVICE_TOKEN = 'service-account-token-abcdef';
+
+/**
+ * The cast every suite starts from: group `secret` (owner olivia, moderator mo, leader lee,
+ * members mia and ada the admin), channel `town`, DM `dm`, archived group `old`, federated `fed`,
+ * team main group `team`. adam is an admin who is in none of the groups; otto is in nothing.
+ */
+export function workspace(): FakeWorkspace {
+    const ws = new FakeWorkspace();
+    ws.addUser('olivia');
+    ws.addUser('mo');
+    ws.addUser('lee');
+    ws.addUser('mia');
+    ws.addUser('otto');
+    ws.addUser('ada', { roles: ['user', 'admin'] });
+    ws.addUser('adam', { roles: ['user', 'admin'] });
+    ws.addUser('svc', { roles: ['user', 'admin'] });
+    const everyone = ['olivia', 'mo', 'lee', 'mia', 'ada'];
+    const roles = { owners: ['olivia'], moderators: ['mo'], leaders: ['lee'] };
+    ws.addRoom({ id: 'secret', members: everyone, ...roles });
+    ws.addRoom({ id: 'town', type: 'c', members: everyone, ...roles });
+    ws.addRoom({ id: 'dm', type: 'd', members: ['olivia', 'mia'], ...roles });
+    ws.addRoom({ id: 'old', archived: true, members: everyone, ...roles });
+    ws.addRoom({ id: 'fed', federated: true, members: everyone, ...roles });
+    ws.addRoom({ id: 'team', teamMain: true, members: everyone, ...roles });
+    ws.restTokens.set(TOKEN, 'olivia');
+    ws.restTokens.set(SERVICE_TOKEN, 'svc');
+    return ws;
+}
+
+function fakeApp(ws: FakeWorkspace): IApp {
+    return { getLogger: () => ws.logger() } as unknown as IApp;
+}
+
+function apiRequest(ws: FakeWorkspace, userId: string | undefined, parts: Partial<IApiRequest>): IApiRequest {
+    return {
+        method: RequestMethod.POST,
+        headers: {},
+        query: {},
+        params: {},
+        content: undefined,
+        user: userId ? ws.users.get(userId) : undefined,
+        ...parts,
+    };
+}
+
+/** POST groups.setEncrypted as `userId` (undefined: not logged in). */
+export function setEncrypted(ws: FakeWorkspace, userId: string | undefined, content: unknown, headers: Record<string, string> = {}): Promise<IApiResponse> {
+    const endpoint = new SetEncryptedEndpoint(fakeApp(ws));
+    return endpoint.post(apiRequest(ws, userId, { content, headers }), {} as IApiEndpointInfo, ws.read(), ws.modify(), ws.http(), {} as IPersistence);
+}
+
+/** GET groups.getEncrypted as `userId`. */
+export function getEncrypted(ws: FakeWorkspace, userId: string | undefined, query: Record<string, string>): Promise<IApiResponse> {
+    const endpoint = new GetEncryptedEndpoint(fakeApp(ws));
+    return endpoint.get(apiRequest(ws, userId, { method: RequestMethod.GET, query }), {} as IApiEndpointInfo, ws.read(), ws.modify(), ws.http(), {} as IPersistence);
+}
+
+/** `/encrypt <args>` typed by `userId` in room `roomId`; resolves to the ephemeral reply. */
+export async function runCommand(ws: FakeWorkspace, userId: string, roomId: string, args: Array<string>): Promise<string> {
+    const command = new EncryptCommand(fakeApp(ws));
+    const sender = ws.users.get(userId)!;
+    const room = ws.rooms.get(roomId)!;
+    const before = ws.ephemeral.length;
+    await command.executor(new SlashCommandContext(sender, room, args), ws.read(), ws.modify(), ws.http(), {} as IPersistence);
+    const replies = ws.ephemeral.slice(before);
+    if (replies.length !== 1 || replies[0].userId !== userId || replies[0].roomId !== roomId) {
+        throw new Error(`expected one private reply to ${userId} in ${roomId}, got ${JSON.stringify(replies)}`);
+    }
+    return replies[0].text;
+}
+
+/** Rocket.Chat's 400 body for a coded error. */
+export function rcError(message: string, errorType: string): Record<string, unknown> {
+    return { success: false, error: `${message} [${errorType}]`, errorType };
+}
+
+export const NOT_FOUND = rcError('The required "roomId" or "roomName" param provided does not match any group', 'error-room-not-found');
+export const NOT_PROVIDED = rcError('The parameter "roomId" or "roomName" is required', 'error-room-param-not-provided');
+export const ENCRYPTED_REQUIRED = { success: false, error: 'The bodyParam "encrypted" is required' };
+export const EDIT_NOT_ALLOWED = rcError('Editing room is not allowed', 'error-action-not-allowed');
+export const E2E_UNAVAILABLE = rcError('Only groups or direct channels can enable encryption', 'error-action-not-allowed');
+export const TOGGLE_NOT_ALLOWED = rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed');
