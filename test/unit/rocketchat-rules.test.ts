@@ -229,3 +229,29 @@ test('not logged in → 401 in the seed\'s shape', async () => {
     assert.equal(response.status, 401);
     assert.deepEqual(response.content, { status: 'error', message: 'You must be logged in to do this.' });
 });
+
+describe('the order of the checks', () => {
+    test('archived is told before edit rights (a plain member sees "archived")', async () => {
+        const response = await setEncrypted(workspace(), 'mia', { roomId: 'old', encrypted: true });
+        assert.equal(response.content.errorType, 'error-room-archived');
+    });
+
+    test('access is checked before archived (an outsider sees "not found")', async () => {
+        const response = await setEncrypted(workspace(), 'otto', { roomId: 'old', encrypted: true });
+        assert.deepEqual(response.content, NOT_FOUND);
+    });
+
+    test('edit rights are checked before E2E availability', async () => {
+        const ws = workspace();
+        ws.serverSettings.E2E_Enable = false;
+        const response = await setEncrypted(ws, 'mia', { roomId: 'secret', encrypted: true });
+        assert.deepEqual(response.content, EDIT_NOT_ALLOWED);
+    });
+
+    test('E2E availability is checked before the toggle permission', async () => {
+        const ws = workspace();
+        ws.serverSettings.E2E_Enable = false;
+        const response = await setEncrypted(ws, 'mo', { roomId: 'secret', encrypted: true });
+        assert.deepEqual(response.content, E2E_UNAVAILABLE);
+    });
+});

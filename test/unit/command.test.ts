@@ -1,0 +1,155 @@
+// `/encrypt`: argument parsing, and the private replies people get for each outcome.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { parseArguments } from '../../commands/parseArguments';
+import { SettingId } from '../../lib/AppSettings';
+import { runCommand, workspace } from '../fakes/harness';
+
+describe('parseArguments', () => {
+    for (const [args, expected] of [
+        [[], { action: 'status', withUsage: true }],
+        [['', '  '], { action: 'status', withUsage: true }],
+        [['on'], { action: 'set', encrypted: true, group: undefined }],
+        [['OFF'], { action: 'set', encrypted: false, group: undefined }],
+        [['Enable'], { action: 'set', encrypted: true, group: undefined }],
+        [['off', '#secret'], { action: 'set', encrypted: false, group: 'secret' }],
+        [['on', 'secret'], { action: 'set', encrypted: true, group: 'secret' }],
+        [['status', '#team'], { action: 'status', group: 'team', withUsage: false }],
+        [['HELP'], { action: 'help' }],
+        [['junk'], { action: 'invalid', problem: 'unknown-option', argument: 'junk' }],
+        [['on', '#'], { action: 'invalid', problem: 'unknown-option', argument: '#' }],
+        [['on', '#a', 'b'], { action: 'invalid', problem: 'too-many-arguments' }],
+        [['__proto__'], { action: 'invalid', problem: 'unknown-option', argument: '__proto__' }],
+        [['constructor'], { action: 'invalid', problem: 'unknown-option', argument: 'constructor' }],
+    ] as const) {
+        test(JSON.stringify(args), () => {
+            assert.deepEqual(parseArguments(args), expected);
+        });
+    }
+});
+
+describe('/encrypt replies', () => {
+    test('an owner switches the current group on', async () => {
+        const ws = workspace();
+        const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
+        assert.equal(reply, 'End-to-end encryption is now on for #secret.');
+        assert.equal(ws.encryptedOf('secret'), true);
+        assert.deepEqual(ws.notices.map((notice) => notice.type), ['room_e2e_enabled']);
+    });
+
+    test('`/encrypt off #secret` from a DM acts on the named group', async () => {
+        const ws = workspace();
+        ws.rooms.get('secret')!._unmappedProperties_.encrypted = true;
+        const reply = await runCommand(ws, 'olivia', 'dm', ['off', '#secret']);
+        assert.equal(reply, 'End-to-end encryption is now off for #secret.');
+        assert.equal(ws.encryptedOf('secret'), false);
+    });
+
+    test('the same value again says nothing changed', async () => {
+        const ws = workspace();
+        ws.rooms.get('secret')!._unmappedProperties_.encrypted = true;
+        const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
+        assert.match(reply, /already on/);
+        assert.deepEqual(ws.notices, []);
+    });
+
+    test('no arguments: status of this room plus usage', async () => {
+        const reply = await runCommand(workspace(), 'olivia', 'secret', []);
+        assert.match(reply, /^End-to-end encryption is off for #secret\. You may change it with `\/encrypt on #secret`\.\nUsage:/);
+    });
+
+    test('status for someone who may not toggle', async () => {
+        const reply = await runCommand(workspace(), 'mia', 'secret', ['status']);
+        assert.equal(reply, 'End-to-end encryption is off for #secret. You may not change it.');
+    });
+
+    test('in a channel without a group → says this is not a private group', async () => {
+        const reply = await runCommand(workspace(), 'olivia', 'town', ['on']);
+        assert.match(reply, /This room is not a private group you are a member of/);
+    });
+
+    test('a named group the user is not in → not found, with the name', async () => {
+        const reply = await runCommand(workspace(), 'otto', 'town', ['on', '#secret']);
+        assert.equal(reply, 'There is no private group #secret that you are a member of.');
+    });
+
+    test('a member → may not edit', async () => {
+        const reply = await runCommand(workspace(), 'mia', 'secret', ['on']);
+        assert.match(reply, /You may not edit #secret/);
+    });
+
+    test('a moderator → only owners or an admin', async () => {
+        const reply = await runCommand(workspace(), 'mo', 'secret', ['on']);
+        assert.equal(reply, "Only the group's owners or an admin can change encryption.");
+    });
+
+    test('E2E switched off for the workspace', async () => {
+        const ws = workspace();
+        ws.serverSettings.E2E_Enable = false;
+        const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
+        assert.match(reply, /switched off for this workspace/);
+    });
+
+    test('archived', async () => {
+        const reply = await runCommand(workspace(), 'olivia', 'town', ['on', '#old']);
+        assert.equal(reply, '#old is archived; it must be unarchived first.');
+    });
+
+    test('turning off disallowed', async () => {
+        const ws = workspace();
+        ws.appSettings[SettingId.AllowTurningOff] = false;
+        ws.rooms.get('secret')!._unmappedProperties_.encrypted = true;
+        const reply = await runCommand(ws, 'olivia', 'dm', ['off', 'secret']);
+        assert.equal(reply, 'This workspace does not allow turning encryption off.');
+        assert.equal(ws.encryptedOf('secret'), true);
+    });
+
+    test('on 7.4+ without a service account: explains what an admin must set', async () => {
+        const ws = workspace();
+        ws.roomModifier = 'ignored';
+        const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
+        assert.match(reply, /service account/);
+        assert.equal(ws.encryptedOf('secret'), undefined);
+    });
+
+    test('on 7.4+ the command never borrows a session: it uses the service account', async () => {
+        const ws = workspace();
+        ws.roomModifier = 'ignored';
+        ws.appSettings[SettingId.ServiceAccountUserId] = 'svc';
+        ws.appSettings[SettingId.ServiceAccountToken] = 'service-account-token-abcdef';
+        const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
+        assert.equal(reply, 'End-to-end encryption is now on for #secret.');
+        assert.deepEqual(ws.httpCalls.map((call) => call.url), ['http://rc.test/api/v1/rooms.saveRoomSettings']);
+    });
+
+    test('junk → names the word and shows usage', async () => {
+        const reply = await runCommand(workspace(), 'olivia', 'secret', ['please']);
+        assert.match(reply, /^"please" is not an option of \/encrypt\. Usage:/);
+    });
+
+    test('too many words', async () => {
+        const reply = await runCommand(workspace(), 'olivia', 'secret', ['on', 'a', 'b']);
+        assert.match(reply, /at most two words/);
+    });
+
+    test('help', async () => {
+        const reply = await runCommand(workspace(), 'olivia', 'secret', ['help']);
+        assert.match(reply, /^Usage:/);
+    });
+
+    test('a failure inside → a calm reply, the room untouched', async () => {
+        const ws = workspace();
+        ws.faults.add('room-read');
+        const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
+        assert.match(reply, /could not be confirmed/);
+        assert.equal(ws.encryptedOf('secret'), undefined);
+    });
+
+    test('a German user gets German replies', async () => {
+        const ws = workspace();
+        ws.addUser('greta', { language: 'de-DE' });
+        const reply = await runCommand(ws, 'greta', 'town', ['on', '#secret']);
+        assert.equal(reply, 'Es gibt keine private Gruppe #secret, in der Sie Mitglied sind.');
+    });
+});

@@ -1,0 +1,86 @@
+// Whatever arrives in the body or query, the answer is a clean 4xx in Rocket.Chat's shape and the
+// workspace is untouched.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { ENCRYPTED_REQUIRED, NOT_FOUND, NOT_PROVIDED, getEncrypted, setEncrypted, workspace } from '../fakes/harness';
+
+const huge = 'x'.repeat(1024 * 1024);
+
+describe('groups.setEncrypted body', () => {
+    for (const [label, content, expected] of [
+        ['a string body', 'encrypted=true&roomId=secret', ENCRYPTED_REQUIRED],
+        ['an array body', [{ roomId: 'secret', encrypted: true }], ENCRYPTED_REQUIRED],
+        ['a null body', null, ENCRYPTED_REQUIRED],
+        ['a number body', 42, ENCRYPTED_REQUIRED],
+        ['encrypted as a Mongo operator', { roomId: 'secret', encrypted: { $ne: null } }, ENCRYPTED_REQUIRED],
+        ['encrypted as an array', { roomId: 'secret', encrypted: [true] }, ENCRYPTED_REQUIRED],
+        ['roomId as a Mongo operator', { roomId: { $ne: null }, encrypted: true }, NOT_FOUND],
+        ['roomName as an array', { roomName: ['secret'], encrypted: true }, NOT_FOUND],
+        ['roomId as a number', { roomId: 7, encrypted: true }, NOT_FOUND],
+        ['roomId null, no roomName', { roomId: null, encrypted: true }, NOT_PROVIDED],
+        ['a 1 MB roomId', { roomId: huge, encrypted: true }, NOT_FOUND],
+        ['control characters in roomName', { roomName: 'sec\u0000ret\n', encrypted: true }, NOT_FOUND],
+        ['unicode roomName', { roomName: '秘密🔒', encrypted: true }, NOT_FOUND],
+        ['a __proto__ key carrying the fields', JSON.parse('{"__proto__": {"roomId": "secret", "encrypted": true}}'), ENCRYPTED_REQUIRED],
+        ['a constructor key', JSON.parse('{"constructor": {"encrypted": true}, "roomId": "secret"}'), ENCRYPTED_REQUIRED],
+    ] as const) {
+        test(`${label} → 400 in Rocket.Chat's shape, nothing changed`, async () => {
+            const ws = workspace();
+            const response = await setEncrypted(ws, 'olivia', content);
+            assert.equal(response.status, 400);
+            assert.deepEqual(response.content, expected);
+            assert.equal(ws.encryptedOf('secret'), undefined);
+            assert.equal(ws.calls['room.update'], undefined);
+            assert.equal(({} as Record<string, unknown>).encrypted, undefined, 'Object.prototype was polluted');
+        });
+    }
+});
+
+describe('groups.getEncrypted', () => {
+    test('an owner sees the state and that they may toggle', async () => {
+        const response = await getEncrypted(workspace(), 'olivia', { roomId: 'secret' });
+        assert.equal(response.status, 200);
+        assert.deepEqual(response.content, { encrypted: false, canToggle: true, success: true });
+    });
+
+    test('by name, after encryption is on', async () => {
+        const ws = workspace();
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        const response = await getEncrypted(ws, 'mia', { roomName: 'secret' });
+        assert.deepEqual(response.content, { encrypted: true, canToggle: false, success: true });
+    });
+
+    test('a moderator may edit but not toggle', async () => {
+        const response = await getEncrypted(workspace(), 'mo', { roomId: 'secret' });
+        assert.equal(response.content.canToggle, false);
+    });
+
+    test('E2E switched off for the workspace → nobody can toggle', async () => {
+        const ws = workspace();
+        ws.serverSettings.E2E_Enable = false;
+        const response = await getEncrypted(ws, 'olivia', { roomId: 'secret' });
+        assert.equal(response.content.canToggle, false);
+    });
+
+    test('an archived group reports its state but cannot be toggled', async () => {
+        const response = await getEncrypted(workspace(), 'olivia', { roomId: 'old' });
+        assert.deepEqual(response.content, { encrypted: false, canToggle: false, success: true });
+    });
+
+    test('a group the caller is not in is "not found", as for a toggle', async () => {
+        const response = await getEncrypted(workspace(), 'adam', { roomId: 'secret' });
+        assert.equal(response.status, 400);
+        assert.deepEqual(response.content, NOT_FOUND);
+    });
+
+    test('no room named → error-room-param-not-provided', async () => {
+        const response = await getEncrypted(workspace(), 'olivia', {});
+        assert.deepEqual(response.content, NOT_PROVIDED);
+    });
+
+    test('not logged in → 401', async () => {
+        const response = await getEncrypted(workspace(), undefined, { roomId: 'secret' });
+        assert.equal(response.status, 401);
+    });
+});
