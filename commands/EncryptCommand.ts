@@ -4,7 +4,8 @@ import type { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engin
 
 import { createEncryptionService } from '../lib/createEncryptionService';
 import type { GroupTarget } from '../lib/EncryptionService';
-import { Refusal } from '../lib/Refusal';
+import { describeError } from '../lib/describeError';
+import { isRefusal } from '../lib/Refusal';
 import { parseArguments } from './parseArguments';
 import { Replies } from './replies';
 
@@ -43,16 +44,16 @@ export class EncryptCommand implements ISlashCommand {
             const service = createEncryptionService(read, modify, http, this.app.getLogger());
             if (request.action === 'status') {
                 const status = await service.status(sender, target);
-                text = status instanceof Refusal ? replies.refusal(status, request.group, here.slugifiedName) : replies.status(status);
+                text = isRefusal(status) ? replies.refusal(status, request.group, here.slugifiedName) : replies.status(status);
                 if (request.withUsage) {
                     text = `${text}\n${replies.usage()}`;
                 }
             } else {
                 const result = await service.setEncrypted({ caller: sender, target, encrypted: request.encrypted });
-                text = result instanceof Refusal ? replies.refusal(result, request.group, here.slugifiedName) : replies.changed(result);
+                text = isRefusal(result) ? replies.refusal(result, request.group, here.slugifiedName) : replies.changed(result);
             }
         } catch (error) {
-            this.app.getLogger().error('Encrypt Group: /encrypt failed', error instanceof Error ? error.message : String(error));
+            this.app.getLogger().error('Encrypt Group: /encrypt failed', describeError(error));
             text = replies.internalError();
         }
         await reply(text);

@@ -2,7 +2,8 @@ import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engi
 import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 
 import { createEncryptionService } from '../lib/createEncryptionService';
-import { Refusal } from '../lib/Refusal';
+import { describeError } from '../lib/describeError';
+import { isRefusal } from '../lib/Refusal';
 import { internalError, refused, success, unauthorized } from './responses';
 
 /** `GET …/groups.getEncrypted?roomId=|roomName=`: whether a group is encrypted and whether the caller may change it. */
@@ -23,9 +24,9 @@ export class GetEncryptedEndpoint extends ApiEndpoint {
         }
         try {
             const status = await createEncryptionService(read, modify, http, this.app.getLogger()).status(request.user, request.query ?? {});
-            return status instanceof Refusal ? refused(status) : success({ encrypted: status.encrypted, canToggle: status.canToggle });
+            return isRefusal(status) ? refused(status) : success({ encrypted: status.encrypted, canToggle: status.canToggle });
         } catch (error) {
-            this.app.getLogger().error('Encrypt Group: groups.getEncrypted failed', error instanceof Error ? error.message : String(error));
+            this.app.getLogger().error('Encrypt Group: groups.getEncrypted failed', describeError(error));
             return internalError();
         }
     }

@@ -3,7 +3,8 @@ import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse
 
 import { createEncryptionService } from '../lib/createEncryptionService';
 import { groupView } from '../lib/GroupView';
-import { Refusal } from '../lib/Refusal';
+import { describeError } from '../lib/describeError';
+import { isRefusal } from '../lib/Refusal';
 import { bodyObject, callerCredentials, internalError, refused, success, unauthorized } from './responses';
 
 /** `POST …/groups.setEncrypted`: Rocket.Chat's route of that name, answered the same way. */
@@ -30,9 +31,9 @@ export class SetEncryptedEndpoint extends ApiEndpoint {
                 encrypted: body.encrypted,
                 credentials: callerCredentials(request),
             });
-            return result instanceof Refusal ? refused(result) : success({ group: groupView(result.room) });
+            return isRefusal(result) ? refused(result) : success({ group: groupView(result.room) });
         } catch (error) {
-            this.app.getLogger().error('Encrypt Group: groups.setEncrypted failed', error instanceof Error ? error.message : String(error));
+            this.app.getLogger().error('Encrypt Group: groups.setEncrypted failed', describeError(error));
             return internalError();
         }
     }

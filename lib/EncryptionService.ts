@@ -8,7 +8,8 @@ import type { AuditNotice } from './AuditNotice';
 import type { FlagWriter } from './flag/FlagWriter';
 import type { WriteWays } from './flag/writeWays';
 import { isMember, type UserRoomIdsReader } from './Membership';
-import { Refusal } from './Refusal';
+import { isRefusal, Refusal } from './Refusal';
+import { describeError } from './describeError';
 import { encryptedFlag, isArchived, isFederated } from './RoomFacts';
 import { RoomRoles } from './RoomRoles';
 
@@ -63,7 +64,7 @@ export class EncryptionService {
             return Refusal.encryptedRequired();
         }
         const room = await this.findGroup(caller, request.target);
-        if (room instanceof Refusal) {
+        if (isRefusal(room)) {
             return room;
         }
         if (isArchived(room)) {
@@ -85,7 +86,7 @@ export class EncryptionService {
         }
 
         const written = await this.write(room, encrypted, caller, request.credentials);
-        if (written instanceof Refusal) {
+        if (isRefusal(written)) {
             return written;
         }
         const changed = Boolean(current) !== encrypted;
@@ -98,7 +99,7 @@ export class EncryptionService {
     /** What `/encrypt status` and `groups.getEncrypted` show; the same access rule as a toggle. */
     public async status(caller: IUser, target: GroupTarget): Promise<EncryptionStatus | Refusal> {
         const room = await this.findGroup(caller, target);
-        if (room instanceof Refusal) {
+        if (isRefusal(room)) {
             return room;
         }
         const current = encryptedFlag(room);
@@ -163,7 +164,7 @@ export class EncryptionService {
                 }
             } catch (error) {
                 broken = true;
-                this.deps.logger.warn(`Encrypt Group: writing via ${writer.name} failed: ${describe(error)}`);
+                this.deps.logger.warn(`Encrypt Group: writing via ${writer.name} failed: ${describeError(error)}`);
                 continue;
             }
             const after = await this.deps.rooms.getById(room.id);
@@ -180,12 +181,7 @@ export class EncryptionService {
         try {
             await this.deps.notice.post(room, caller, encrypted);
         } catch (error) {
-            this.deps.logger.error(`Encrypt Group: encryption changed but the room notice failed: ${describe(error)}`);
+            this.deps.logger.error(`Encrypt Group: encryption changed but the room notice failed: ${describeError(error)}`);
         }
     }
-}
-
-/** Error text for logs; the REST writer never puts credentials in its errors. */
-function describe(error: unknown): string {
-    return error instanceof Error ? error.message : String(error);
 }

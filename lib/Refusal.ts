@@ -17,6 +17,9 @@ export type RefusalReason =
     | 'server-refused';
 
 export class Refusal {
+    /** The mark `isRefusal` looks for. */
+    public readonly refused = true;
+
     private constructor(
         public readonly reason: RefusalReason,
         public readonly error: string,
@@ -79,4 +82,13 @@ export class Refusal {
     public static serverRefused(error: string, errorType?: string): Refusal {
         return new Refusal('server-refused', error, errorType);
     }
+}
+
+/**
+ * Use this, never `instanceof Refusal`: the pre-7.4 runtime (vm2) evaluates a module afresh for
+ * every file that requires it, so a Refusal built in one file is not an instance of another
+ * file's Refusal class.
+ */
+export function isRefusal(value: unknown): value is Refusal {
+    return typeof value === 'object' && value !== null && (value as { refused?: unknown }).refused === true;
 }

@@ -1,9 +1,9 @@
-// `npm run package`: builds dist/encrypt-group_<version>.zip with `rc-apps package`, run on a copy
+// `npm run package` (and `npm run deploy`): builds dist/encrypt-group_<version>.zip with `rc-apps package`, run on a copy
 // of just the app's files. rc-apps zips every non-dot file of the folder it runs in (lock file,
 // tsconfig, lint config…) and rewrites app.json in place; a staging copy keeps the working tree
 // untouched, and the package.json rc-apps insists on is taken out of the zip afterwards.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,47 @@ const APP_FILES = ['app.json', 'icon.png', 'EncryptGroupApp.ts', 'commands', 'en
 /** What a Rocket.Chat server needs from the zip, and all it gets. */
 export const SHIPPED = /^(\.packagedby|app\.json|icon\.png|[\w/]+\.js|i18n\/[\w-]+\.json)$/;
 
-export function packageApp({ quiet = false } = {}) {
+/** The newest modification time among the app's files (and the engine pin in package.json). */
+function newestSource(path = root, entries = [...APP_FILES, 'package.json']) {
+    return Math.max(
+        ...entries.map((entry) => {
+            const stats = statSync(join(path, entry));
+            return stats.isDirectory() ? newestSource(join(path, entry), readdirSync(join(path, entry))) : stats.mtimeMs;
+        }),
+    );
+}
+
+/** `ifStale`: reuse dist/'s zip when no app file changed since it was built (tests call this). */
+export function packageApp({ quiet = false, ifStale = false } = {}) {
+    const { nameSlug, version } = JSON.parse(readFileSync(join(root, 'app.json'), 'utf8'));
+    const zipPath = join(root, 'dist', `${nameSlug}_${version}.zip`);
+    if (ifStale && existsSync(zipPath) && statSync(zipPath).mtimeMs > newestSource()) {
+        return zipPath;
+    }
+    return inStage((stage) => {
+        rcApps(stage, ['package'], quiet);
+        const [zip] = readdirSync(join(stage, 'dist')).filter((file) => file.endsWith('.zip'));
+        // A fresh archive rather than deleting entries in place: adm-zip rewrites rc-apps' entries
+        // without their data descriptors, and then cannot read its own output.
+        const built = new AdmZip(join(stage, 'dist', zip));
+        const archive = new AdmZip();
+        for (const entry of built.getEntries()) {
+            if (!entry.isDirectory && SHIPPED.test(entry.entryName)) {
+                archive.addFile(entry.entryName, entry.getData());
+            }
+        }
+        mkdirSync(join(root, 'dist'), { recursive: true });
+        archive.writeZip(zipPath);
+        return zipPath;
+    });
+}
+
+/** `npm run deploy -- --url … --username … --password …`: `rc-apps deploy` from the same staging copy. */
+export function deployApp(args) {
+    inStage((stage) => rcApps(stage, ['deploy', ...args], false));
+}
+
+function inStage(run) {
     const stage = mkdtempSync(join(tmpdir(), 'encrypt-group-package-'));
     try {
         for (const entry of APP_FILES) {
@@ -24,26 +64,24 @@ export function packageApp({ quiet = false } = {}) {
         // rc-apps reads the engine version (requiredApiVersion) from the devDependencies.
         copyFileSync(join(root, 'package.json'), join(stage, 'package.json'));
         symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
-        execFileSync(join(root, 'node_modules', '.bin', 'rc-apps'), ['package'], {
-            cwd: stage,
-            stdio: quiet ? 'pipe' : 'inherit',
-            env: { ...process.env, NO_UPDATE_NOTIFIER: '1' },
-        });
-        const [zip] = readdirSync(join(stage, 'dist')).filter((file) => file.endsWith('.zip'));
-        const archive = new AdmZip(join(stage, 'dist', zip));
-        for (const entry of archive.getEntries()) {
-            if (!entry.isDirectory && !SHIPPED.test(entry.entryName)) {
-                archive.deleteFile(entry.entryName);
-            }
-        }
-        mkdirSync(join(root, 'dist'), { recursive: true });
-        archive.writeZip(join(root, 'dist', zip));
-        return join(root, 'dist', zip);
+        return run(stage);
     } finally {
         rmSync(stage, { recursive: true, force: true });
     }
 }
 
+function rcApps(stage, args, quiet) {
+    execFileSync(join(root, 'node_modules', '.bin', 'rc-apps'), args, {
+        cwd: stage,
+        stdio: quiet ? 'pipe' : 'inherit',
+        env: { ...process.env, NO_UPDATE_NOTIFIER: '1' },
+    });
+}
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-    console.log(`Packaged: ${packageApp()}`);
+    if (process.argv[2] === 'deploy') {
+        deployApp(process.argv.slice(3));
+    } else {
+        console.log(`Packaged: ${packageApp({ ifStale: process.argv.includes('--if-stale') })}`);
+    }
 }

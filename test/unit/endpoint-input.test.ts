@@ -84,3 +84,15 @@ describe('groups.getEncrypted', () => {
         assert.equal(response.status, 401);
     });
 });
+
+test('a Refusal from another copy of its module is still recognised (vm2 evaluates modules per require)', () => {
+    // Loading the module twice, as vm2 does, needs CommonJS require and its cache.
+    const path = require.resolve('../../lib/Refusal');
+    const first = require(path); // eslint-disable-line @typescript-eslint/no-require-imports
+    delete require.cache[path];
+    const second = require(path); // eslint-disable-line @typescript-eslint/no-require-imports
+    const refusal = second.Refusal.roomNotFound();
+    assert.equal(refusal instanceof first.Refusal, false, 'the trap this guards against');
+    assert.equal(first.isRefusal(refusal), true);
+    assert.equal(first.isRefusal({ room: {} }), false);
+});

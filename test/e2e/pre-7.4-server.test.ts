@@ -1,0 +1,6 @@
+// The packaged app on Rocket.Chat before 7.4: Apps-Engine 1.42.1 (vm2), whole-room updates, so
+// the app's room-modifier write really lands.
+import { endToEndSuite } from './suite';
+import { standinTarget } from './target';
+
+endToEndSuite('stand-in as Rocket.Chat 7.3.0 (Apps-Engine 1.42.1, vm2)', () => standinTarget('7.3.0'));

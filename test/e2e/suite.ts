@@ -1,0 +1,267 @@
+// The end-to-end suite: the packaged app in a real Apps-Engine runtime, driven only through
+// Rocket.Chat's REST API. Where it can, it asks the server's own `groups.setEncrypted` the same
+// question as the app's mirror and requires the same answer.
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+
+import { RestClient } from '../standin/RestClient';
+import type { Target } from './target';
+
+const PASSWORD = 'e2e-password-1';
+let sequence = 0;
+
+interface Person {
+    client: RestClient;
+    username: string;
+    id: string;
+}
+
+interface World {
+    owner: Person;
+    moderator: Person;
+    member: Person;
+    outsider: Person;
+    adminMember: Person;
+    adminOutsider: Person;
+    group: { _id: string; name: string };
+    channel: { _id: string; name: string };
+    archived: { _id: string; name: string };
+    /** The owner's DM with the app's bot: where `/encrypt off #group` is typed. */
+    botDm: { _id: string };
+}
+
+export function endToEndSuite(name: string, makeTarget: () => Promise<Target>): void {
+    describe(name, () => {
+        let target: Target;
+        before(async () => {
+            target = await makeTarget();
+            await target.admin.post('settings/E2E_Enable', { value: true });
+        });
+        after(async () => {
+            await target?.close();
+        });
+
+        const unique = (label: string) => `e2e-${label}-${process.pid}-${++sequence}`;
+
+        async function person(label: string, roles?: Array<string>): Promise<Person> {
+            const username = unique(label);
+            await target.admin.post('users.create', { username, name: username, email: `${username}@example.com`, password: PASSWORD, ...(roles && { roles }) });
+            const client = await RestClient.login(target.url, username, PASSWORD);
+            return { client, username, id: client.userId };
+        }
+
+        async function world(): Promise<World> {
+            const [owner, moderator, member, outsider, adminMember, adminOutsider] = await Promise.all([
+                person('owner'),
+                person('moderator'),
+                person('member'),
+                person('outsider'),
+                person('admin-member', ['admin', 'user']),
+                person('admin-outsider', ['admin', 'user']),
+            ]);
+            const { group } = await owner.client.post('groups.create', { name: unique('group'), members: [moderator.username, member.username, adminMember.username] });
+            await owner.client.post('groups.addModerator', { roomId: group._id, userId: moderator.id });
+            const { channel } = await owner.client.post('channels.create', { name: unique('channel'), members: [member.username] });
+            const { group: archived } = await owner.client.post('groups.create', { name: unique('archived'), members: [member.username] });
+            await owner.client.post('groups.archive', { roomId: archived._id });
+            const { room: botDm } = await owner.client.post('im.create', { username: 'encrypt-group.bot' });
+            return { owner, moderator, member, outsider, adminMember, adminOutsider, group, channel, archived, botDm };
+        }
+
+        const viaApp = (who: Person, body: unknown, headers?: Record<string, string>) => who.client.appCall(target.appId, 'groups.setEncrypted', 'POST', body, headers);
+        const viaCore = (who: Person, body: unknown) => who.client.request('POST', '/api/v1/groups.setEncrypted', body);
+        const encryptedOf = async (w: World) => (await w.owner.client.get('groups.info', { roomId: w.group._id })).group.encrypted;
+        const e2eNotices = async (w: World) =>
+            (await w.owner.client.get('groups.messages', { roomId: w.group._id })).messages
+                .filter((message: any) => message.t === 'room_e2e_enabled' || message.t === 'room_e2e_disabled')
+                .map((message: any) => `${message.t} by ${message.u.username}`)
+                .reverse();
+        /** The caller's private replies, where the server can show them (the stand-in can; a real server has no such route). */
+        const lastReply = async (who: Person): Promise<string | undefined> => {
+            const answer = await who.client.request('GET', '/standin/notices');
+            return answer.status === 200 ? answer.body.notices.at(-1)?.msg : undefined;
+        };
+        const rcError = (message: string, errorType: string) => ({ success: false, error: `${message} [${errorType}]`, errorType });
+        const NOT_FOUND = rcError('The required "roomId" or "roomName" param provided does not match any group', 'error-room-not-found');
+
+        describe("facts §1: the app answers exactly as Rocket.Chat's own route", () => {
+            let w: World;
+            before(async () => {
+                w = await world();
+            });
+
+            const BODY_PARAM = { success: false, error: 'The bodyParam "encrypted" is required' };
+            const cases: Array<[string, (w: World) => [Person, unknown, unknown]]> = [
+                ['encrypted as a string', (w) => [w.owner, { roomId: w.group._id, encrypted: 'true' }, BODY_PARAM]],
+                ['encrypted missing', (w) => [w.owner, { roomId: w.group._id }, BODY_PARAM]],
+                ['encrypted null', (w) => [w.owner, { roomId: w.group._id, encrypted: null }, BODY_PARAM]],
+                ['encrypted 1', (w) => [w.owner, { roomId: w.group._id, encrypted: 1 }, BODY_PARAM]],
+                ['no room named', (w) => [w.owner, { encrypted: true }, rcError('The parameter "roomId" or "roomName" is required', 'error-room-param-not-provided')]],
+                ['no such room', (w) => [w.owner, { roomId: 'nope-nope-nope', encrypted: true }, NOT_FOUND]],
+                ['a public channel', (w) => [w.owner, { roomId: w.channel._id, encrypted: true }, NOT_FOUND]],
+                ['a public channel by name', (w) => [w.owner, { roomName: w.channel.name, encrypted: true }, NOT_FOUND]],
+                ['a direct message', (w) => [w.owner, { roomId: w.botDm._id, encrypted: true }, NOT_FOUND]],
+                ['a group the caller is not in', (w) => [w.outsider, { roomId: w.group._id, encrypted: true }, NOT_FOUND]],
+                ['an admin who is not in the group', (w) => [w.adminOutsider, { roomId: w.group._id, encrypted: true }, NOT_FOUND]],
+                ['an archived group', (w) => [w.owner, { roomId: w.archived._id, encrypted: true }, rcError(`The private group, ${w.archived.name}, is archived`, 'error-room-archived')]],
+                ['a plain member', (w) => [w.member, { roomId: w.group._id, encrypted: true }, rcError('Editing room is not allowed', 'error-action-not-allowed')]],
+                ['a moderator', (w) => [w.moderator, { roomId: w.group._id, encrypted: true }, rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed')]],
+                ['a moderator setting false on a never-set group', (w) => [w.moderator, { roomId: w.group._id, encrypted: false }, rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed')]],
+            ];
+            for (const [label, request] of cases) {
+                test(`${label} → 400, same body as the core route, nothing changed`, async () => {
+                    const [who, body, expected] = request(w);
+                    const fromApp = await viaApp(who, body);
+                    const fromCore = await viaCore(who, body);
+                    assert.equal(fromApp.status, 400);
+                    assert.deepEqual(fromApp.body, expected);
+                    assert.deepEqual({ status: fromApp.status, body: fromApp.body }, { status: fromCore.status, body: fromCore.body });
+                    assert.equal(await encryptedOf(w), undefined);
+                    assert.deepEqual(await e2eNotices(w), []);
+                });
+            }
+
+            test('E2E switched off for the workspace → the same refusal from both', async () => {
+                await target.admin.post('settings/E2E_Enable', { value: false });
+                try {
+                    const fromApp = await viaApp(w.owner, { roomId: w.group._id, encrypted: true });
+                    const fromCore = await viaCore(w.owner, { roomId: w.group._id, encrypted: true });
+                    assert.deepEqual(fromApp.body, rcError('Only groups or direct channels can enable encryption', 'error-action-not-allowed'));
+                    assert.deepEqual(fromApp, fromCore);
+                } finally {
+                    await target.admin.post('settings/E2E_Enable', { value: true });
+                }
+            });
+
+            test('not logged in → 401 from the server, before the app runs', async () => {
+                const anonymous = await fetch(`${target.url}/api/apps/public/${target.appId}/groups.setEncrypted`, {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json' },
+                    body: JSON.stringify({ roomId: w.group._id, encrypted: true }),
+                });
+                assert.equal(anonymous.status, 401);
+            });
+        });
+
+        describe('switching through the endpoint', () => {
+            test('on, again, off: 200 each, one notice per real change, by the caller', async () => {
+                const w = await world();
+                const on = await viaApp(w.owner, { roomId: w.group._id, encrypted: true });
+                assert.equal(on.status, 200);
+                assert.equal(on.body.success, true);
+                assert.equal(on.body.group._id, w.group._id);
+                assert.equal(on.body.group.name, w.group.name);
+                assert.equal(on.body.group.t, 'p');
+                assert.equal(on.body.group.encrypted, true);
+                assert.equal(on.body.group.u.username, w.owner.username);
+                assert.equal(await encryptedOf(w), true);
+
+                const again = await viaApp(w.owner, { roomName: w.group.name, encrypted: true });
+                assert.equal(again.status, 200);
+                const off = await viaApp(w.owner, { roomId: w.group._id, encrypted: false });
+                assert.equal(off.status, 200);
+                assert.equal(await encryptedOf(w), false);
+                assert.deepEqual(await e2eNotices(w), [`room_e2e_enabled by ${w.owner.username}`, `room_e2e_disabled by ${w.owner.username}`]);
+            });
+
+            test('a global admin who is a member may switch it', async () => {
+                const w = await world();
+                const answer = await viaApp(w.adminMember, { roomId: w.group._id, encrypted: true });
+                assert.equal(answer.status, 200);
+                assert.deepEqual(await e2eNotices(w), [`room_e2e_enabled by ${w.adminMember.username}`]);
+            });
+
+            test('groups.getEncrypted: state, who may toggle, no leak', async () => {
+                const w = await world();
+                const status = (who: Person, query: string) => who.client.appCall(target.appId, `groups.getEncrypted?${query}`, 'GET');
+                assert.deepEqual((await status(w.owner, `roomId=${w.group._id}`)).body, { encrypted: false, canToggle: true, success: true });
+                assert.deepEqual((await status(w.member, `roomName=${w.group.name}`)).body, { encrypted: false, canToggle: false, success: true });
+                const outsider = await status(w.outsider, `roomId=${w.group._id}`);
+                assert.equal(outsider.status, 400);
+                assert.deepEqual(outsider.body, NOT_FOUND);
+            });
+        });
+
+        describe('/encrypt', () => {
+            test('in the group itself', async () => {
+                const w = await world();
+                const answer = await w.owner.client.command('encrypt', 'on', w.group._id);
+                assert.equal(answer.status, 200);
+                const reply = await lastReply(w.owner);
+                if (target.modifierWorks) {
+                    assert.equal(await encryptedOf(w), true);
+                    assert.deepEqual(await e2eNotices(w), [`room_e2e_enabled by ${w.owner.username}`]);
+                    if (reply !== undefined) assert.equal(reply, `End-to-end encryption is now on for #${w.group.name}.`);
+                } else {
+                    // 7.4+: the server drops the app's write and a command carries no session.
+                    assert.equal(await encryptedOf(w), undefined);
+                    assert.deepEqual(await e2eNotices(w), []);
+                    if (reply !== undefined) assert.match(reply, /service account/);
+                }
+            });
+
+            test('`/encrypt off #group` from the DM with the app, with a service account configured', async () => {
+                const w = await world();
+                await viaApp(w.owner, { roomId: w.group._id, encrypted: true });
+                const service = await person('service', ['admin', 'user']);
+                await target.admin.appSettings(target.appId, { service_account_user_id: service.id, service_account_token: service.client.authToken });
+                try {
+                    const answer = await w.owner.client.command('encrypt', `off #${w.group.name}`, w.botDm._id);
+                    assert.equal(answer.status, 200);
+                    assert.equal(await encryptedOf(w), false);
+                    const by = target.modifierWorks ? w.owner.username : service.username;
+                    assert.deepEqual(await e2eNotices(w), [`room_e2e_enabled by ${w.owner.username}`, `room_e2e_disabled by ${by}`]);
+                    const reply = await lastReply(w.owner);
+                    if (reply !== undefined) assert.equal(reply, `End-to-end encryption is now off for #${w.group.name}.`);
+                } finally {
+                    await target.admin.appSettings(target.appId, { service_account_user_id: '', service_account_token: '' });
+                }
+            });
+
+            test('a member is told why not, and nothing changes', async () => {
+                const w = await world();
+                await w.member.client.command('encrypt', 'on', w.group._id);
+                assert.equal(await encryptedOf(w), undefined);
+                const reply = await lastReply(w.member);
+                if (reply !== undefined) assert.match(reply, /You may not edit/);
+            });
+        });
+
+        describe('app settings changed at runtime', () => {
+            test('"Allow turning encryption off" unset → off is refused; set again → allowed', async () => {
+                const w = await world();
+                await viaApp(w.owner, { roomId: w.group._id, encrypted: true });
+                await target.admin.appSettings(target.appId, { allow_turning_off: false });
+                try {
+                    const refused = await viaApp(w.owner, { roomId: w.group._id, encrypted: false });
+                    assert.equal(refused.status, 400);
+                    assert.deepEqual(refused.body, rcError('Turning end-to-end encryption off is not allowed in this workspace', 'error-action-not-allowed'));
+                    assert.equal(await encryptedOf(w), true);
+                } finally {
+                    await target.admin.appSettings(target.appId, { allow_turning_off: true });
+                }
+                const allowed = await viaApp(w.owner, { roomId: w.group._id, encrypted: false });
+                assert.equal(allowed.status, 200);
+            });
+
+            test('toggle roles widened to moderators → a moderator may switch (where the server agrees)', async () => {
+                const w = await world();
+                await target.admin.appSettings(target.appId, { toggle_roles: 'owner, admin, moderator' });
+                try {
+                    const answer = await viaApp(w.moderator, { roomId: w.group._id, encrypted: true });
+                    if (target.modifierWorks) {
+                        assert.equal(answer.status, 200);
+                        assert.equal(await encryptedOf(w), true);
+                    } else {
+                        // 7.4+ writes through the server with the caller's session: the server's own
+                        // permission table still says no, and its refusal is passed on.
+                        assert.deepEqual(answer.body, rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed'));
+                        assert.equal(await encryptedOf(w), undefined);
+                    }
+                } finally {
+                    await target.admin.appSettings(target.appId, { toggle_roles: 'owner, admin' });
+                }
+            });
+        });
+    });
+}

@@ -1,0 +1,44 @@
+// Where the end-to-end suite runs: a stand-in started here for one server profile, or the real
+// Rocket.Chat at RC_URL. Either way the suite only sees Rocket.Chat's REST API.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+
+import { packageApp } from '../tools/package-app.mjs';
+import { RestClient } from '../standin/RestClient';
+import { profileOf, startStandin } from '../standin/server';
+
+export interface Target {
+    url: string;
+    version: string;
+    /** Which way the app can write the flag here: the room modifier works only before 7.4. */
+    modifierWorks: boolean;
+    admin: RestClient;
+    appId: string;
+    close(): Promise<void>;
+}
+
+/** The zip under test, packaged once per process. */
+let zipPath: string | undefined;
+function appZip(): string {
+    zipPath ??= packageApp({ quiet: true, ifStale: true });
+    return zipPath;
+}
+
+export async function standinTarget(version: string): Promise<Target> {
+    const standin = await startStandin({ version, port: 0 });
+    standin.model.createUser({ username: 'e2e-admin', password: 'e2e-admin-password', roles: ['admin', 'user'] });
+    const admin = await RestClient.login(standin.url, 'e2e-admin', 'e2e-admin-password');
+    const app = await admin.installApp(readFileSync(appZip()), basename(appZip()));
+    return { url: standin.url, version, modifierWorks: standin.profile === 'pre-7.4', admin, appId: app.id, close: () => standin.close() };
+}
+
+/** RC_URL + RC_ADMIN_USER + RC_ADMIN_PASSWORD: a real server, with the zip deployed to it. */
+export async function realServerTarget(): Promise<Target> {
+    const url = process.env.RC_URL!.replace(/\/+$/, '');
+    const admin = await RestClient.login(url, process.env.RC_ADMIN_USER!, process.env.RC_ADMIN_PASSWORD!);
+    const info = (await admin.request('GET', '/api/info')).body;
+    const app = await admin.installApp(readFileSync(appZip()), basename(appZip()));
+    return { url, version: info.version, modifierWorks: profileOf(info.version) === 'pre-7.4', admin, appId: app.id, close: async () => undefined };
+}
+
+export const REAL_SERVER_CONFIGURED = Boolean(process.env.RC_URL && process.env.RC_ADMIN_USER && process.env.RC_ADMIN_PASSWORD);

@@ -1,0 +1,130 @@
+// Rocket.Chat's app converters (apps/meteor/app/apps/server/converters/*.ts), for the fields this
+// stand-in stores. What they do not map reaches the app in `_unmappedProperties_`; what an app
+// sends back is mapped back, with `_unmappedProperties_` merged only where the server version did.
+import type { Model, RawMessage, RawRoom, RawUser } from './model';
+
+type AppObject = Record<string, any>;
+
+export function toAppUser(user: RawUser | undefined): AppObject | undefined {
+    if (!user) {
+        return undefined;
+    }
+    return {
+        id: user._id,
+        username: user.username,
+        name: user.name,
+        emails: [],
+        type: user.type,
+        isEnabled: user.active,
+        roles: [...user.roles],
+        status: 'online',
+        statusConnection: 'online',
+        utcOffset: 0,
+        createdAt: user.createdAt,
+        updatedAt: user._updatedAt,
+        lastLoginAt: user._updatedAt,
+        ...(user.appId && { appId: user.appId }),
+        ...(user.settings && { settings: structuredClone(user.settings) }),
+    };
+}
+
+/** `convertRoom`: the mapped fields by name, everything else in `_unmappedProperties_`. */
+export function toAppRoom(model: Model, raw: RawRoom | undefined): AppObject | undefined {
+    if (!raw) {
+        return undefined;
+    }
+    const {
+        _id,
+        fname,
+        name,
+        t,
+        u,
+        ts,
+        _updatedAt,
+        msgs,
+        ro,
+        default: isDefault,
+        sysMes,
+        description,
+        customFields,
+        teamId,
+        teamMain,
+        federated,
+        usernames,
+        ...unmapped
+    } = structuredClone(raw);
+    return {
+        id: _id,
+        displayName: fname,
+        slugifiedName: name,
+        type: t,
+        creator: toAppUser(model.users.get(u._id)),
+        createdAt: ts,
+        updatedAt: _updatedAt,
+        messageCount: msgs,
+        isReadOnly: !!ro,
+        isDefault: !!isDefault,
+        displaySystemMessages: sysMes ?? true,
+        description,
+        customFields,
+        teamId,
+        isTeamMain: teamMain,
+        isFederated: federated,
+        usernames: usernames ?? [],
+        _unmappedProperties_: unmapped,
+    };
+}
+
+/**
+ * `convertAppRoom(room, isPartial)`: known fields only, by their Rocket.Chat names. Before 7.4 the
+ * bridge called it without `isPartial`, which merges `_unmappedProperties_` back into the room.
+ */
+export function fromAppRoom(room: AppObject, mergeUnmapped: boolean): Partial<RawRoom> {
+    const mapped: Record<string, unknown> = {
+        ...(room.id && { _id: room.id }),
+        ...(room.type !== undefined && { t: room.type }),
+        ...(room.createdAt !== undefined && { ts: new Date(room.createdAt) }),
+        ...(room.messageCount !== undefined && { msgs: room.messageCount || 0 }),
+        ...(room.displayName && { fname: room.displayName }),
+        ...(room.type !== 'd' && room.slugifiedName && { name: room.slugifiedName }),
+        ...(room.isDefault !== undefined && { default: room.isDefault }),
+        ...(room.isReadOnly !== undefined && { ro: room.isReadOnly }),
+        ...(room.displaySystemMessages !== undefined && { sysMes: room.displaySystemMessages }),
+        ...(room.creator?.id && { u: { _id: room.creator.id, username: room.creator.username } }),
+        ...(room.customFields && { customFields: room.customFields }),
+        ...(room.isFederated !== undefined && { federated: room.isFederated }),
+    };
+    if (mergeUnmapped) {
+        Object.assign(mapped, room._unmappedProperties_);
+    }
+    return mapped as Partial<RawRoom>;
+}
+
+/** `convertAppMessage`: text, room, sender, and `_unmappedProperties_` merged (a message's type rides there). */
+export function fromAppMessage(model: Model, message: AppObject): Omit<RawMessage, '_id' | 'ts'> {
+    const sender = model.users.get(message.sender?.id);
+    if (!sender) {
+        throw new Error('Invalid sender assigned to the message.');
+    }
+    return {
+        rid: message.room?.id,
+        msg: message.text ?? '',
+        u: { _id: sender._id, username: sender.username, name: sender.name },
+        ...(message.groupable !== undefined && { groupable: message.groupable }),
+        ...(message.threadId && { tmid: message.threadId }),
+        ...message._unmappedProperties_,
+    };
+}
+
+export function toAppMessage(model: Model, message: RawMessage): AppObject {
+    const { _id, rid, msg, u, ts, groupable, ...unmapped } = structuredClone(message);
+    return {
+        id: _id,
+        room: toAppRoom(model, model.rooms.get(rid)),
+        sender: toAppUser(model.users.get(u._id)),
+        text: msg,
+        createdAt: ts,
+        groupable,
+        _unmappedProperties_: unmapped,
+    };
+}

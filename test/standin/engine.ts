@@ -1,0 +1,127 @@
+// One real Apps-Engine `AppManager` per process (it is a singleton), over the stand-in's bridges.
+// `current` runs apps in the engine's Deno subprocess (Rocket.Chat 7.4+); `pre-7.4` runs them
+// in-process under vm2 with Apps-Engine 1.42.1.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+
+import AdmZip from 'adm-zip';
+
+import { type HostState, createBridges, createStorages, engineModule } from './bridges';
+import { toAppRoom, toAppUser } from './converters';
+import type { RawRoom, RawUser } from './model';
+
+export interface ApiCall {
+    method: string;
+    headers: Record<string, string>;
+    query: Record<string, string>;
+    content: unknown;
+    user?: RawUser;
+}
+
+export class AppHost {
+    private readonly tempDir = mkdtempSync(join(tmpdir(), 'standin-apps-'));
+    private readonly manager: any;
+
+    constructor(private readonly state: HostState) {
+        // The Deno runtime spawns `deno` from PATH; the npm package `deno` puts it in node_modules/.bin.
+        const bin = join(__dirname, '..', '..', 'node_modules', '.bin');
+        if (!(process.env.PATH ?? '').split(delimiter).includes(bin)) {
+            process.env.PATH = `${bin}${delimiter}${process.env.PATH ?? ''}`;
+        }
+        const { AppManager } = engineModule(state.profile, 'server/AppManager');
+        this.manager = new AppManager({
+            ...createStorages(state),
+            bridges: createBridges(state),
+            tempFilePath: this.tempDir,
+        });
+    }
+
+    public async load(): Promise<void> {
+        await this.manager.load();
+    }
+
+    /** `POST /api/apps`: install and enable, granting the permissions the app asks for (what the admin accepts). */
+    public async install(zip: Buffer, by: RawUser): Promise<any> {
+        const info = appInfoOf(zip);
+        const existing = this.manager.getOneById(info.id);
+        const result = existing
+            ? await this.manager.update(zip, info.permissions)
+            : await this.manager.add(zip, { enable: true, user: toAppUser(by), permissionsGranted: info.permissions });
+        const problems = installProblems(result);
+        if (problems) {
+            throw new Error(`the engine refused the app: ${problems}`);
+        }
+        if (existing) {
+            await this.manager.enable(info.id).catch(() => undefined);
+        }
+        return info;
+    }
+
+    public isInstalled(appId: string): boolean {
+        return Boolean(this.manager.getOneById(appId));
+    }
+
+    public status(appId: string): string | undefined {
+        return this.manager.getOneById(appId)?.getStatus();
+    }
+
+    public async executeApi(appId: string, path: string, call: ApiCall): Promise<{ status: number; headers?: Record<string, string>; content?: unknown }> {
+        return this.manager.getApiManager().executeApi(appId, path, {
+            method: call.method.toLowerCase(),
+            headers: call.headers,
+            query: call.query,
+            params: {},
+            content: call.content,
+            user: toAppUser(call.user),
+        });
+    }
+
+    /** What Rocket.Chat's command bridge does for an app command: a SlashCommandContext from the raw params. */
+    public async executeCommand(command: string, user: RawUser, room: RawRoom, params: string, threadId?: string, triggerId?: string): Promise<void> {
+        const { SlashCommandContext } = engineModule(this.state.profile, 'definition/slashcommands');
+        const args = params.length === 0 || params === ' ' ? [] : params.split(' ');
+        const context = new SlashCommandContext(toAppUser(user), toAppRoom(this.state.model, room), args, threadId, triggerId);
+        await this.manager.getCommandManager().executeCommand(command, context);
+    }
+
+    public appSettings(appId: string): Record<string, unknown> {
+        const settings = this.manager.getSettingsManager().getAppSettings(appId);
+        return Object.fromEntries(Object.values(settings).map((setting: any) => [setting.id, setting.value ?? setting.packageValue]));
+    }
+
+    public async updateAppSetting(appId: string, id: string, value: unknown): Promise<boolean> {
+        const settingsManager = this.manager.getSettingsManager();
+        let setting: any;
+        try {
+            setting = settingsManager.getAppSetting(appId, id);
+        } catch {
+            return false;
+        }
+        await settingsManager.updateAppSetting(appId, { ...setting, value });
+        return true;
+    }
+
+    public async stop(): Promise<void> {
+        await this.manager.unload(false).catch(() => undefined);
+        rmSync(this.tempDir, { recursive: true, force: true });
+    }
+}
+
+function appInfoOf(zip: Buffer): any {
+    const entry = new AdmZip(zip).getEntry('app.json');
+    if (!entry) {
+        throw new Error('the package has no app.json');
+    }
+    return JSON.parse(entry.getData().toString('utf8'));
+}
+
+function installProblems(result: any): string | undefined {
+    const problems = [
+        result?.getStorageError?.(),
+        result?.getAppUserError?.()?.message,
+        ...Object.values(result?.getCompilerErrors?.() ?? {}).map((error: any) => error?.message ?? String(error)),
+        result?.getLicenseValidationResult?.()?.hasErrors ? 'license' : undefined,
+    ].filter(Boolean);
+    return problems.length ? problems.join('; ') : undefined;
+}

@@ -1,0 +1,10 @@
+import { startStandin } from '/work/main/test/standin/server';
+import { RestClient } from '/work/main/test/standin/RestClient';
+import { readFileSync } from 'node:fs';
+const s = await startStandin({ version: '7.3.0', port: 0, log: console.log });
+s.model.createUser({username:'admin', password:'p', roles:['admin','user']});
+const a = await RestClient.login(s.url,'admin','p');
+const app = await a.installApp(readFileSync('/work/main/dist/encrypt-group_1.0.0.zip'),'x.zip');
+const r = await a.appCall(app.id, 'groups.setEncrypted', 'POST', { encrypted: 'x' });
+console.log(r);
+await s.close(); process.exit(0);
