@@ -7,6 +7,8 @@ import { EncryptCommand } from './commands/EncryptCommand';
 import { GetEncryptedEndpoint } from './endpoints/GetEncryptedEndpoint';
 import { SetEncryptedEndpoint } from './endpoints/SetEncryptedEndpoint';
 import { SETTINGS } from './lib/AppSettings';
+import { createEncryptionService, type EncryptionServiceFactory } from './lib/createEncryptionService';
+import { WriteWayMemory } from './lib/flag/WriteWayMemory';
 
 export class EncryptGroupApp extends App {
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
@@ -14,12 +16,14 @@ export class EncryptGroupApp extends App {
     }
 
     protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {
+        const memory = new WriteWayMemory();
+        const services: EncryptionServiceFactory = (read, modify, http) => createEncryptionService(read, modify, http, this.getLogger(), memory);
         await Promise.all(SETTINGS.map((setting) => configuration.settings.provideSetting(setting)));
-        await configuration.slashCommands.provideSlashCommand(new EncryptCommand(this));
+        await configuration.slashCommands.provideSlashCommand(new EncryptCommand(this, services));
         await configuration.api.provideApi({
             visibility: ApiVisibility.PUBLIC,
             security: ApiSecurity.UNSECURE,
-            endpoints: [new SetEncryptedEndpoint(this), new GetEncryptedEndpoint(this)],
+            endpoints: [new SetEncryptedEndpoint(this, services), new GetEncryptedEndpoint(this, services)],
         });
     }
 }

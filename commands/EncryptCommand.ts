@@ -2,7 +2,7 @@ import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engi
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import type { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
-import { createEncryptionService } from '../lib/createEncryptionService';
+import type { EncryptionServiceFactory } from '../lib/createEncryptionService';
 import type { GroupTarget } from '../lib/EncryptionService';
 import { describeError } from '../lib/describeError';
 import { isRefusal } from '../lib/Refusal';
@@ -19,7 +19,10 @@ export class EncryptCommand implements ISlashCommand {
     public i18nDescription = 'command_description';
     public providesPreview = false;
 
-    constructor(private readonly app: IApp) {}
+    constructor(
+        private readonly app: IApp,
+        private readonly services: EncryptionServiceFactory,
+    ) {}
 
     public async executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, _persistence: IPersistence): Promise<void> {
         const sender = context.getSender();
@@ -41,7 +44,7 @@ export class EncryptCommand implements ISlashCommand {
         const target: GroupTarget = request.group === undefined ? { roomId: here.id } : { roomName: request.group };
         let text: string;
         try {
-            const service = createEncryptionService(read, modify, http, this.app.getLogger());
+            const service = this.services(read, modify, http);
             if (request.action === 'status') {
                 const status = await service.status(sender, target);
                 text = isRefusal(status) ? replies.refusal(status, request.group, here.slugifiedName) : replies.status(status);

@@ -1,7 +1,8 @@
 import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 
-import { createEncryptionService } from '../lib/createEncryptionService';
+import type { EncryptionServiceFactory } from '../lib/createEncryptionService';
 import { describeError } from '../lib/describeError';
 import { isRefusal } from '../lib/Refusal';
 import { internalError, refused, success, unauthorized } from './responses';
@@ -10,6 +11,13 @@ import { internalError, refused, success, unauthorized } from './responses';
 export class GetEncryptedEndpoint extends ApiEndpoint {
     public path = 'groups.getEncrypted';
     public authRequired = true;
+
+    constructor(
+        app: IApp,
+        private readonly services: EncryptionServiceFactory,
+    ) {
+        super(app);
+    }
 
     public async get(
         request: IApiRequest,
@@ -23,7 +31,7 @@ export class GetEncryptedEndpoint extends ApiEndpoint {
             return unauthorized();
         }
         try {
-            const status = await createEncryptionService(read, modify, http, this.app.getLogger()).status(request.user, request.query ?? {});
+            const status = await this.services(read, modify, http).status(request.user, request.query ?? {});
             return isRefusal(status) ? refused(status) : success({ encrypted: status.encrypted, canToggle: status.canToggle });
         } catch (error) {
             this.app.getLogger().error('Encrypt Group: groups.getEncrypted failed', describeError(error));

@@ -1,7 +1,8 @@
 import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 
-import { createEncryptionService } from '../lib/createEncryptionService';
+import type { EncryptionServiceFactory } from '../lib/createEncryptionService';
 import { groupView } from '../lib/GroupView';
 import { describeError } from '../lib/describeError';
 import { isRefusal } from '../lib/Refusal';
@@ -11,6 +12,13 @@ import { bodyObject, callerCredentials, internalError, refused, success, unautho
 export class SetEncryptedEndpoint extends ApiEndpoint {
     public path = 'groups.setEncrypted';
     public authRequired = true;
+
+    constructor(
+        app: IApp,
+        private readonly services: EncryptionServiceFactory,
+    ) {
+        super(app);
+    }
 
     public async post(
         request: IApiRequest,
@@ -25,7 +33,7 @@ export class SetEncryptedEndpoint extends ApiEndpoint {
         }
         const body = bodyObject(request.content);
         try {
-            const result = await createEncryptionService(read, modify, http, this.app.getLogger()).setEncrypted({
+            const result = await this.services(read, modify, http).setEncrypted({
                 caller: request.user,
                 target: body,
                 encrypted: body.encrypted,

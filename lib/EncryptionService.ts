@@ -171,6 +171,7 @@ export class EncryptionService {
             if (after && encryptedFlag(after) === encrypted) {
                 return { room: after, writer };
             }
+            writer.ignored?.();
             this.deps.logger.debug(`Encrypt Group: the server ignored the write via ${writer.name}`);
         }
         return broken ? Refusal.writeFailed() : Refusal.writeUnsupported();

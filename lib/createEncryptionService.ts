@@ -4,10 +4,14 @@ import { AppSettings } from './AppSettings';
 import { AuditNotice } from './AuditNotice';
 import { EncryptionService } from './EncryptionService';
 import { writeWays } from './flag/writeWays';
+import type { WriteWayMemory } from './flag/WriteWayMemory';
 import type { UserRoomIdsReader } from './Membership';
 
+/** What the entry points are given: a service for the accessors of the call at hand. */
+export type EncryptionServiceFactory = (read: IRead, modify: IModify, http: IHttp) => EncryptionService;
+
 /** Builds the service from one call's accessors: the runtime hands out fresh ones per call. */
-export function createEncryptionService(read: IRead, modify: IModify, http: IHttp, logger: ILogger): EncryptionService {
+export function createEncryptionService(read: IRead, modify: IModify, http: IHttp, logger: ILogger, memory: WriteWayMemory): EncryptionService {
     const environment = read.getEnvironmentReader();
     const settings = new AppSettings(environment.getSettings());
     const serverSettings = environment.getServerSettings();
@@ -17,7 +21,7 @@ export function createEncryptionService(read: IRead, modify: IModify, http: IHtt
         users: read.getUserReader() as UserRoomIdsReader,
         serverSettings,
         settings,
-        writeWays: writeWays(modify, http, serverSettings, settings),
+        writeWays: writeWays(modify, http, serverSettings, settings, memory),
         notice: new AuditNotice(modify),
         logger,
     });

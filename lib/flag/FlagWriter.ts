@@ -17,4 +17,6 @@ export interface FlagWriter {
      * throws when the way is broken (unreachable, bad credentials), so the next way is tried.
      */
     write(room: IRoom, encrypted: boolean, caller: IUser): Promise<Refusal | undefined>;
+    /** Told when the read-back showed that the server accepted the write and ignored it. */
+    ignored?(): void;
 }

@@ -5,6 +5,7 @@ import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 import type { Refusal } from '../Refusal';
 import { unmapped } from '../RoomFacts';
 import type { FlagWriter } from './FlagWriter';
+import type { WriteWayMemory } from './WriteWayMemory';
 
 /**
  * Writes the flag through the app's room modifier. `IRoomBuilder` has no setter for `encrypted`,
@@ -15,7 +16,10 @@ export class RoomModifierWriter implements FlagWriter {
     public readonly name = 'room modifier';
     public readonly serverPostsNotice = false;
 
-    constructor(private readonly modify: Pick<IModify, 'getUpdater'>) {}
+    constructor(
+        private readonly modify: Pick<IModify, 'getUpdater'>,
+        private readonly memory: WriteWayMemory,
+    ) {}
 
     public async write(room: IRoom, encrypted: boolean, caller: IUser): Promise<Refusal | undefined> {
         const updater = this.modify.getUpdater();
@@ -26,5 +30,9 @@ export class RoomModifierWriter implements FlagWriter {
         builder.getRoom().id = room.id;
         await updater.finish(builder);
         return undefined;
+    }
+
+    public ignored(): void {
+        this.memory.roomModifierIgnored = true;
     }
 }

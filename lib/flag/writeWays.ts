@@ -4,6 +4,7 @@ import type { AppSettings, Credentials } from '../AppSettings';
 import type { FlagWriter } from './FlagWriter';
 import { RestApiWriter } from './RestApiWriter';
 import { RoomModifierWriter } from './RoomModifierWriter';
+import type { WriteWayMemory } from './WriteWayMemory';
 
 /** The ways to write the flag, best first; later ones are only built if earlier ones fell short. */
 export type WriteWays = (callerCredentials?: Credentials) => AsyncIterable<FlagWriter>;
@@ -13,9 +14,12 @@ export function writeWays(
     http: Pick<IHttp, 'post'>,
     serverSettings: Pick<IServerSettingRead, 'getValueById'>,
     settings: AppSettings,
+    memory: WriteWayMemory,
 ): WriteWays {
     return async function* ways(callerCredentials?: Credentials): AsyncGenerator<FlagWriter> {
-        yield new RoomModifierWriter(modify);
+        if (!memory.roomModifierIgnored) {
+            yield new RoomModifierWriter(modify, memory);
+        }
 
         const siteUrl = String((await serverSettings.getValueById('Site_Url')) ?? '').replace(/\/+$/, '');
         if (!siteUrl) {

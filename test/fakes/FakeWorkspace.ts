@@ -11,6 +11,7 @@ import { MessageBuilder } from '@rocket.chat/apps-engine/server/accessors/Messag
 import { RoomBuilder } from '@rocket.chat/apps-engine/server/accessors/RoomBuilder';
 
 import { SETTINGS } from '../../lib/AppSettings';
+import { WriteWayMemory } from '../../lib/flag/WriteWayMemory';
 
 type RoomRole = 'owner' | 'moderator' | 'leader';
 type Unmapped = Record<string, unknown>;
@@ -52,6 +53,8 @@ export class FakeWorkspace {
     /** When set, the fake server refuses REST writes with this body. */
     public restRefusal?: { error: string; errorType?: string };
     public readonly faults = new Set<Fault>();
+    /** The app instance's memory, kept across calls as the real app keeps it. */
+    public readonly writeWayMemory = new WriteWayMemory();
 
     public readonly notices: Array<Notice> = [];
     public readonly ephemeral: Array<{ userId: string; roomId: string; text: string }> = [];

@@ -7,6 +7,7 @@ import type { IPersistence } from '@rocket.chat/apps-engine/definition/accessors
 import { SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
 import { EncryptCommand } from '../../commands/EncryptCommand';
+import { createEncryptionService, type EncryptionServiceFactory } from '../../lib/createEncryptionService';
 import { GetEncryptedEndpoint } from '../../endpoints/GetEncryptedEndpoint';
 import { SetEncryptedEndpoint } from '../../endpoints/SetEncryptedEndpoint';
 import { FakeWorkspace } from './FakeWorkspace';
@@ -46,6 +47,11 @@ function fakeApp(ws: FakeWorkspace): IApp {
     return { getLogger: () => ws.logger() } as unknown as IApp;
 }
 
+/** The wiring EncryptGroupApp does, with the workspace's memory of the server's write ways. */
+function services(ws: FakeWorkspace): EncryptionServiceFactory {
+    return (read, modify, http) => createEncryptionService(read, modify, http, ws.logger(), ws.writeWayMemory);
+}
+
 function apiRequest(ws: FakeWorkspace, userId: string | undefined, parts: Partial<IApiRequest>): IApiRequest {
     return {
         method: RequestMethod.POST,
@@ -60,19 +66,19 @@ function apiRequest(ws: FakeWorkspace, userId: string | undefined, parts: Partia
 
 /** POST groups.setEncrypted as `userId` (undefined: not logged in). */
 export function setEncrypted(ws: FakeWorkspace, userId: string | undefined, content: unknown, headers: Record<string, string> = {}): Promise<IApiResponse> {
-    const endpoint = new SetEncryptedEndpoint(fakeApp(ws));
+    const endpoint = new SetEncryptedEndpoint(fakeApp(ws), services(ws));
     return endpoint.post(apiRequest(ws, userId, { content, headers }), {} as IApiEndpointInfo, ws.read(), ws.modify(), ws.http(), {} as IPersistence);
 }
 
 /** GET groups.getEncrypted as `userId`. */
 export function getEncrypted(ws: FakeWorkspace, userId: string | undefined, query: Record<string, string>): Promise<IApiResponse> {
-    const endpoint = new GetEncryptedEndpoint(fakeApp(ws));
+    const endpoint = new GetEncryptedEndpoint(fakeApp(ws), services(ws));
     return endpoint.get(apiRequest(ws, userId, { method: RequestMethod.GET, query }), {} as IApiEndpointInfo, ws.read(), ws.modify(), ws.http(), {} as IPersistence);
 }
 
 /** `/encrypt <args>` typed by `userId` in room `roomId`; resolves to the ephemeral reply. */
 export async function runCommand(ws: FakeWorkspace, userId: string, roomId: string, args: Array<string>): Promise<string> {
-    const command = new EncryptCommand(fakeApp(ws));
+    const command = new EncryptCommand(fakeApp(ws), services(ws));
     const sender = ws.users.get(userId)!;
     const room = ws.rooms.get(roomId)!;
     const before = ws.ephemeral.length;

@@ -107,7 +107,9 @@ export function newId(): string {
 export class Model {
     public readonly users = new Map<string, RawUser>();
     public readonly rooms = new Map<string, RawRoom>();
-    public readonly subscriptions = new Map<string, RawSubscription>();
+    /** Subscriptions indexed both ways, as Rocket.Chat's collection is: lookups never scan a room. */
+    private readonly subscriptionsByRoom = new Map<string, Map<string, RawSubscription>>();
+    private readonly subscriptionsByUser = new Map<string, Map<string, RawSubscription>>();
     public readonly messages: Array<RawMessage> = [];
     public readonly ephemeral: Array<Ephemeral> = [];
     public readonly tokens = new Map<string, string>();
@@ -204,26 +206,22 @@ export class Model {
             throw new RestError('error-invalid-user', 'Invalid user');
         }
         const subscription = { _id: newId(), rid: room._id, u: { _id: user._id, username: user.username }, roles };
-        this.subscriptions.set(subscription._id, subscription);
+        indexed(this.subscriptionsByRoom, room._id).set(userId, subscription);
+        indexed(this.subscriptionsByUser, userId).set(room._id, subscription);
         room.usersCount += 1;
         return subscription;
     }
 
     public subscription(rid: string, userId: string): RawSubscription | undefined {
-        for (const subscription of this.subscriptions.values()) {
-            if (subscription.rid === rid && subscription.u._id === userId) {
-                return subscription;
-            }
-        }
-        return undefined;
+        return this.subscriptionsByRoom.get(rid)?.get(userId);
     }
 
     public subscriptionsOf(rid: string): Array<RawSubscription> {
-        return [...this.subscriptions.values()].filter((subscription) => subscription.rid === rid);
+        return [...(this.subscriptionsByRoom.get(rid)?.values() ?? [])];
     }
 
     public roomIdsOf(userId: string): Array<string> {
-        return [...this.subscriptions.values()].filter((subscription) => subscription.u._id === userId).map((subscription) => subscription.rid);
+        return [...(this.subscriptionsByUser.get(userId)?.keys() ?? [])];
     }
 
     /** `hasPermissionAsync(userId, permission, rid)`: global roles plus the roles on the subscription. */
@@ -308,4 +306,13 @@ export class Model {
         }
         return room;
     }
+}
+
+function indexed<T>(index: Map<string, Map<string, T>>, key: string): Map<string, T> {
+    let entries = index.get(key);
+    if (!entries) {
+        entries = new Map();
+        index.set(key, entries);
+    }
+    return entries;
 }

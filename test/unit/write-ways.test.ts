@@ -204,3 +204,25 @@ describe('membership check', () => {
         assert.equal(ws.calls['room.getMembers'], 1);
     });
 });
+
+describe('the app remembers a server that ignores the room modifier', () => {
+    test('after one ignored write, later toggles go straight to REST (three bridge calls fewer)', async () => {
+        const ws = onCurrentServer();
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
+        const readsAfterFirst = ws.calls['room.getById'];
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false }, callerHeaders);
+        assert.equal(ws.calls['room.update'], 1, 'the modifier was tried again');
+        assert.equal(ws.calls['room.getById'] - readsAfterFirst, 2, 'find + read-back only');
+        assert.equal(ws.encryptedOf('secret'), false);
+    });
+
+    test('a modifier that failed (rather than being ignored) is tried again next time', async () => {
+        const ws = workspace();
+        ws.faults.add('room-update');
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
+        ws.faults.delete('room-update');
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false }, callerHeaders);
+        assert.equal(ws.calls['room.update'], 2, 'the failed attempt and the retry');
+        assert.deepEqual(ws.notices.map((notice) => notice.by), ['server', 'app']);
+    });
+});

@@ -1,0 +1,184 @@
+// `npm run bench`: the app's speed and size, measured through the stand-in and the real
+// Apps-Engine runtime (Rocket.Chat 8.0 profile: Deno). Prints a table, then one JSON line.
+// Times are wall-clock on a shared machine: compare ratios within one run, not across runs.
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+
+import { packageApp } from '../tools/package-app.mjs';
+import { RestClient } from '../standin/RestClient';
+import type { RawUser } from '../standin/model';
+import { startStandin } from '../standin/server';
+
+const WARM_UP = 30;
+const TOGGLES = 300;
+const SIZE_ROUNDS = 100;
+const MEMORY_FIRST = 200;
+const MEMORY_TOTAL = 2000;
+
+function percentile(samples: Array<number>, p: number): number {
+    const sorted = [...samples].sort((a, b) => a - b);
+    return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+    const start = process.hrtime.bigint();
+    await run();
+    return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function rssMb(): number {
+    global.gc?.();
+    return process.memoryUsage().rss / 2 ** 20;
+}
+
+async function main(): Promise<void> {
+    const began = Date.now();
+    const zipPath = packageApp({ quiet: true, ifStale: true });
+    const standin = await startStandin({ port: 0 });
+    const { model, state } = standin;
+    model.createUser({ username: 'admin', password: 'bench-admin', roles: ['admin', 'user'] });
+    const admin = await RestClient.login(standin.url, 'admin', 'bench-admin');
+    await admin.post('settings/E2E_Enable', { value: true });
+
+    const installMs = await timed(() => admin.installApp(readFileSync(zipPath), basename(zipPath)));
+    const appId = JSON.parse(readFileSync('app.json', 'utf8')).id;
+
+    // Bulk seeding goes straight into the model: it is set-up, not what is measured.
+    model.createUser({ username: 'owner', password: 'bench-owner' });
+    const owner = await RestClient.login(standin.url, 'owner', 'bench-owner');
+    const ownerUser = model.users.get(owner.userId) as RawUser;
+    const groupOf = (size: number) => {
+        const room = model.createRoom('p', `bench-${size}`, ownerUser, []);
+        for (let i = 1; i < size; i++) {
+            model.subscribe(room, model.createUser({ username: `m${size}-${i}` })._id);
+        }
+        return room._id;
+    };
+    const groups = { 5: groupOf(5), 500: groupOf(500), 5000: groupOf(5000) };
+    const hidden = model.createRoom('p', 'bench-hidden', model.users.get(admin.userId) as RawUser, [])._id;
+    const service = model.createUser({ username: 'bench-service', password: 'bench-service', roles: ['admin', 'user'] });
+    const serviceClient = await RestClient.login(standin.url, service.username, 'bench-service');
+    await admin.appSettings(appId, { service_account_user_id: serviceClient.userId, service_account_token: serviceClient.authToken });
+    const { room: dm } = await owner.post('im.create', { username: 'encrypt-group.bot' });
+
+    let flip = false;
+    const toggle = async (roomId: string) => {
+        flip = !flip;
+        const answer = await owner.appCall(appId, 'groups.setEncrypted', 'POST', { roomId, encrypted: flip });
+        if (answer.status !== 200) {
+            throw new Error(`toggle failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+        }
+    };
+    const refused = async () => {
+        const answer = await owner.appCall(appId, `groups.getEncrypted?roomId=${hidden}`, 'GET');
+        if (answer.status !== 400) {
+            throw new Error(`expected a refusal: ${answer.status}`);
+        }
+    };
+    const command = async () => {
+        flip = !flip;
+        const answer = await owner.command('encrypt', `${flip ? 'on' : 'off'} #bench-5`, dm._id);
+        if (answer.status !== 200) {
+            throw new Error(`command failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+        }
+    };
+    const bridgeCallsDuring = async (count: number, run: () => Promise<void>) => {
+        const before = [...state.bridgeCalls.values()].reduce((a, b) => a + b, 0);
+        const snapshot = new Map(state.bridgeCalls);
+        for (let i = 0; i < count; i++) {
+            await run();
+        }
+        const after = [...state.bridgeCalls.values()].reduce((a, b) => a + b, 0);
+        const perCall = [...state.bridgeCalls].map(([name, n]) => [name, (n - (snapshot.get(name) ?? 0)) / count] as const).filter(([, n]) => n > 0);
+        return { total: (after - before) / count, perCall };
+    };
+
+    for (let i = 0; i < WARM_UP; i++) {
+        await toggle(groups[5]);
+        await refused();
+        await command();
+    }
+
+    const toggleSamples: Array<number> = [];
+    for (let i = 0; i < TOGGLES; i++) {
+        toggleSamples.push(await timed(() => toggle(groups[5])));
+    }
+    const noopSamples: Array<number> = [];
+    for (let i = 0; i < TOGGLES; i++) {
+        noopSamples.push(await timed(refused));
+    }
+    const commandSamples: Array<number> = [];
+    for (let i = 0; i < TOGGLES; i++) {
+        commandSamples.push(await timed(command));
+    }
+    // Interleaved rounds, so machine noise lands on every size alike.
+    const sizeSamples: Record<number, Array<number>> = { 5: [], 500: [], 5000: [] };
+    for (let round = 0; round < SIZE_ROUNDS; round++) {
+        for (const size of [5, 500, 5000] as const) {
+            sizeSamples[size].push(await timed(() => toggle(groups[size])));
+        }
+    }
+    const perToggle = await bridgeCallsDuring(50, () => toggle(groups[5]));
+    const perRefusal = await bridgeCallsDuring(50, refused);
+    const perCommand = await bridgeCallsDuring(50, command);
+
+    const memory = model.messages.length;
+    for (let i = 0; i < MEMORY_FIRST; i++) {
+        await toggle(groups[5]);
+    }
+    const rssAt200 = rssMb();
+    for (let i = MEMORY_FIRST; i < MEMORY_TOTAL; i++) {
+        await toggle(groups[5]);
+    }
+    const rssAt2000 = rssMb();
+    const storedMessages = model.messages.length - memory;
+
+    const result = {
+        toggle_p50_ms: round(percentile(toggleSamples, 50)),
+        toggle_p99_ms: round(percentile(toggleSamples, 99)),
+        noop_p50_ms: round(percentile(noopSamples, 50)),
+        command_p50_ms: round(percentile(commandSamples, 50)),
+        size_p50_ms: { 5: round(percentile(sizeSamples[5], 50)), 500: round(percentile(sizeSamples[500], 50)), 5000: round(percentile(sizeSamples[5000], 50)) },
+        size_ratio_5000_vs_5: round(percentile(sizeSamples[5000], 50) / percentile(sizeSamples[5], 50)),
+        bridge_calls_per_toggle: perToggle.total,
+        bridge_calls_per_refusal: perRefusal.total,
+        bridge_calls_per_command: perCommand.total,
+        zip_bytes: statSync(zipPath).size,
+        install_ms: round(installMs),
+        rss_growth_mb: round(rssAt2000 - rssAt200),
+        duration_s: round((Date.now() - began) / 1000),
+    };
+
+    const rows: Array<[string, string]> = [
+        ['toggle via endpoint, p50 / p99', `${result.toggle_p50_ms} / ${result.toggle_p99_ms} ms (${TOGGLES} toggles)`],
+        ['floor: refused status call, p50', `${result.noop_p50_ms} ms`],
+        ['toggle via commands.run, p50', `${result.command_p50_ms} ms`],
+        ['toggle p50 by group size 5 / 500 / 5000', `${result.size_p50_ms[5]} / ${result.size_p50_ms[500]} / ${result.size_p50_ms[5000]} ms (ratio 5000:5 = ${result.size_ratio_5000_vs_5})`],
+        ['bridge calls per endpoint toggle', `${perToggle.total}: ${perToggle.perCall.map(([name, n]) => `${name}×${n}`).join(', ')}`],
+        ['bridge calls per /encrypt toggle', `${perCommand.total}: ${perCommand.perCall.map(([name, n]) => `${name}×${n}`).join(', ')}`],
+        ['bridge calls per refusal', `${perRefusal.total}: ${perRefusal.perCall.map(([name, n]) => `${name}×${n}`).join(', ')}`],
+        ['zip', `${result.zip_bytes} bytes`],
+        ['install + enable', `${result.install_ms} ms`],
+        ['stand-in RSS after 200 / 2000 toggles', `${round(rssAt200)} / ${round(rssAt2000)} MB (growth ${result.rss_growth_mb} MB; ${storedMessages} room messages stored meanwhile)`],
+        ['run time', `${result.duration_s} s`],
+    ];
+    const width = Math.max(...rows.map(([label]) => label.length));
+    console.log(`Encrypt Group benchmark — stand-in as Rocket.Chat ${standin.version}, Apps-Engine 1.62 (Deno), node ${process.version}`);
+    for (const [label, value] of rows) {
+        console.log(`${label.padEnd(width)}  ${value}`);
+    }
+    await standin.close();
+    console.log(JSON.stringify(result));
+}
+
+function round(value: number): number {
+    return Math.round(value * 100) / 100;
+}
+
+main().then(
+    () => process.exit(0),
+    (error) => {
+        console.error(error);
+        process.exit(1);
+    },
+);
