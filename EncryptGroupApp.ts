@@ -9,6 +9,7 @@ import { SetEncryptedEndpoint } from './endpoints/SetEncryptedEndpoint';
 import { SETTINGS } from './lib/AppSettings';
 import { createEncryptionService, type EncryptionServiceFactory } from './lib/createEncryptionService';
 import { WriteWayMemory } from './lib/flag/WriteWayMemory';
+import { RoomQueue } from './lib/RoomQueue';
 
 export class EncryptGroupApp extends App {
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
@@ -16,8 +17,8 @@ export class EncryptGroupApp extends App {
     }
 
     protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {
-        const memory = new WriteWayMemory();
-        const services: EncryptionServiceFactory = (read, modify, http) => createEncryptionService(read, modify, http, this.getLogger(), memory);
+        const instance = { memory: new WriteWayMemory(), queue: new RoomQueue() };
+        const services: EncryptionServiceFactory = (read, modify, http) => createEncryptionService(read, modify, http, this.getLogger(), instance);
         await Promise.all(SETTINGS.map((setting) => configuration.settings.provideSetting(setting)));
         await configuration.slashCommands.provideSlashCommand(new EncryptCommand(this, services));
         await configuration.api.provideApi({

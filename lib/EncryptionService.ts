@@ -11,6 +11,7 @@ import { isMember, type UserRoomIdsReader } from './Membership';
 import { isRefusal, Refusal } from './Refusal';
 import { describeError } from './describeError';
 import { encryptedFlag, isArchived, isFederated } from './RoomFacts';
+import type { RoomQueue } from './RoomQueue';
 import { RoomRoles } from './RoomRoles';
 
 /** How a caller names a group: Rocket.Chat's `roomId` / `roomName`, as received (not yet trusted). */
@@ -48,6 +49,7 @@ export interface ServiceDeps {
     settings: AppSettings;
     writeWays: WriteWays;
     notice: Pick<AuditNotice, 'post'>;
+    queue: RoomQueue;
     logger: Pick<ILogger, 'debug' | 'warn' | 'error'>;
 }
 
@@ -63,10 +65,19 @@ export class EncryptionService {
         if (typeof encrypted !== 'boolean') {
             return Refusal.encryptedRequired();
         }
-        const room = await this.findGroup(caller, request.target);
-        if (isRefusal(room)) {
-            return room;
+        const found = await this.findGroup(caller, request.target);
+        if (isRefusal(found)) {
+            return found;
         }
+        return this.deps.queue.run(found.id, async (waited) => {
+            // Another toggle of this room ran meanwhile: its value, not the one read before, is current.
+            const room = waited ? await this.deps.rooms.getById(found.id) : found;
+            return room ? this.setEncryptedInQueue(room, request, encrypted) : Refusal.roomNotFound();
+        });
+    }
+
+    private async setEncryptedInQueue(room: IRoom, request: SetEncryptedRequest, encrypted: boolean): Promise<SetEncryptedResult | Refusal> {
+        const { caller } = request;
         if (isArchived(room)) {
             return Refusal.roomArchived(room.slugifiedName);
         }

@@ -2,87 +2,26 @@
 // Rocket.Chat's REST API. Where it can, it asks the server's own `groups.setEncrypted` the same
 // question as the app's mirror and requires the same answer.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 
-import { RestClient } from '../standin/RestClient';
-import type { Target } from './target';
+import { type Person, type Scenario, type World, BODY_PARAM, NOT_FOUND, rcError } from './scenario';
 
-const PASSWORD = 'e2e-password-1';
-let sequence = 0;
-
-interface Person {
-    client: RestClient;
-    username: string;
-    id: string;
-}
-
-interface World {
-    owner: Person;
-    moderator: Person;
-    member: Person;
-    outsider: Person;
-    adminMember: Person;
-    adminOutsider: Person;
-    group: { _id: string; name: string };
-    channel: { _id: string; name: string };
-    archived: { _id: string; name: string };
-    /** The owner's DM with the app's bot: where `/encrypt off #group` is typed. */
-    botDm: { _id: string };
-}
-
-export function endToEndSuite(name: string, makeTarget: () => Promise<Target>): void {
-    describe(name, () => {
-        let target: Target;
-        before(async () => {
-            target = await makeTarget();
-            await target.admin.post('settings/E2E_Enable', { value: true });
+/** The product's promises, through the real runtime: parity with the core route, both write paths, `/encrypt`, settings. */
+export function endToEndSuite(scenario: () => Scenario): void {
+    describe('groups.setEncrypted, groups.getEncrypted and /encrypt', () => {
+        let s: Scenario;
+        let target: Scenario['target'];
+        before(() => {
+            s = scenario();
+            target = s.target;
         });
-        after(async () => {
-            await target?.close();
-        });
-
-        const unique = (label: string) => `e2e-${label}-${process.pid}-${++sequence}`;
-
-        async function person(label: string, roles?: Array<string>): Promise<Person> {
-            const username = unique(label);
-            await target.admin.post('users.create', { username, name: username, email: `${username}@example.com`, password: PASSWORD, ...(roles && { roles }) });
-            const client = await RestClient.login(target.url, username, PASSWORD);
-            return { client, username, id: client.userId };
-        }
-
-        async function world(): Promise<World> {
-            const [owner, moderator, member, outsider, adminMember, adminOutsider] = await Promise.all([
-                person('owner'),
-                person('moderator'),
-                person('member'),
-                person('outsider'),
-                person('admin-member', ['admin', 'user']),
-                person('admin-outsider', ['admin', 'user']),
-            ]);
-            const { group } = await owner.client.post('groups.create', { name: unique('group'), members: [moderator.username, member.username, adminMember.username] });
-            await owner.client.post('groups.addModerator', { roomId: group._id, userId: moderator.id });
-            const { channel } = await owner.client.post('channels.create', { name: unique('channel'), members: [member.username] });
-            const { group: archived } = await owner.client.post('groups.create', { name: unique('archived'), members: [member.username] });
-            await owner.client.post('groups.archive', { roomId: archived._id });
-            const { room: botDm } = await owner.client.post('im.create', { username: 'encrypt-group.bot' });
-            return { owner, moderator, member, outsider, adminMember, adminOutsider, group, channel, archived, botDm };
-        }
-
-        const viaApp = (who: Person, body: unknown, headers?: Record<string, string>) => who.client.appCall(target.appId, 'groups.setEncrypted', 'POST', body, headers);
-        const viaCore = (who: Person, body: unknown) => who.client.request('POST', '/api/v1/groups.setEncrypted', body);
-        const encryptedOf = async (w: World) => (await w.owner.client.get('groups.info', { roomId: w.group._id })).group.encrypted;
-        const e2eNotices = async (w: World) =>
-            (await w.owner.client.get('groups.messages', { roomId: w.group._id })).messages
-                .filter((message: any) => message.t === 'room_e2e_enabled' || message.t === 'room_e2e_disabled')
-                .map((message: any) => `${message.t} by ${message.u.username}`)
-                .reverse();
-        /** The caller's private replies, where the server can show them (the stand-in can; a real server has no such route). */
-        const lastReply = async (who: Person): Promise<string | undefined> => {
-            const answer = await who.client.request('GET', '/standin/notices');
-            return answer.status === 200 ? answer.body.notices.at(-1)?.msg : undefined;
-        };
-        const rcError = (message: string, errorType: string) => ({ success: false, error: `${message} [${errorType}]`, errorType });
-        const NOT_FOUND = rcError('The required "roomId" or "roomName" param provided does not match any group', 'error-room-not-found');
+        const person = (label: string, roles?: Array<string>) => s.person(label, roles);
+        const world = () => s.world();
+        const viaApp = (who: Person, body: unknown, headers?: Record<string, string>) => s.viaApp(who, body, headers);
+        const viaCore = (who: Person, body: unknown) => s.viaCore(who, body);
+        const encryptedOf = (w: World) => s.encryptedOf(w.owner, w.group._id);
+        const e2eNotices = (w: World) => s.e2eNotices(w.owner, w.group._id);
+        const lastReply = (who: Person) => s.lastReply(who);
 
         describe("facts §1: the app answers exactly as Rocket.Chat's own route", () => {
             let w: World;
@@ -90,7 +29,6 @@ export function endToEndSuite(name: string, makeTarget: () => Promise<Target>): 
                 w = await world();
             });
 
-            const BODY_PARAM = { success: false, error: 'The bodyParam "encrypted" is required' };
             const cases: Array<[string, (w: World) => [Person, unknown, unknown]]> = [
                 ['encrypted as a string', (w) => [w.owner, { roomId: w.group._id, encrypted: 'true' }, BODY_PARAM]],
                 ['encrypted missing', (w) => [w.owner, { roomId: w.group._id }, BODY_PARAM]],

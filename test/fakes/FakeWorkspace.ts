@@ -12,6 +12,7 @@ import { RoomBuilder } from '@rocket.chat/apps-engine/server/accessors/RoomBuild
 
 import { SETTINGS } from '../../lib/AppSettings';
 import { WriteWayMemory } from '../../lib/flag/WriteWayMemory';
+import { RoomQueue } from '../../lib/RoomQueue';
 
 type RoomRole = 'owner' | 'moderator' | 'leader';
 type Unmapped = Record<string, unknown>;
@@ -53,8 +54,8 @@ export class FakeWorkspace {
     /** When set, the fake server refuses REST writes with this body. */
     public restRefusal?: { error: string; errorType?: string };
     public readonly faults = new Set<Fault>();
-    /** The app instance's memory, kept across calls as the real app keeps it. */
-    public readonly writeWayMemory = new WriteWayMemory();
+    /** What the real app keeps across calls on its instance. */
+    public readonly instance = { memory: new WriteWayMemory(), queue: new RoomQueue() };
 
     public readonly notices: Array<Notice> = [];
     public readonly ephemeral: Array<{ userId: string; roomId: string; text: string }> = [];

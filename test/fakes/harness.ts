@@ -49,7 +49,7 @@ function fakeApp(ws: FakeWorkspace): IApp {
 
 /** The wiring EncryptGroupApp does, with the workspace's memory of the server's write ways. */
 function services(ws: FakeWorkspace): EncryptionServiceFactory {
-    return (read, modify, http) => createEncryptionService(read, modify, http, ws.logger(), ws.writeWayMemory);
+    return (read, modify, http) => createEncryptionService(read, modify, http, ws.logger(), ws.instance);
 }
 
 function apiRequest(ws: FakeWorkspace, userId: string | undefined, parts: Partial<IApiRequest>): IApiRequest {

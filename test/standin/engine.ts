@@ -62,7 +62,8 @@ export class AppHost {
         return Boolean(this.manager.getOneById(appId));
     }
 
-    public status(appId: string): string | undefined {
+    /** 1.62 asks the Deno subprocess (a promise); 1.42 answers directly. */
+    public async status(appId: string): Promise<string | undefined> {
         return this.manager.getOneById(appId)?.getStatus();
     }
 

@@ -79,6 +79,7 @@ export const DEFAULT_PERMISSIONS: Record<string, Array<string>> = {
     'add-user-to-any-p-room': ['admin'],
     'set-owner': ['admin', 'owner'],
     'set-moderator': ['admin', 'owner'],
+    'set-leader': ['admin', 'owner'],
     'archive-room': ['admin', 'owner'],
     'edit-privileged-setting': ['admin'],
     'manage-apps': ['admin'],

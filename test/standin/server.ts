@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 
 import { type Fault, type HostState, type ServerProfile } from './bridges';
 import { AppHost } from './engine';
-import { Model, type RawRoom, type RawUser, RestError } from './model';
+import { Model, type RawRoom, type RawUser, RestError, newId } from './model';
 
 export interface StandinOptions {
     /** Rocket.Chat version to behave as; below 7.4 selects the pre-7.4 engine and room update. */
@@ -192,14 +192,19 @@ async function appRoute(host: AppHost, state: HostState, call: Call, appId: stri
     if (endpoint.authRequired && !call.user) {
         return [401, 'Unauthorized'];
     }
-    const response = await host.executeApi(appId, path, {
-        method: call.method,
-        headers: call.headers,
-        query: call.query,
-        content: call.body,
-        user: call.user,
-    });
-    return [response.status, response.content ?? '', response.headers];
+    try {
+        const response = await host.executeApi(appId, path, {
+            method: call.method,
+            headers: call.headers,
+            query: call.query,
+            content: call.body,
+            user: call.user,
+        });
+        return [response.status, response.content ?? '', response.headers];
+    } catch (error) {
+        // Rocket.Chat's apps router: `res.status(500).send(reason.message)`.
+        return [500, error instanceof Error ? error.message : String(error)];
+    }
 }
 
 function requireUser(call: Call): RawUser {
@@ -289,6 +294,17 @@ function coreRoutes(model: Model, host: AppHost, state: HostState, baseUrl: () =
         'POST /api/v1/channels.create': (call) => [200, { channel: roomOut(createRoom(call, 'c', 'create-c')), success: true }],
         'POST /api/v1/groups.create': (call) => [200, { group: roomOut(createRoom(call, 'p', 'create-p')), success: true }],
 
+        // A private team: its main room is a private group with `teamMain` set.
+        'POST /api/v1/teams.create': (call) => {
+            const params = body(call);
+            if (params.type !== 1) {
+                throw new RestError(undefined, 'The stand-in only creates private teams (type 1)');
+            }
+            const room = createRoom(call, 'p', 'create-p');
+            Object.assign(room, { teamMain: true, teamId: newId() });
+            return [200, { team: { _id: room.teamId, name: room.name, type: 1, roomId: room._id }, success: true }];
+        },
+
         'POST /api/v1/im.create': (call) => {
             const caller = requireUser(call);
             const other = userArg(body(call));
@@ -311,7 +327,7 @@ function coreRoutes(model: Model, host: AppHost, state: HostState, baseUrl: () =
 
         'POST /api/v1/groups.addOwner': (call) => setRoomRole(call, 'set-owner', 'owner'),
         'POST /api/v1/groups.addModerator': (call) => setRoomRole(call, 'set-moderator', 'moderator'),
-        'POST /api/v1/groups.addLeader': (call) => setRoomRole(call, 'set-moderator', 'leader'),
+        'POST /api/v1/groups.addLeader': (call) => setRoomRole(call, 'set-leader', 'leader'),
 
         'POST /api/v1/groups.archive': (call) => {
             const caller = requireUser(call);
@@ -389,10 +405,10 @@ function coreRoutes(model: Model, host: AppHost, state: HostState, baseUrl: () =
 
         'POST /api/apps': (call) => installApp(call),
         'POST /api/apps/:id': (call) => installApp(call),
-        'GET /api/apps/:id': (call) => {
+        'GET /api/apps/:id': async (call) => {
             requireUser(call);
             const id = call.path.split('/')[3];
-            return host.isInstalled(id) ? [200, { app: { id, status: host.status(id) }, success: true }] : [404, { success: false, error: 'No App found by the id of: ' + id }];
+            return host.isInstalled(id) ? [200, { app: { id, status: await host.status(id) }, success: true }] : [404, { success: false, error: 'No App found by the id of: ' + id }];
         },
         'GET /api/apps/:id/settings': (call) => {
             const caller = requireUser(call);
@@ -447,7 +463,7 @@ function coreRoutes(model: Model, host: AppHost, state: HostState, baseUrl: () =
             throw new RestError(undefined, 'No app package in the "app" field');
         }
         const info = await host.install(Buffer.from(await file.arrayBuffer()), caller);
-        return [200, { app: { id: info.id, name: info.name, version: info.version, status: host.status(info.id) }, success: true }];
+        return [200, { app: { id: info.id, name: info.name, version: info.version, status: await host.status(info.id) }, success: true }];
     }
 }
 

@@ -1,10 +1,15 @@
 import { startStandin } from '/work/main/test/standin/server';
 import { RestClient } from '/work/main/test/standin/RestClient';
 import { readFileSync } from 'node:fs';
-const s = await startStandin({ version: '7.3.0', port: 0, log: console.log });
+const s = await startStandin({ port: 0, log: (l) => console.log('LOG', l.slice(0, 600)) });
 s.model.createUser({username:'admin', password:'p', roles:['admin','user']});
 const a = await RestClient.login(s.url,'admin','p');
 const app = await a.installApp(readFileSync('/work/main/dist/encrypt-group_1.0.0.zip'),'x.zip');
-const r = await a.appCall(app.id, 'groups.setEncrypted', 'POST', { encrypted: 'x' });
+let r = await a.appCall(app.id, 'groups.setEncrypted', 'POST', '{"__proto__": {"roomId": "x", "encrypted": true}}', {'content-type':'application/json'});
+console.log(r);
+r = await a.appCall(app.id, 'groups.setEncrypted', 'POST', {roomId: 'x', encrypted: true});
+console.log(r);
+await new Promise(r => setTimeout(r, 2000));
+r = await a.appCall(app.id, 'groups.setEncrypted', 'POST', {roomId: 'x', encrypted: true});
 console.log(r);
 await s.close(); process.exit(0);

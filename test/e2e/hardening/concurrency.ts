@@ -1,0 +1,65 @@
+// Many toggles at once: every request answered, no crash, each group ends in a state a request
+// asked for, and its room_e2e_* messages match its real changes (they alternate, and the last one
+// agrees with the final flag).
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+
+import type { Person, Scenario } from '../scenario';
+
+/** A fixed pseudo-random sequence, so a failure can be replayed. */
+function seeded(seed: number): () => number {
+    let state = seed;
+    return () => {
+        state = (state * 1103515245 + 12345) % 2 ** 31;
+        return state / 2 ** 31;
+    };
+}
+
+export function concurrencySuite(scenario: () => Scenario): void {
+    describe('concurrency', () => {
+        let s: Scenario;
+        before(() => {
+            s = scenario();
+        });
+
+        function assertConsistent(notices: Array<string>, flag: unknown, where: string): void {
+            notices.forEach((notice, i) => {
+                const expectedType = i % 2 === 0 ? 'room_e2e_enabled' : 'room_e2e_disabled';
+                assert.ok(notice.startsWith(expectedType), `${where}: notice ${i} is ${notice}; the notices do not match real changes: ${notices.join(', ')}`);
+            });
+            const last = notices.at(-1);
+            assert.equal(Boolean(flag), last?.startsWith('room_e2e_enabled') ?? false, `${where}: final flag ${String(flag)} vs last notice ${last}`);
+        }
+
+        test('100 concurrent toggles of one group by three owners, mixed on and off', async () => {
+            const owners: Array<Person> = await Promise.all([s.person('c-owner'), s.person('c-owner'), s.person('c-owner')]);
+            const [first, ...others] = owners;
+            const { group } = await first.client.post('groups.create', { name: s.unique('c-group'), members: others.map((o) => o.username) });
+            for (const other of others) {
+                await first.client.post('groups.addOwner', { roomId: group._id, userId: other.id });
+            }
+            const random = seeded(42);
+            const requests = Array.from({ length: 100 }, () => ({ who: owners[Math.floor(random() * owners.length)], encrypted: random() < 0.5 }));
+            const answers = await Promise.all(requests.map(({ who, encrypted }) => s.viaApp(who, { roomId: group._id, encrypted })));
+            assert.deepEqual(
+                answers.map((answer) => answer.status).filter((status) => status !== 200),
+                [],
+                `not all answered 200: ${JSON.stringify(answers.find((answer) => answer.status !== 200)?.body)}`,
+            );
+            const flag = await s.encryptedOf(first, group._id);
+            assert.ok(requests.some((request) => request.encrypted === flag), `final flag ${String(flag)} was never asked for`);
+            assertConsistent(await s.e2eNotices(first, group._id), flag, 'one group');
+        });
+
+        test('100 groups switched on at once', async () => {
+            const owner = await s.person('c-many');
+            const groups = await Promise.all(Array.from({ length: 100 }, async () => (await owner.client.post('groups.create', { name: s.unique('c-many') })).group));
+            const answers = await Promise.all(groups.map((group) => s.viaApp(owner, { roomId: group._id, encrypted: true })));
+            assert.deepEqual(answers.map((answer) => answer.status).filter((status) => status !== 200), []);
+            for (const group of groups) {
+                assert.equal(await s.encryptedOf(owner, group._id), true);
+                assert.deepEqual(await s.e2eNotices(owner, group._id), [`room_e2e_enabled by ${owner.username}`]);
+            }
+        });
+    });
+}
