@@ -1,7 +1,7 @@
 // `npm run bench`: the app's speed and size, measured through the stand-in and the real
 // Apps-Engine runtime (Rocket.Chat 8.0 profile: Deno). Prints a table, then one JSON line.
 // Times are wall-clock on a shared machine: compare ratios within one run, not across runs.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 
 import { packageApp } from '../tools/package-app.mjs';
@@ -29,6 +29,22 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 function rssMb(): number {
     global.gc?.();
     return process.memoryUsage().rss / 2 ** 20;
+}
+
+/** Resident memory of this process's children (the app's Deno subprocess), from /proc. */
+function childrenRssMb(): number {
+    let kilobytes = 0;
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+        try {
+            const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+            if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) === process.pid) {
+                kilobytes += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+            }
+        } catch {
+            // the process ended while we looked
+        }
+    }
+    return kilobytes / 1024;
 }
 
 async function main(): Promise<void> {
@@ -127,10 +143,12 @@ async function main(): Promise<void> {
         await toggle(groups[5]);
     }
     const rssAt200 = rssMb();
+    const appRssAt200 = childrenRssMb();
     for (let i = MEMORY_FIRST; i < MEMORY_TOTAL; i++) {
         await toggle(groups[5]);
     }
     const rssAt2000 = rssMb();
+    const appRssAt2000 = childrenRssMb();
     const storedMessages = model.messages.length - memory;
 
     const result = {
@@ -146,6 +164,7 @@ async function main(): Promise<void> {
         zip_bytes: statSync(zipPath).size,
         install_ms: round(installMs),
         rss_growth_mb: round(rssAt2000 - rssAt200),
+        app_runtime_rss_growth_mb: round(appRssAt2000 - appRssAt200),
         duration_s: round((Date.now() - began) / 1000),
     };
 
@@ -160,6 +179,7 @@ async function main(): Promise<void> {
         ['zip', `${result.zip_bytes} bytes`],
         ['install + enable', `${result.install_ms} ms`],
         ['stand-in RSS after 200 / 2000 toggles', `${round(rssAt200)} / ${round(rssAt2000)} MB (growth ${result.rss_growth_mb} MB; ${storedMessages} room messages stored meanwhile)`],
+        ['app runtime (Deno) RSS after 200 / 2000', `${round(appRssAt200)} / ${round(appRssAt2000)} MB (growth ${result.app_runtime_rss_growth_mb} MB)`],
         ['run time', `${result.duration_s} s`],
     ];
     const width = Math.max(...rows.map(([label]) => label.length));
