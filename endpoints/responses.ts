@@ -1,7 +1,10 @@
 import { HttpStatusCode } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import type { Credentials } from '../lib/AppSettings';
+import { describeError } from '../lib/describeError';
 import type { Refusal } from '../lib/Refusal';
 
 /** Rocket.Chat REST's answers, byte for byte, for the app's endpoints. */
@@ -40,4 +43,25 @@ export function callerCredentials(request: IApiRequest): Credentials | undefined
         return undefined;
     }
     return { userId, token };
+}
+
+/**
+ * Runs an endpoint's work for a logged-in caller: Rocket.Chat's 401 if the host let an anonymous
+ * call through, its 500 shape (logged) if something broke. A function, not a base class: the pre-7.4
+ * runtime (vm2) breaks `extends` across the app's own files.
+ */
+export async function answer(
+    endpoint: { app: IApp; path: string },
+    request: IApiRequest,
+    respond: (caller: IUser) => Promise<IApiResponse>,
+): Promise<IApiResponse> {
+    if (!request.user) {
+        return unauthorized();
+    }
+    try {
+        return await respond(request.user);
+    } catch (error) {
+        endpoint.app.getLogger().error(`Encrypt Group: ${endpoint.path} failed`, describeError(error));
+        return internalError();
+    }
 }
