@@ -76,6 +76,23 @@ export class EncryptionService {
         });
     }
 
+    /** What `/encrypt status` and `groups.getEncrypted` show; the same access rule as a toggle. */
+    public async status(caller: IUser, target: GroupTarget): Promise<EncryptionStatus | Refusal> {
+        const room = await this.findGroup(caller, target);
+        if (isRefusal(room)) {
+            return room;
+        }
+        const current = encryptedFlag(room);
+        const encrypted = current === true;
+        const roles = new RoomRoles(this.deps.rooms, room.id, caller);
+        const canToggle =
+            !isArchived(room) &&
+            (await roles.holdsAny(await this.deps.settings.editRoomRoles())) &&
+            !(await this.toggleRefusal(room, roles, current, !encrypted));
+        return { room, encrypted, canToggle };
+    }
+
+    /** The rules that depend on the room's current state; run in the room's queue. */
     private async setEncryptedInQueue(room: IRoom, request: SetEncryptedRequest, encrypted: boolean): Promise<SetEncryptedResult | Refusal> {
         const { caller } = request;
         if (isArchived(room)) {
@@ -105,22 +122,6 @@ export class EncryptionService {
             await this.postNotice(written.room, caller, encrypted);
         }
         return { room: written.room, encrypted, changed };
-    }
-
-    /** What `/encrypt status` and `groups.getEncrypted` show; the same access rule as a toggle. */
-    public async status(caller: IUser, target: GroupTarget): Promise<EncryptionStatus | Refusal> {
-        const room = await this.findGroup(caller, target);
-        if (isRefusal(room)) {
-            return room;
-        }
-        const current = encryptedFlag(room);
-        const encrypted = current === true;
-        const roles = new RoomRoles(this.deps.rooms, room.id, caller);
-        const canToggle =
-            !isArchived(room) &&
-            (await roles.holdsAny(await this.deps.settings.editRoomRoles())) &&
-            !(await this.toggleRefusal(room, roles, current, !encrypted));
-        return { room, encrypted, canToggle };
     }
 
     /**
