@@ -71,6 +71,18 @@ export function endToEndSuite(scenario: () => Scenario): void {
                 }
             });
 
+            test('a federated group → the same refusal from both (stand-in only: federation has no REST set-up)', async (t) => {
+                const fed = await world();
+                const marked = await target.admin.request('POST', '/standin/rooms.federate', { roomId: fed.group._id });
+                if (marked.status !== 200) {
+                    return t.skip('the server cannot mark a group federated through REST');
+                }
+                const fromApp = await viaApp(fed.owner, { roomId: fed.group._id, encrypted: true });
+                const fromCore = await viaCore(fed.owner, { roomId: fed.group._id, encrypted: true });
+                assert.deepEqual(fromApp.body, rcError('Only groups or direct channels can enable encryption', 'error-action-not-allowed'));
+                assert.deepEqual(fromApp, fromCore);
+            });
+
             test('not logged in → 401 from the server, before the app runs', async () => {
                 const anonymous = await fetch(`${target.url}/api/apps/public/${target.appId}/groups.setEncrypted`, {
                     method: 'POST',

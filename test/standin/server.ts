@@ -448,6 +448,17 @@ function coreRoutes(model: Model, host: AppHost, state: HostState, baseUrl: () =
             }
             return [200, { faults: [...state.faults], success: true }];
         },
+        // Federation cannot be set up through REST; this marks a group as a federated one would be stored.
+        'POST /standin/rooms.federate': (call) => {
+            const caller = requireUser(call);
+            model.requirePermission(caller._id, 'manage-apps');
+            const room = model.rooms.get(String(body(call).roomId));
+            if (!room) {
+                throw new RestError('error-invalid-room', 'Invalid room');
+            }
+            room.federated = true;
+            return [200, { success: true }];
+        },
         'GET /standin/stats': () => [
             200,
             { bridgeCalls: Object.fromEntries(state.bridgeCalls), memory: process.memoryUsage(), siteUrl: baseUrl(), success: true },
