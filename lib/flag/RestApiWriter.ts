@@ -2,6 +2,7 @@ import type { IHttp, IHttpResponse } from '@rocket.chat/apps-engine/definition/a
 import type { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 
 import type { Credentials } from '../AppSettings';
+import { describeError } from '../describeError';
 import { Refusal } from '../Refusal';
 import type { FlagWriter } from './FlagWriter';
 
@@ -68,8 +69,7 @@ export class RestApiWriter implements FlagWriter {
             });
         } catch (error) {
             // A transport error may echo the request it failed on; keep the token out of logs.
-            const text = error instanceof Error ? error.message : String(error);
-            throw new Error(`${this.name}: ${text.split(this.credentials.token).join('***')}`);
+            throw new Error(`${this.name}: ${describeError(error).split(this.credentials.token).join('***')}`);
         }
     }
 }
