@@ -111,6 +111,11 @@ export class FakeWorkspace {
         return room;
     }
 
+    /** Sets a room's flag as if it had been stored before the test. */
+    public setEncryptedFlag(roomId: string, value: boolean): void {
+        this.rooms.get(roomId)!._unmappedProperties_.encrypted = value;
+    }
+
     public encryptedOf(roomId: string): unknown {
         return this.rooms.get(roomId)?._unmappedProperties_.encrypted;
     }

@@ -40,7 +40,7 @@ describe('/encrypt replies', () => {
 
     test('`/encrypt off #secret` from a DM acts on the named group', async () => {
         const ws = workspace();
-        ws.rooms.get('secret')!._unmappedProperties_.encrypted = true;
+        ws.setEncryptedFlag('secret', true);
         const reply = await runCommand(ws, 'olivia', 'dm', ['off', '#secret']);
         assert.equal(reply, 'End-to-end encryption is now off for #secret.');
         assert.equal(ws.encryptedOf('secret'), false);
@@ -48,7 +48,7 @@ describe('/encrypt replies', () => {
 
     test('the same value again says nothing changed', async () => {
         const ws = workspace();
-        ws.rooms.get('secret')!._unmappedProperties_.encrypted = true;
+        ws.setEncryptedFlag('secret', true);
         const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
         assert.match(reply, /already on/);
         assert.deepEqual(ws.notices, []);
@@ -99,7 +99,7 @@ describe('/encrypt replies', () => {
     test('turning off disallowed', async () => {
         const ws = workspace();
         ws.appSettings[SettingId.AllowTurningOff] = false;
-        ws.rooms.get('secret')!._unmappedProperties_.encrypted = true;
+        ws.setEncryptedFlag('secret', true);
         const reply = await runCommand(ws, 'olivia', 'dm', ['off', 'secret']);
         assert.equal(reply, 'This workspace does not allow turning encryption off.');
         assert.equal(ws.encryptedOf('secret'), true);

@@ -109,7 +109,7 @@ describe('rule 5: edit-room', () => {
 
     test('edit-room is checked even when the value would not change', async () => {
         const ws = workspace();
-        ws.rooms.get('secret')!._unmappedProperties_.encrypted = true;
+        ws.setEncryptedFlag('secret', true);
         const response = await setEncrypted(ws, 'mia', { roomId: 'secret', encrypted: true });
         assert.deepEqual(response.content, EDIT_NOT_ALLOWED);
     });
@@ -147,7 +147,7 @@ describe('rule 6: only on a change, E2E must be on and the caller may toggle', (
     test('E2E off does not matter when nothing would change', async () => {
         const ws = workspace();
         ws.serverSettings.E2E_Enable = false;
-        ws.rooms.get('secret')!._unmappedProperties_.encrypted = false;
+        ws.setEncryptedFlag('secret', false);
         const response = await setEncrypted(ws, 'mo', { roomId: 'secret', encrypted: false });
         assert.equal(response.status, 200);
     });
@@ -164,7 +164,7 @@ describe('rules 7, 8, 11: the write, the notice, the answer', () => {
 
     test('switching off posts room_e2e_disabled', async () => {
         const ws = workspace();
-        ws.rooms.get('secret')!._unmappedProperties_.encrypted = true;
+        ws.setEncryptedFlag('secret', true);
         await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false });
         assert.equal(ws.encryptedOf('secret'), false);
         assert.deepEqual(ws.notices.map((notice) => notice.type), ['room_e2e_disabled']);
@@ -216,7 +216,7 @@ describe('rules 7, 8, 11: the write, the notice, the answer', () => {
 
 test('rule 10: the same value again → 200, nothing written, no notice', async () => {
     const ws = workspace();
-    ws.rooms.get('secret')!._unmappedProperties_.encrypted = true;
+    ws.setEncryptedFlag('secret', true);
     const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
     assert.equal(response.status, 200);
     assert.equal(response.content.success, true);

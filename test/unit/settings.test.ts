@@ -59,7 +59,7 @@ describe('allow turning encryption off', () => {
     test('when disallowed, switching an encrypted group off is refused and nothing changes', async () => {
         const ws = workspace();
         ws.appSettings[SettingId.AllowTurningOff] = false;
-        ws.rooms.get('secret')!._unmappedProperties_.encrypted = true;
+        ws.setEncryptedFlag('secret', true);
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false });
         assert.equal(response.status, 400);
         assert.deepEqual(response.content, OFF_REFUSED);
@@ -76,7 +76,7 @@ describe('allow turning encryption off', () => {
 
     test('allowed by default', async () => {
         const ws = workspace();
-        ws.rooms.get('secret')!._unmappedProperties_.encrypted = true;
+        ws.setEncryptedFlag('secret', true);
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false });
         assert.equal(response.status, 200);
         assert.equal(ws.encryptedOf('secret'), false);
