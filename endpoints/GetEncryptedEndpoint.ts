@@ -11,7 +11,10 @@ export class GetEncryptedEndpoint extends ApiEndpoint {
     public path = 'groups.getEncrypted';
     public authRequired = true;
 
-    constructor(app: IApp, private readonly services: EncryptionServiceFactory) {
+    constructor(
+        app: IApp,
+        private readonly services: EncryptionServiceFactory,
+    ) {
         super(app);
     }
 

@@ -12,7 +12,10 @@ export class SetEncryptedEndpoint extends ApiEndpoint {
     public path = 'groups.setEncrypted';
     public authRequired = true;
 
-    constructor(app: IApp, private readonly services: EncryptionServiceFactory) {
+    constructor(
+        app: IApp,
+        private readonly services: EncryptionServiceFactory,
+    ) {
         super(app);
     }
 

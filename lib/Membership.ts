@@ -9,12 +9,7 @@ export interface UserRoomIdsReader {
  * Whether the user has a subscription to the room. The caller's room list is cheap and does not
  * grow with the room; the member list does, so it is only the fallback for servers without the former.
  */
-export async function isMember(
-    users: UserRoomIdsReader,
-    rooms: Pick<IRoomRead, 'getMembers'>,
-    userId: string,
-    roomId: string,
-): Promise<boolean> {
+export async function isMember(users: UserRoomIdsReader, rooms: Pick<IRoomRead, 'getMembers'>, userId: string, roomId: string): Promise<boolean> {
     if (typeof users.getUserRoomIds === 'function') {
         try {
             const roomIds = await users.getUserRoomIds(userId);

@@ -9,9 +9,7 @@ type Language = keyof typeof CATALOG;
 export function translate(user: IUser, key: MessageKey, params: Record<string, string> = {}): string {
     const table: Partial<Record<MessageKey, string>> = CATALOG[languageOf(user)];
     const text = table[key] ?? CATALOG.en[key];
-    return text.replace(/\{(\w+)\}/g, (placeholder, name: string) =>
-        Object.prototype.hasOwnProperty.call(params, name) ? params[name] : placeholder,
-    );
+    return text.replace(/\{(\w+)\}/g, (placeholder, name: string) => (Object.prototype.hasOwnProperty.call(params, name) ? params[name] : placeholder));
 }
 
 function languageOf(user: IUser): Language {

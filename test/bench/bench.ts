@@ -172,13 +172,19 @@ async function main(): Promise<void> {
         ['toggle via endpoint, p50 / p99', `${result.toggle_p50_ms} / ${result.toggle_p99_ms} ms (${TOGGLES} toggles)`],
         ['floor: refused status call, p50', `${result.noop_p50_ms} ms`],
         ['toggle via commands.run, p50', `${result.command_p50_ms} ms`],
-        ['toggle p50 by group size 5 / 500 / 5000', `${result.size_p50_ms[5]} / ${result.size_p50_ms[500]} / ${result.size_p50_ms[5000]} ms (ratio 5000:5 = ${result.size_ratio_5000_vs_5})`],
+        [
+            'toggle p50 by group size 5 / 500 / 5000',
+            `${result.size_p50_ms[5]} / ${result.size_p50_ms[500]} / ${result.size_p50_ms[5000]} ms (ratio 5000:5 = ${result.size_ratio_5000_vs_5})`,
+        ],
         ['bridge calls per endpoint toggle', `${perToggle.total}: ${perToggle.perCall.map(([name, n]) => `${name}×${n}`).join(', ')}`],
         ['bridge calls per /encrypt toggle', `${perCommand.total}: ${perCommand.perCall.map(([name, n]) => `${name}×${n}`).join(', ')}`],
         ['bridge calls per refusal', `${perRefusal.total}: ${perRefusal.perCall.map(([name, n]) => `${name}×${n}`).join(', ')}`],
         ['zip', `${result.zip_bytes} bytes`],
         ['install + enable', `${result.install_ms} ms`],
-        ['stand-in RSS after 200 / 2000 toggles', `${round(rssAt200)} / ${round(rssAt2000)} MB (growth ${result.rss_growth_mb} MB; ${storedMessages} room messages stored meanwhile)`],
+        [
+            'stand-in RSS after 200 / 2000 toggles',
+            `${round(rssAt200)} / ${round(rssAt2000)} MB (growth ${result.rss_growth_mb} MB; ${storedMessages} room messages stored meanwhile)`,
+        ],
         ['app runtime (Deno) RSS after 200 / 2000', `${round(appRssAt200)} / ${round(appRssAt2000)} MB (growth ${result.app_runtime_rss_growth_mb} MB)`],
         ['run time', `${result.duration_s} s`],
     ];

@@ -8,4 +8,10 @@ import { roleMatrixSuite } from './hardening/roleMatrix';
 import { endToEndSuite } from './suite';
 import { standinTarget } from './target';
 
-onTarget('stand-in as Rocket.Chat 8.0.0 (Apps-Engine 1.62, Deno)', () => standinTarget('8.0.0'), [endToEndSuite, roleMatrixSuite, abuseSuite, concurrencySuite, faultSuite]);
+onTarget('stand-in as Rocket.Chat 8.0.0 (Apps-Engine 1.62, Deno)', () => standinTarget('8.0.0'), [
+    endToEndSuite,
+    roleMatrixSuite,
+    abuseSuite,
+    concurrencySuite,
+    faultSuite,
+]);

@@ -8,4 +8,10 @@ import { roleMatrixSuite } from './hardening/roleMatrix';
 import { endToEndSuite } from './suite';
 import { standinTarget } from './target';
 
-onTarget('stand-in as Rocket.Chat 7.3.0 (Apps-Engine 1.42.1, vm2)', () => standinTarget('7.3.0'), [endToEndSuite, roleMatrixSuite, abuseSuite, concurrencySuite, faultSuite]);
+onTarget('stand-in as Rocket.Chat 7.3.0 (Apps-Engine 1.42.1, vm2)', () => standinTarget('7.3.0'), [
+    endToEndSuite,
+    roleMatrixSuite,
+    abuseSuite,
+    concurrencySuite,
+    faultSuite,
+]);

@@ -12,5 +12,9 @@ import { REAL_SERVER_CONFIGURED, realServerTarget } from './target';
 if (REAL_SERVER_CONFIGURED) {
     onTarget(`real Rocket.Chat at ${process.env.RC_URL}`, realServerTarget, [endToEndSuite, roleMatrixSuite, abuseSuite, concurrencySuite]);
 } else {
-    test('real Rocket.Chat server', { skip: 'skipped: set RC_URL, RC_ADMIN_USER and RC_ADMIN_PASSWORD to run the suites against a real server' }, () => undefined);
+    test(
+        'real Rocket.Chat server',
+        { skip: 'skipped: set RC_URL, RC_ADMIN_USER and RC_ADMIN_PASSWORD to run the suites against a real server' },
+        () => undefined,
+    );
 }

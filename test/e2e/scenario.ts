@@ -46,7 +46,13 @@ export class Scenario {
 
     public async person(label: string, roles?: Array<string>): Promise<Person> {
         const username = this.unique(label);
-        await this.target.admin.post('users.create', { username, name: username, email: `${username}@example.com`, password: PASSWORD, ...(roles && { roles }) });
+        await this.target.admin.post('users.create', {
+            username,
+            name: username,
+            email: `${username}@example.com`,
+            password: PASSWORD,
+            ...(roles && { roles }),
+        });
         const client = await RestClient.login(this.target.url, username, PASSWORD);
         return { client, username, id: client.userId };
     }
@@ -60,7 +66,10 @@ export class Scenario {
             this.person('admin-member', ['admin', 'user']),
             this.person('admin-outsider', ['admin', 'user']),
         ]);
-        const { group } = await owner.client.post('groups.create', { name: this.unique('group'), members: [moderator.username, member.username, adminMember.username] });
+        const { group } = await owner.client.post('groups.create', {
+            name: this.unique('group'),
+            members: [moderator.username, member.username, adminMember.username],
+        });
         await owner.client.post('groups.addModerator', { roomId: group._id, userId: moderator.id });
         const { channel } = await owner.client.post('channels.create', { name: this.unique('channel'), members: [member.username] });
         const { group: archived } = await owner.client.post('groups.create', { name: this.unique('archived'), members: [member.username] });

@@ -34,17 +34,44 @@ export function endToEndSuite(scenario: () => Scenario): void {
                 ['encrypted missing', (w) => [w.owner, { roomId: w.group._id }, BODY_PARAM]],
                 ['encrypted null', (w) => [w.owner, { roomId: w.group._id, encrypted: null }, BODY_PARAM]],
                 ['encrypted 1', (w) => [w.owner, { roomId: w.group._id, encrypted: 1 }, BODY_PARAM]],
-                ['no room named', (w) => [w.owner, { encrypted: true }, rcError('The parameter "roomId" or "roomName" is required', 'error-room-param-not-provided')]],
+                [
+                    'no room named',
+                    (w) => [w.owner, { encrypted: true }, rcError('The parameter "roomId" or "roomName" is required', 'error-room-param-not-provided')],
+                ],
                 ['no such room', (w) => [w.owner, { roomId: 'nope-nope-nope', encrypted: true }, NOT_FOUND]],
                 ['a public channel', (w) => [w.owner, { roomId: w.channel._id, encrypted: true }, NOT_FOUND]],
                 ['a public channel by name', (w) => [w.owner, { roomName: w.channel.name, encrypted: true }, NOT_FOUND]],
                 ['a direct message', (w) => [w.owner, { roomId: w.botDm._id, encrypted: true }, NOT_FOUND]],
                 ['a group the caller is not in', (w) => [w.outsider, { roomId: w.group._id, encrypted: true }, NOT_FOUND]],
                 ['an admin who is not in the group', (w) => [w.adminOutsider, { roomId: w.group._id, encrypted: true }, NOT_FOUND]],
-                ['an archived group', (w) => [w.owner, { roomId: w.archived._id, encrypted: true }, rcError(`The private group, ${w.archived.name}, is archived`, 'error-room-archived')]],
-                ['a plain member', (w) => [w.member, { roomId: w.group._id, encrypted: true }, rcError('Editing room is not allowed', 'error-action-not-allowed')]],
-                ['a moderator', (w) => [w.moderator, { roomId: w.group._id, encrypted: true }, rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed')]],
-                ['a moderator setting false on a never-set group', (w) => [w.moderator, { roomId: w.group._id, encrypted: false }, rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed')]],
+                [
+                    'an archived group',
+                    (w) => [
+                        w.owner,
+                        { roomId: w.archived._id, encrypted: true },
+                        rcError(`The private group, ${w.archived.name}, is archived`, 'error-room-archived'),
+                    ],
+                ],
+                [
+                    'a plain member',
+                    (w) => [w.member, { roomId: w.group._id, encrypted: true }, rcError('Editing room is not allowed', 'error-action-not-allowed')],
+                ],
+                [
+                    'a moderator',
+                    (w) => [
+                        w.moderator,
+                        { roomId: w.group._id, encrypted: true },
+                        rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed'),
+                    ],
+                ],
+                [
+                    'a moderator setting false on a never-set group',
+                    (w) => [
+                        w.moderator,
+                        { roomId: w.group._id, encrypted: false },
+                        rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed'),
+                    ],
+                ],
             ];
             for (const [label, request] of cases) {
                 test(`${label} → 400, same body as the core route, nothing changed`, async () => {

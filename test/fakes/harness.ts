@@ -73,7 +73,14 @@ export function setEncrypted(ws: FakeWorkspace, userId: string | undefined, cont
 /** GET groups.getEncrypted as `userId`. */
 export function getEncrypted(ws: FakeWorkspace, userId: string | undefined, query: Record<string, string>): Promise<IApiResponse> {
     const endpoint = new GetEncryptedEndpoint(fakeApp(ws), services(ws));
-    return endpoint.get(apiRequest(ws, userId, { method: RequestMethod.GET, query }), {} as IApiEndpointInfo, ws.read(), ws.modify(), ws.http(), {} as IPersistence);
+    return endpoint.get(
+        apiRequest(ws, userId, { method: RequestMethod.GET, query }),
+        {} as IApiEndpointInfo,
+        ws.read(),
+        ws.modify(),
+        ws.http(),
+        {} as IPersistence,
+    );
 }
 
 /** `/encrypt <args>` typed by `userId` in room `roomId`; resolves to the ephemeral reply. */

@@ -13,7 +13,11 @@ export class RestClient {
     ) {}
 
     public static async login(url: string, user: string, password: string): Promise<RestClient> {
-        const answer = await send(`${url}/api/v1/login`, { method: 'POST', body: JSON.stringify({ user, password }), headers: { 'content-type': 'application/json' } });
+        const answer = await send(`${url}/api/v1/login`, {
+            method: 'POST',
+            body: JSON.stringify({ user, password }),
+            headers: { 'content-type': 'application/json' },
+        });
         if (answer.status !== 200 || answer.body?.status !== 'success') {
             throw new Error(`login as ${user} failed: ${answer.status} ${JSON.stringify(answer.body)}`);
         }

@@ -154,7 +154,10 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
             },
             getByName: async (name: string) => {
                 fail(state, 'room-read');
-                return toAppRoom(model, [...model.rooms.values()].find((room) => room.name === name));
+                return toAppRoom(
+                    model,
+                    [...model.rooms.values()].find((room) => room.name === name),
+                );
             },
             getMembers: async (rid: string) => roomUsers(rid),
             getOwners: async (rid: string) => roomUsers(rid, 'owner'),
@@ -378,4 +381,3 @@ export function createStorages(state: HostState): { metadataStorage: any; source
     })();
     return { metadataStorage, sourceStorage, logStorage };
 }
-

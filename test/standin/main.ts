@@ -42,7 +42,13 @@ async function main(): Promise<void> {
     // On 7.4+ `/encrypt` needs a service account (README); the demo gives it one.
     let serviceNote = 'not needed on this version';
     if (standin.profile === 'current') {
-        await admin.post('users.create', { username: 'encrypt-service', name: 'Encrypt Group service', email: 'svc@example.com', password: DEMO_PASSWORD, roles: ['admin', 'user'] });
+        await admin.post('users.create', {
+            username: 'encrypt-service',
+            name: 'Encrypt Group service',
+            email: 'svc@example.com',
+            password: DEMO_PASSWORD,
+            roles: ['admin', 'user'],
+        });
         const service = await RestClient.login(standin.url, 'encrypt-service', DEMO_PASSWORD);
         await admin.appSettings(app.id, { service_account_user_id: service.userId, service_account_token: service.authToken });
         serviceNote = 'encrypt-service (admin), set in the app settings';

@@ -220,7 +220,12 @@ function body(call: Call): Record<string, any> {
 
 function coreRoutes(model: Model, host: AppHost, state: HostState, baseUrl: () => string, version: string): Record<string, Handler> {
     const userArg = (params: Record<string, any>): RawUser => {
-        const user = typeof params.userId === 'string' ? model.users.get(params.userId) : typeof params.username === 'string' ? model.userByUsername(params.username) : undefined;
+        const user =
+            typeof params.userId === 'string'
+                ? model.users.get(params.userId)
+                : typeof params.username === 'string'
+                  ? model.userByUsername(params.username)
+                  : undefined;
         if (!user) {
             throw new RestError('error-invalid-user', 'Invalid user');
         }
@@ -408,7 +413,9 @@ function coreRoutes(model: Model, host: AppHost, state: HostState, baseUrl: () =
         'GET /api/apps/:id': async (call) => {
             requireUser(call);
             const id = call.path.split('/')[3];
-            return host.isInstalled(id) ? [200, { app: { id, status: await host.status(id) }, success: true }] : [404, { success: false, error: 'No App found by the id of: ' + id }];
+            return host.isInstalled(id)
+                ? [200, { app: { id, status: await host.status(id) }, success: true }]
+                : [404, { success: false, error: 'No App found by the id of: ' + id }];
         },
         'GET /api/apps/:id/settings': (call) => {
             const caller = requireUser(call);
@@ -468,7 +475,11 @@ function coreRoutes(model: Model, host: AppHost, state: HostState, baseUrl: () =
     async function installApp(call: Call): Promise<[number, unknown]> {
         const caller = requireUser(call);
         model.requirePermission(caller._id, 'manage-apps');
-        const form = await new Request('http://stand-in/', { method: 'POST', headers: { 'content-type': call.headers['content-type'] ?? '' }, body: call.raw }).formData();
+        const form = await new Request('http://stand-in/', {
+            method: 'POST',
+            headers: { 'content-type': call.headers['content-type'] ?? '' },
+            body: call.raw,
+        }).formData();
         const file = form.get('app');
         if (!file || typeof file === 'string') {
             throw new RestError(undefined, 'No app package in the "app" field');

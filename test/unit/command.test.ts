@@ -35,7 +35,10 @@ describe('/encrypt replies', () => {
         const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
         assert.equal(reply, 'End-to-end encryption is now on for #secret.');
         assert.equal(ws.encryptedOf('secret'), true);
-        assert.deepEqual(ws.notices.map((notice) => notice.type), ['room_e2e_enabled']);
+        assert.deepEqual(
+            ws.notices.map((notice) => notice.type),
+            ['room_e2e_enabled'],
+        );
     });
 
     test('`/encrypt off #secret` from a DM acts on the named group', async () => {
@@ -120,7 +123,10 @@ describe('/encrypt replies', () => {
         ws.appSettings[SettingId.ServiceAccountToken] = 'service-account-token-abcdef';
         const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
         assert.equal(reply, 'End-to-end encryption is now on for #secret.');
-        assert.deepEqual(ws.httpCalls.map((call) => call.url), ['http://rc.test/api/v1/rooms.saveRoomSettings']);
+        assert.deepEqual(
+            ws.httpCalls.map((call) => call.url),
+            ['http://rc.test/api/v1/rooms.saveRoomSettings'],
+        );
     });
 
     test('junk → names the word and shows usage', async () => {

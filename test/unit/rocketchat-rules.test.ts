@@ -167,14 +167,20 @@ describe('rules 7, 8, 11: the write, the notice, the answer', () => {
         ws.setEncryptedFlag('secret', true);
         await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false });
         assert.equal(ws.encryptedOf('secret'), false);
-        assert.deepEqual(ws.notices.map((notice) => notice.type), ['room_e2e_disabled']);
+        assert.deepEqual(
+            ws.notices.map((notice) => notice.type),
+            ['room_e2e_disabled'],
+        );
     });
 
     test('a global admin who is a member may toggle', async () => {
         const ws = workspace();
         const response = await setEncrypted(ws, 'ada', { roomId: 'secret', encrypted: true });
         assert.equal(response.status, 200);
-        assert.deepEqual(ws.notices.map((notice) => notice.userId), ['ada']);
+        assert.deepEqual(
+            ws.notices.map((notice) => notice.userId),
+            ['ada'],
+        );
     });
 
     test('unset → false is written, but the boolean did not change, so no notice', async () => {
@@ -185,7 +191,7 @@ describe('rules 7, 8, 11: the write, the notice, the answer', () => {
         assert.deepEqual(ws.notices, []);
     });
 
-    test('the 200 body has the seed\'s shape with the room\'s real values', async () => {
+    test("the 200 body has the seed's shape with the room's real values", async () => {
         const ws = workspace();
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
         assert.deepEqual(response.content, {
@@ -224,7 +230,7 @@ test('rule 10: the same value again → 200, nothing written, no notice', async 
     assert.deepEqual(ws.notices, []);
 });
 
-test('not logged in → 401 in the seed\'s shape', async () => {
+test("not logged in → 401 in the seed's shape", async () => {
     const response = await setEncrypted(workspace(), undefined, { roomId: 'secret', encrypted: true });
     assert.equal(response.status, 401);
     assert.deepEqual(response.content, { status: 'error', message: 'You must be logged in to do this.' });

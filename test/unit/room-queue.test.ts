@@ -50,7 +50,10 @@ test('40 concurrent toggles of one group on a 7.4+ server: all succeed, notices 
     const headers = { 'x-user-id': 'olivia', 'x-auth-token': TOKEN };
     const values = Array.from({ length: 40 }, (_, i) => i % 3 !== 0);
     const answers = await Promise.all(values.map((encrypted) => setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted }, headers)));
-    assert.deepEqual(answers.filter((answer) => answer.status !== 200), []);
+    assert.deepEqual(
+        answers.filter((answer) => answer.status !== 200),
+        [],
+    );
     const types = ws.notices.map((notice) => notice.type);
     types.forEach((type, i) => assert.equal(type, i % 2 === 0 ? 'room_e2e_enabled' : 'room_e2e_disabled'));
     assert.equal(ws.encryptedOf('secret'), values.at(-1));

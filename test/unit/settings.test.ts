@@ -7,7 +7,7 @@ import { DEFAULT_TOGGLE_ROLES, SETTINGS, SettingId, parseRoles } from '../../lib
 import { EDIT_NOT_ALLOWED, TOGGLE_NOT_ALLOWED, rcError, setEncrypted, workspace } from '../fakes/harness';
 
 describe('role settings', () => {
-    test('defaults are Rocket.Chat\'s: edit-room owner/moderator/admin, toggle owner/admin', () => {
+    test("defaults are Rocket.Chat's: edit-room owner/moderator/admin, toggle owner/admin", () => {
         const value = (id: string) => SETTINGS.find((setting) => setting.id === id)?.packageValue;
         assert.deepEqual(parseRoles(value(SettingId.EditRoomRoles), ''), ['owner', 'moderator', 'admin']);
         assert.deepEqual(parseRoles(value(SettingId.ToggleRoles), ''), ['owner', 'admin']);
@@ -38,7 +38,7 @@ describe('role settings', () => {
         assert.deepEqual(response.content, TOGGLE_NOT_ALLOWED);
     });
 
-    test('a blank list means Rocket.Chat\'s default, not nobody', async () => {
+    test("a blank list means Rocket.Chat's default, not nobody", async () => {
         const ws = workspace();
         ws.appSettings[SettingId.ToggleRoles] = '  ';
         assert.deepEqual(parseRoles('  ', DEFAULT_TOGGLE_ROLES), ['owner', 'admin']);

@@ -48,7 +48,7 @@ test('groupView: nothing is made up for fields the server did not send', () => {
     assert.equal('usersCount' in view, false);
 });
 
-test('translate: the user\'s language, its base language, else English; placeholders filled once', () => {
+test("translate: the user's language, its base language, else English; placeholders filled once", () => {
     const user = (language?: string) => ({ settings: language ? { preferences: { language } } : undefined }) as unknown as IUser;
     assert.equal(translate(user('de'), 'reply_cannot_toggle'), 'Sie dürfen das nicht ändern.');
     assert.equal(translate(user('DE-at'), 'reply_cannot_toggle'), 'Sie dürfen das nicht ändern.');

@@ -31,7 +31,7 @@ describe('before Rocket.Chat 7.4: the room modifier', () => {
         assert.deepEqual(ws.notices, [{ roomId: 'secret', type: 'room_e2e_enabled', userId: 'olivia', by: 'app' }]);
     });
 
-    test('keeps the room\'s other unmapped fields', async () => {
+    test("keeps the room's other unmapped fields", async () => {
         const ws = workspace();
         await setEncrypted(ws, 'olivia', { roomId: 'team', encrypted: true });
         assert.equal(ws.rooms.get('team')!._unmappedProperties_.teamMain, true);
@@ -40,7 +40,7 @@ describe('before Rocket.Chat 7.4: the room modifier', () => {
 });
 
 describe('Rocket.Chat 7.4+: the modifier is ignored, so the read-back sends the app on', () => {
-    test('with the caller\'s session: groups.setEncrypted on Site_Url, server posts the only notice', async () => {
+    test("with the caller's session: groups.setEncrypted on Site_Url, server posts the only notice", async () => {
         const ws = onCurrentServer();
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
         assert.equal(response.status, 200);
@@ -60,7 +60,10 @@ describe('Rocket.Chat 7.4+: the modifier is ignored, so the read-back sends the 
         assert.equal(ws.httpCalls.length, 1);
         assert.equal(ws.httpCalls[0].url, 'http://rc.test/api/v1/rooms.saveRoomSettings');
         assert.deepEqual(ws.httpCalls[0].request.data, { rid: 'secret', encrypted: true });
-        assert.deepEqual(ws.notices.map((notice) => notice.by), ['server']);
+        assert.deepEqual(
+            ws.notices.map((notice) => notice.by),
+            ['server'],
+        );
     });
 
     test('headers of another user than the authenticated one are not used', async () => {
@@ -91,7 +94,7 @@ describe('Rocket.Chat 7.4+: the modifier is ignored, so the read-back sends the 
         assert.deepEqual(ws.notices, []);
     });
 
-    test('the server\'s own refusal is passed on word for word', async () => {
+    test("the server's own refusal is passed on word for word", async () => {
         const ws = onCurrentServer();
         ws.restRefusal = { error: 'You do not have permission to toggle E2E encryption [error-action-not-allowed]', errorType: 'error-action-not-allowed' };
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
@@ -121,12 +124,15 @@ describe('faults', () => {
         assert.ok(ws.logLines.some((line) => line.includes('room modifier failed')));
     });
 
-    test('the room update fails but the caller\'s session works → written through REST', async () => {
+    test("the room update fails but the caller's session works → written through REST", async () => {
         const ws = workspace();
         ws.faults.add('room-update');
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
         assert.equal(response.status, 200);
-        assert.deepEqual(ws.notices.map((notice) => notice.by), ['server']);
+        assert.deepEqual(
+            ws.notices.map((notice) => notice.by),
+            ['server'],
+        );
     });
 
     test('the notice fails → the toggle stands, the failure is logged', async () => {
@@ -138,7 +144,7 @@ describe('faults', () => {
         assert.ok(ws.logLines.some((line) => line.startsWith('error:') && line.includes('notice failed')));
     });
 
-    test('reading rooms fails → 500 in Rocket.Chat\'s shape, nothing changed', async () => {
+    test("reading rooms fails → 500 in Rocket.Chat's shape, nothing changed", async () => {
         const ws = workspace();
         ws.faults.add('room-read');
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
@@ -173,7 +179,7 @@ describe('tokens stay secret', () => {
 });
 
 describe('membership check', () => {
-    test('uses the caller\'s room list, never the member list, where the server has it', async () => {
+    test("uses the caller's room list, never the member list, where the server has it", async () => {
         const ws = workspace();
         await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
         assert.equal(ws.calls['user.getUserRoomIds'], 1);
@@ -223,6 +229,9 @@ describe('the app remembers a server that ignores the room modifier', () => {
         ws.faults.delete('room-update');
         await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false }, callerHeaders);
         assert.equal(ws.calls['room.update'], 2, 'the failed attempt and the retry');
-        assert.deepEqual(ws.notices.map((notice) => notice.by), ['server', 'app']);
+        assert.deepEqual(
+            ws.notices.map((notice) => notice.by),
+            ['server', 'app'],
+        );
     });
 });

@@ -77,10 +77,22 @@ function bodyProbes(w: World, protoKeys: boolean): Array<Probe> {
     probes.push({ label: 'empty body', body: undefined, contentType: 'application/json' });
     probes.push({ label: 'empty JSON object', body: '{}', contentType: 'application/json' });
     if (protoKeys) {
-        probes.push({ label: '__proto__ carrying the fields', body: `{"__proto__": {"roomId": "${w.group._id}", "encrypted": true}}`, contentType: 'application/json' });
+        probes.push({
+            label: '__proto__ carrying the fields',
+            body: `{"__proto__": {"roomId": "${w.group._id}", "encrypted": true}}`,
+            contentType: 'application/json',
+        });
     }
-    probes.push({ label: 'constructor.prototype carrying the fields', body: `{"constructor": {"prototype": {"encrypted": true}}, "roomId": "${w.group._id}"}`, contentType: 'application/json' });
-    probes.push({ label: 'ten thousand keys', body: JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i]))), contentType: 'application/json' });
+    probes.push({
+        label: 'constructor.prototype carrying the fields',
+        body: `{"constructor": {"prototype": {"encrypted": true}}, "roomId": "${w.group._id}"}`,
+        contentType: 'application/json',
+    });
+    probes.push({
+        label: 'ten thousand keys',
+        body: JSON.stringify(Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`k${i}`, i]))),
+        contentType: 'application/json',
+    });
     // Deeper than this is refused by the engine's msgpack encoder (depth 100) on the Deno runtime:
     // Rocket.Chat answers 500 before the app runs. Deep enough to hurt a recursive handler.
     probes.push({ label: 'deep nesting', body: `{"roomId": ${'['.repeat(60)}${']'.repeat(60)}, "encrypted": true}`, contentType: 'application/json' });

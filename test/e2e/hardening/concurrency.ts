@@ -47,15 +47,23 @@ export function concurrencySuite(scenario: () => Scenario): void {
                 `not all answered 200: ${JSON.stringify(answers.find((answer) => answer.status !== 200)?.body)}`,
             );
             const flag = await s.encryptedOf(first, group._id);
-            assert.ok(requests.some((request) => request.encrypted === flag), `final flag ${String(flag)} was never asked for`);
+            assert.ok(
+                requests.some((request) => request.encrypted === flag),
+                `final flag ${String(flag)} was never asked for`,
+            );
             assertConsistent(await s.e2eNotices(first, group._id), flag, 'one group');
         });
 
         test('100 groups switched on at once', async () => {
             const owner = await s.person('c-many');
-            const groups = await Promise.all(Array.from({ length: 100 }, async () => (await owner.client.post('groups.create', { name: s.unique('c-many') })).group));
+            const groups = await Promise.all(
+                Array.from({ length: 100 }, async () => (await owner.client.post('groups.create', { name: s.unique('c-many') })).group),
+            );
             const answers = await Promise.all(groups.map((group) => s.viaApp(owner, { roomId: group._id, encrypted: true })));
-            assert.deepEqual(answers.map((answer) => answer.status).filter((status) => status !== 200), []);
+            assert.deepEqual(
+                answers.map((answer) => answer.status).filter((status) => status !== 200),
+                [],
+            );
             for (const group of groups) {
                 assert.equal(await s.encryptedOf(owner, group._id), true);
                 assert.deepEqual(await s.e2eNotices(owner, group._id), [`room_e2e_enabled by ${owner.username}`]);

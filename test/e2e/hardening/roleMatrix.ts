@@ -106,7 +106,11 @@ export function roleMatrixSuite(scenario: () => Scenario): void {
             const body = { roomId, encrypted };
             if (caller === 'anonymous') {
                 const path = route === 'app' ? `/api/apps/public/${s.target.appId}/groups.setEncrypted` : '/api/v1/groups.setEncrypted';
-                const response = await fetch(`${s.target.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+                const response = await fetch(`${s.target.url}${path}`, {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json' },
+                    body: JSON.stringify(body),
+                });
                 return { status: response.status, body: undefined };
             }
             return route === 'app' ? s.viaApp(people[caller], body) : s.viaCore(people[caller], body);
