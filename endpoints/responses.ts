@@ -7,7 +7,7 @@ import type { Credentials } from '../lib/AppSettings';
 import { describeError } from '../lib/describeError';
 import type { Refusal } from '../lib/Refusal';
 
-/** Rocket.Chat REST's answers, byte for byte, for the app's endpoints. */
+/** Rocket.Chat REST's answers for the app's endpoints: `API.v1.success` and `API.v1.failure` (apps/meteor/app/api/server/api.ts). */
 
 export function success(content: Record<string, unknown>): IApiResponse {
     return { status: HttpStatusCode.OK, content: { ...content, success: true } };
@@ -17,6 +17,9 @@ export function refused(refusal: Refusal): IApiResponse {
     const content: Record<string, unknown> = { success: false, error: refusal.error };
     if (refusal.errorType) {
         content.errorType = refusal.errorType;
+    }
+    if (refusal.details) {
+        content.details = refusal.details;
     }
     return { status: refusal.status, content };
 }

@@ -26,11 +26,13 @@ export class Refusal {
         public readonly errorType?: string,
         /** 400 for all of Rocket.Chat's refusals; only a broken server path is not the caller's fault. */
         public readonly status: number = 400,
+        /** What the thrown Meteor.Error carried besides its message; Rocket.Chat's REST answer passes it on. */
+        public readonly details?: Record<string, unknown>,
     ) {}
 
     /** Rocket.Chat's Meteor errors reach REST clients as "<message> [<code>]" with the code beside. */
-    private static coded(reason: RefusalReason, message: string, errorType: string, status?: number): Refusal {
-        return new Refusal(reason, `${message} [${errorType}]`, errorType, status);
+    private static coded(reason: RefusalReason, message: string, errorType: string, status?: number, details?: Record<string, unknown>): Refusal {
+        return new Refusal(reason, `${message} [${errorType}]`, errorType, status, details);
     }
 
     public static encryptedRequired(): Refusal {
@@ -49,16 +51,27 @@ export class Refusal {
         return Refusal.coded('room-archived', `The private group, ${name}, is archived`, 'error-room-archived');
     }
 
+    // The next three are thrown by Rocket.Chat's `saveRoomSettings` with these `details`
+    // (apps/meteor/app/channel-settings/server/methods/saveRoomSettings.ts).
     public static editNotAllowed(): Refusal {
-        return Refusal.coded('edit-not-allowed', 'Editing room is not allowed', 'error-action-not-allowed');
+        return Refusal.coded('edit-not-allowed', 'Editing room is not allowed', 'error-action-not-allowed', 400, {
+            method: 'saveRoomSettings',
+            action: 'Editing_room',
+        });
     }
 
     public static e2eUnavailable(): Refusal {
-        return Refusal.coded('e2e-unavailable', 'Only groups or direct channels can enable encryption', 'error-action-not-allowed');
+        return Refusal.coded('e2e-unavailable', 'Only groups or direct channels can enable encryption', 'error-action-not-allowed', 400, {
+            method: 'saveRoomSettings',
+            action: 'Change_Room_Encrypted',
+        });
     }
 
     public static toggleNotAllowed(): Refusal {
-        return Refusal.coded('toggle-not-allowed', 'You do not have permission to toggle E2E encryption', 'error-action-not-allowed');
+        return Refusal.coded('toggle-not-allowed', 'You do not have permission to toggle E2E encryption', 'error-action-not-allowed', 400, {
+            method: 'saveRoomSettings',
+            action: 'Change_Room_Encrypted',
+        });
     }
 
     public static turningOffDisabled(): Refusal {
@@ -79,8 +92,8 @@ export class Refusal {
     }
 
     /** The server's own REST API refused the write; its words are passed on unchanged. */
-    public static serverRefused(error: string, errorType?: string): Refusal {
-        return new Refusal('server-refused', error, errorType);
+    public static serverRefused(error: string, errorType?: string, details?: Record<string, unknown>): Refusal {
+        return new Refusal('server-refused', error, errorType, 400, details);
     }
 }
 

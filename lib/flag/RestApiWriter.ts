@@ -51,7 +51,11 @@ export class RestApiWriter implements FlagWriter {
         }
         const body = responseBody(response);
         if (response.statusCode === 400 && typeof body.error === 'string') {
-            return Refusal.serverRefused(body.error, typeof body.errorType === 'string' ? body.errorType : undefined);
+            return Refusal.serverRefused(
+                body.error,
+                typeof body.errorType === 'string' ? body.errorType : undefined,
+                body.details && typeof body.details === 'object' ? (body.details as Record<string, unknown>) : undefined,
+            );
         }
         throw new Error(`${this.name}: the server answered HTTP ${response.statusCode}`);
     }

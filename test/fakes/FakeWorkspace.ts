@@ -13,6 +13,7 @@ import { RoomBuilder } from '@rocket.chat/apps-engine/server/accessors/RoomBuild
 import { SETTINGS } from '../../lib/AppSettings';
 import { WriteWayMemory } from '../../lib/flag/WriteWayMemory';
 import { RoomQueue } from '../../lib/RoomQueue';
+import type { Fault } from '../support/faults';
 
 type RoomRole = 'owner' | 'moderator' | 'leader';
 type Unmapped = Record<string, unknown>;
@@ -38,8 +39,6 @@ export interface Notice {
     by: 'app' | 'server';
 }
 
-export type Fault = 'room-read' | 'room-update' | 'message-create' | 'http';
-
 export class FakeWorkspace {
     public readonly rooms = new Map<string, IRoom & { _unmappedProperties_: Unmapped }>();
     public readonly users = new Map<string, IUser>();
@@ -52,7 +51,7 @@ export class FakeWorkspace {
     /** REST auth tokens the fake server accepts, token → user id. */
     public readonly restTokens = new Map<string, string>();
     /** When set, the fake server refuses REST writes with this body. */
-    public restRefusal?: { error: string; errorType?: string };
+    public restRefusal?: { error: string; errorType?: string; details?: Record<string, unknown> };
     public readonly faults = new Set<Fault>();
     /** What the real app keeps across calls on its instance. */
     public readonly instance = { memory: new WriteWayMemory(), queue: new RoomQueue() };

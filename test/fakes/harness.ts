@@ -96,15 +96,3 @@ export async function runCommand(ws: FakeWorkspace, userId: string, roomId: stri
     }
     return replies[0].text;
 }
-
-/** Rocket.Chat's 400 body for a coded error. */
-export function rcError(message: string, errorType: string): Record<string, unknown> {
-    return { success: false, error: `${message} [${errorType}]`, errorType };
-}
-
-export const NOT_FOUND = rcError('The required "roomId" or "roomName" param provided does not match any group', 'error-room-not-found');
-export const NOT_PROVIDED = rcError('The parameter "roomId" or "roomName" is required', 'error-room-param-not-provided');
-export const ENCRYPTED_REQUIRED = { success: false, error: 'The bodyParam "encrypted" is required' };
-export const EDIT_NOT_ALLOWED = rcError('Editing room is not allowed', 'error-action-not-allowed');
-export const E2E_UNAVAILABLE = rcError('Only groups or direct channels can enable encryption', 'error-action-not-allowed');
-export const TOGGLE_NOT_ALLOWED = rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed');

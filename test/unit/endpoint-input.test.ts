@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { ENCRYPTED_REQUIRED, NOT_FOUND, NOT_PROVIDED, getEncrypted, setEncrypted, workspace } from '../fakes/harness';
+import { getEncrypted, setEncrypted, workspace } from '../fakes/harness';
+import { ENCRYPTED_REQUIRED, NOT_FOUND, NOT_PROVIDED } from '../support/rocketchat';
 
 const huge = 'x'.repeat(1024 * 1024);
 

@@ -10,7 +10,7 @@ const root = join(__dirname, '..', '..');
 const languages = readdirSync(join(root, 'i18n')).map((file) => [file, JSON.parse(readFileSync(join(root, 'i18n', file), 'utf8'))] as const);
 
 test('lib/i18n/catalog.ts is generated from the current i18n/*.json', () => {
-    execFileSync(process.execPath, [join(root, 'test', 'tools', 'build-i18n-catalog.mjs'), '--check'], { stdio: 'pipe' });
+    execFileSync(process.execPath, [join(root, 'scripts', 'build-i18n-catalog.mjs'), '--check'], { stdio: 'pipe' });
 });
 
 test('every language has exactly the English keys', () => {

@@ -3,17 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import {
-    E2E_UNAVAILABLE,
-    EDIT_NOT_ALLOWED,
-    ENCRYPTED_REQUIRED,
-    NOT_FOUND,
-    NOT_PROVIDED,
-    TOGGLE_NOT_ALLOWED,
-    rcError,
-    setEncrypted,
-    workspace,
-} from '../fakes/harness';
+import { setEncrypted, workspace } from '../fakes/harness';
+import { E2E_UNAVAILABLE, EDIT_NOT_ALLOWED, ENCRYPTED_REQUIRED, NOT_FOUND, NOT_PROVIDED, TOGGLE_NOT_ALLOWED, archivedError } from '../support/rocketchat';
 
 describe('rule 1: `encrypted` must be a real boolean, checked before the room', () => {
     for (const [label, value] of [
@@ -90,7 +81,7 @@ test('rule 4: archived group → error-room-archived with the group name', async
     const ws = workspace();
     const response = await setEncrypted(ws, 'olivia', { roomId: 'old', encrypted: true });
     assert.equal(response.status, 400);
-    assert.deepEqual(response.content, rcError('The private group, old, is archived', 'error-room-archived'));
+    assert.deepEqual(response.content, archivedError('old'));
     assert.equal(ws.encryptedOf('old'), undefined);
 });
 

@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { DEFAULT_TOGGLE_ROLES, SETTINGS, SettingId, parseRoles } from '../../lib/AppSettings';
-import { EDIT_NOT_ALLOWED, TOGGLE_NOT_ALLOWED, rcError, setEncrypted, workspace } from '../fakes/harness';
+import { setEncrypted, workspace } from '../fakes/harness';
+import { EDIT_NOT_ALLOWED, TOGGLE_NOT_ALLOWED, rcError } from '../support/rocketchat';
 
 describe('role settings', () => {
     test("defaults are Rocket.Chat's: edit-room owner/moderator/admin, toggle owner/admin", () => {

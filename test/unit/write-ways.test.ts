@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { SettingId } from '../../lib/AppSettings';
-import { SERVICE_TOKEN, TOKEN, rcError, setEncrypted, workspace } from '../fakes/harness';
+import { SERVICE_TOKEN, TOKEN, setEncrypted, workspace } from '../fakes/harness';
+import { TOGGLE_NOT_ALLOWED, rcError } from '../support/rocketchat';
 
 const callerHeaders = { 'x-user-id': 'olivia', 'x-auth-token': TOKEN };
 
@@ -96,10 +97,12 @@ describe('Rocket.Chat 7.4+: the modifier is ignored, so the read-back sends the 
 
     test("the server's own refusal is passed on word for word", async () => {
         const ws = onCurrentServer();
-        ws.restRefusal = { error: 'You do not have permission to toggle E2E encryption [error-action-not-allowed]', errorType: 'error-action-not-allowed' };
+        const { success, ...refusal } = TOGGLE_NOT_ALLOWED;
+        void success;
+        ws.restRefusal = refusal as NonNullable<typeof ws.restRefusal>;
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
         assert.equal(response.status, 400);
-        assert.deepEqual(response.content, rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed'));
+        assert.deepEqual(response.content, TOGGLE_NOT_ALLOWED);
         assert.equal(ws.encryptedOf('secret'), undefined);
     });
 
