@@ -15,7 +15,7 @@ export default tseslint.config(
     {
         // The stand-in hosts two Apps-Engine generations loaded at run time, and the suites read
         // JSON from a server: there, untyped values are the honest type.
-        files: ['test/standin/**', 'test/e2e/**'],
+        files: ['test/standin/**', 'test/e2e/**', 'test/support/**'],
         rules: { '@typescript-eslint/no-explicit-any': 'off' },
     },
     {

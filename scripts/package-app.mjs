@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 
 import AdmZip from 'adm-zip';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const APP_FILES = ['app.json', 'icon.png', 'EncryptGroupApp.ts', 'commands', 'endpoints', 'lib', 'i18n'];
 /** What a Rocket.Chat server needs from the zip, and all it gets. */
 export const SHIPPED = /^(\.packagedby|app\.json|icon\.png|[\w/]+\.js|i18n\/[\w-]+\.json)$/;

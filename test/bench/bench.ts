@@ -4,10 +4,12 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 
-import { packageApp } from '../tools/package-app.mjs';
-import { RestClient } from '../standin/RestClient';
-import type { RawUser } from '../standin/model';
+import { packageApp } from '../../scripts/package-app.mjs';
+import { RestClient } from '../support/RestClient';
+import { createRoom, subscribe } from '../standin/core/rooms';
+import { createUser } from '../standin/core/users';
 import { startStandin } from '../standin/server';
+import type { RawUser } from '../standin/storage/Storage';
 
 const WARM_UP = 30;
 const TOGGLES = 300;
@@ -51,28 +53,28 @@ async function main(): Promise<void> {
     const began = Date.now();
     const zipPath = packageApp({ quiet: true, ifStale: true });
     const standin = await startStandin({ port: 0 });
-    const { model, state } = standin;
-    model.createUser({ username: 'admin', password: 'bench-admin', roles: ['admin', 'user'] });
+    const { storage, state } = standin;
+    createUser(storage, { username: 'admin', password: 'bench-admin', roles: ['admin', 'user'] });
     const admin = await RestClient.login(standin.url, 'admin', 'bench-admin');
     await admin.post('settings/E2E_Enable', { value: true });
 
     const installMs = await timed(() => admin.installApp(readFileSync(zipPath), basename(zipPath)));
     const appId = JSON.parse(readFileSync('app.json', 'utf8')).id;
 
-    // Bulk seeding goes straight into the model: it is set-up, not what is measured.
-    model.createUser({ username: 'owner', password: 'bench-owner' });
+    // Bulk seeding goes straight into the storage: it is set-up, not what is measured.
+    createUser(storage, { username: 'owner', password: 'bench-owner' });
     const owner = await RestClient.login(standin.url, 'owner', 'bench-owner');
-    const ownerUser = model.users.get(owner.userId) as RawUser;
+    const ownerUser = storage.users.get(owner.userId) as RawUser;
     const groupOf = (size: number) => {
-        const room = model.createRoom('p', `bench-${size}`, ownerUser, []);
+        const room = createRoom(storage, 'p', `bench-${size}`, ownerUser, []);
         for (let i = 1; i < size; i++) {
-            model.subscribe(room, model.createUser({ username: `m${size}-${i}` })._id);
+            subscribe(storage, room, createUser(storage, { username: `m${size}-${i}` })._id);
         }
         return room._id;
     };
     const groups = { 5: groupOf(5), 500: groupOf(500), 5000: groupOf(5000) };
-    const hidden = model.createRoom('p', 'bench-hidden', model.users.get(admin.userId) as RawUser, [])._id;
-    const service = model.createUser({ username: 'bench-service', password: 'bench-service', roles: ['admin', 'user'] });
+    const hidden = createRoom(storage, 'p', 'bench-hidden', storage.users.get(admin.userId) as RawUser, [])._id;
+    const service = createUser(storage, { username: 'bench-service', password: 'bench-service', roles: ['admin', 'user'] });
     const serviceClient = await RestClient.login(standin.url, service.username, 'bench-service');
     await admin.appSettings(appId, { service_account_user_id: serviceClient.userId, service_account_token: serviceClient.authToken });
     const { room: dm } = await owner.post('im.create', { username: 'encrypt-group.bot' });
@@ -138,7 +140,7 @@ async function main(): Promise<void> {
     const perRefusal = await bridgeCallsDuring(50, refused);
     const perCommand = await bridgeCallsDuring(50, command);
 
-    const memory = model.messages.length;
+    const memory = storage.messages.length;
     for (let i = 0; i < MEMORY_FIRST; i++) {
         await toggle(groups[5]);
     }
@@ -149,7 +151,7 @@ async function main(): Promise<void> {
     }
     const rssAt2000 = rssMb();
     const appRssAt2000 = childrenRssMb();
-    const storedMessages = model.messages.length - memory;
+    const storedMessages = storage.messages.length - memory;
 
     const result = {
         toggle_p50_ms: round(percentile(toggleSamples, 50)),
@@ -189,7 +191,7 @@ async function main(): Promise<void> {
         ['run time', `${result.duration_s} s`],
     ];
     const width = Math.max(...rows.map(([label]) => label.length));
-    console.log(`Encrypt Group benchmark — stand-in as Rocket.Chat ${standin.version}, Apps-Engine 1.62 (Deno), node ${process.version}`);
+    console.log(`Encrypt Group benchmark — ${standin.profile.banner}, node ${process.version}`);
     for (const [label, value] of rows) {
         console.log(`${label.padEnd(width)}  ${value}`);
     }

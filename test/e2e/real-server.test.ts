@@ -2,15 +2,11 @@
 // (README: "Against a real server"). Without them this file reports one skipped test, never a pass.
 import { test } from 'node:test';
 
-import { onTarget } from './scenario';
-import { abuseSuite } from './hardening/abuse';
-import { concurrencySuite } from './hardening/concurrency';
-import { roleMatrixSuite } from './hardening/roleMatrix';
-import { endToEndSuite } from './suite';
-import { REAL_SERVER_CONFIGURED, realServerTarget } from './target';
+import { realServerSuites } from './run';
+import { REAL_SERVER_CONFIGURED } from './target';
 
 if (REAL_SERVER_CONFIGURED) {
-    onTarget(`real Rocket.Chat at ${process.env.RC_URL}`, realServerTarget, [endToEndSuite, roleMatrixSuite, abuseSuite, concurrencySuite]);
+    realServerSuites();
 } else {
     test(
         'real Rocket.Chat server',

@@ -2,7 +2,7 @@
 // REST API with unique names (so a real server can be reused), and the calls the suites compare.
 import { after, before, describe } from 'node:test';
 
-import { RestClient } from '../standin/RestClient';
+import { RestClient } from '../support/RestClient';
 import type { Target } from './target';
 
 const PASSWORD = 'e2e-password-1';
@@ -32,10 +32,6 @@ export interface World {
     /** The owner's DM with the app's bot: where `/encrypt off #group` is typed. */
     botDm: { _id: string };
 }
-
-export const rcError = (message: string, errorType: string) => ({ success: false, error: `${message} [${errorType}]`, errorType });
-export const NOT_FOUND = rcError('The required "roomId" or "roomName" param provided does not match any group', 'error-room-not-found');
-export const BODY_PARAM = { success: false, error: 'The bodyParam "encrypted" is required' };
 
 export class Scenario {
     constructor(public readonly target: Target) {}

@@ -4,7 +4,17 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
-import { type Person, type Scenario, type World, BODY_PARAM, NOT_FOUND, rcError } from './scenario';
+import { type Person, type Scenario, type World } from './scenario';
+import {
+    E2E_UNAVAILABLE,
+    EDIT_NOT_ALLOWED,
+    ENCRYPTED_REQUIRED,
+    NOT_FOUND,
+    NOT_PROVIDED,
+    TOGGLE_NOT_ALLOWED,
+    archivedError,
+    rcError,
+} from '../support/rocketchat';
 
 /** The product's promises, through the real runtime: parity with the core route, both write paths, `/encrypt`, settings. */
 export function endToEndSuite(scenario: () => Scenario): void {
@@ -30,48 +40,21 @@ export function endToEndSuite(scenario: () => Scenario): void {
             });
 
             const cases: Array<[string, (w: World) => [Person, unknown, unknown]]> = [
-                ['encrypted as a string', (w) => [w.owner, { roomId: w.group._id, encrypted: 'true' }, BODY_PARAM]],
-                ['encrypted missing', (w) => [w.owner, { roomId: w.group._id }, BODY_PARAM]],
-                ['encrypted null', (w) => [w.owner, { roomId: w.group._id, encrypted: null }, BODY_PARAM]],
-                ['encrypted 1', (w) => [w.owner, { roomId: w.group._id, encrypted: 1 }, BODY_PARAM]],
-                [
-                    'no room named',
-                    (w) => [w.owner, { encrypted: true }, rcError('The parameter "roomId" or "roomName" is required', 'error-room-param-not-provided')],
-                ],
+                ['encrypted as a string', (w) => [w.owner, { roomId: w.group._id, encrypted: 'true' }, ENCRYPTED_REQUIRED]],
+                ['encrypted missing', (w) => [w.owner, { roomId: w.group._id }, ENCRYPTED_REQUIRED]],
+                ['encrypted null', (w) => [w.owner, { roomId: w.group._id, encrypted: null }, ENCRYPTED_REQUIRED]],
+                ['encrypted 1', (w) => [w.owner, { roomId: w.group._id, encrypted: 1 }, ENCRYPTED_REQUIRED]],
+                ['no room named', (w) => [w.owner, { encrypted: true }, NOT_PROVIDED]],
                 ['no such room', (w) => [w.owner, { roomId: 'nope-nope-nope', encrypted: true }, NOT_FOUND]],
                 ['a public channel', (w) => [w.owner, { roomId: w.channel._id, encrypted: true }, NOT_FOUND]],
                 ['a public channel by name', (w) => [w.owner, { roomName: w.channel.name, encrypted: true }, NOT_FOUND]],
                 ['a direct message', (w) => [w.owner, { roomId: w.botDm._id, encrypted: true }, NOT_FOUND]],
                 ['a group the caller is not in', (w) => [w.outsider, { roomId: w.group._id, encrypted: true }, NOT_FOUND]],
                 ['an admin who is not in the group', (w) => [w.adminOutsider, { roomId: w.group._id, encrypted: true }, NOT_FOUND]],
-                [
-                    'an archived group',
-                    (w) => [
-                        w.owner,
-                        { roomId: w.archived._id, encrypted: true },
-                        rcError(`The private group, ${w.archived.name}, is archived`, 'error-room-archived'),
-                    ],
-                ],
-                [
-                    'a plain member',
-                    (w) => [w.member, { roomId: w.group._id, encrypted: true }, rcError('Editing room is not allowed', 'error-action-not-allowed')],
-                ],
-                [
-                    'a moderator',
-                    (w) => [
-                        w.moderator,
-                        { roomId: w.group._id, encrypted: true },
-                        rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed'),
-                    ],
-                ],
-                [
-                    'a moderator setting false on a never-set group',
-                    (w) => [
-                        w.moderator,
-                        { roomId: w.group._id, encrypted: false },
-                        rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed'),
-                    ],
-                ],
+                ['an archived group', (w) => [w.owner, { roomId: w.archived._id, encrypted: true }, archivedError(w.archived.name)]],
+                ['a plain member', (w) => [w.member, { roomId: w.group._id, encrypted: true }, EDIT_NOT_ALLOWED]],
+                ['a moderator', (w) => [w.moderator, { roomId: w.group._id, encrypted: true }, TOGGLE_NOT_ALLOWED]],
+                ['a moderator setting false on a never-set group', (w) => [w.moderator, { roomId: w.group._id, encrypted: false }, TOGGLE_NOT_ALLOWED]],
             ];
             for (const [label, request] of cases) {
                 test(`${label} → 400, same body as the core route, nothing changed`, async () => {
@@ -91,7 +74,7 @@ export function endToEndSuite(scenario: () => Scenario): void {
                 try {
                     const fromApp = await viaApp(w.owner, { roomId: w.group._id, encrypted: true });
                     const fromCore = await viaCore(w.owner, { roomId: w.group._id, encrypted: true });
-                    assert.deepEqual(fromApp.body, rcError('Only groups or direct channels can enable encryption', 'error-action-not-allowed'));
+                    assert.deepEqual(fromApp.body, E2E_UNAVAILABLE);
                     assert.deepEqual(fromApp, fromCore);
                 } finally {
                     await target.admin.post('settings/E2E_Enable', { value: true });
@@ -106,7 +89,7 @@ export function endToEndSuite(scenario: () => Scenario): void {
                 }
                 const fromApp = await viaApp(fed.owner, { roomId: fed.group._id, encrypted: true });
                 const fromCore = await viaCore(fed.owner, { roomId: fed.group._id, encrypted: true });
-                assert.deepEqual(fromApp.body, rcError('Only groups or direct channels can enable encryption', 'error-action-not-allowed'));
+                assert.deepEqual(fromApp.body, E2E_UNAVAILABLE);
                 assert.deepEqual(fromApp, fromCore);
             });
 
@@ -232,7 +215,7 @@ export function endToEndSuite(scenario: () => Scenario): void {
                     } else {
                         // 7.4+ writes through the server with the caller's session: the server's own
                         // permission table still says no, and its refusal is passed on.
-                        assert.deepEqual(answer.body, rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed'));
+                        assert.deepEqual(answer.body, TOGGLE_NOT_ALLOWED);
                         assert.equal(await encryptedOf(w), undefined);
                     }
                 } finally {

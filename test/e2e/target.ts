@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
-import { packageApp } from '../tools/package-app.mjs';
-import { RestClient } from '../standin/RestClient';
-import { profileOf, startStandin } from '../standin/server';
+import { packageApp } from '../../scripts/package-app.mjs';
+import { RestClient } from '../support/RestClient';
+import { createUser } from '../standin/core/users';
+import { serverProfile } from '../standin/generations';
+import { startStandin } from '../standin/server';
 
 export interface Target {
     url: string;
@@ -26,10 +28,17 @@ function appZip(): string {
 
 export async function standinTarget(version: string): Promise<Target> {
     const standin = await startStandin({ version, port: 0 });
-    standin.model.createUser({ username: 'e2e-admin', password: 'e2e-admin-password', roles: ['admin', 'user'] });
+    createUser(standin.storage, { username: 'e2e-admin', password: 'e2e-admin-password', roles: ['admin', 'user'] });
     const admin = await RestClient.login(standin.url, 'e2e-admin', 'e2e-admin-password');
     const app = await admin.installApp(readFileSync(appZip()), basename(appZip()));
-    return { url: standin.url, version, modifierWorks: standin.profile === 'pre-7.4', admin, appId: app.id, close: () => standin.close() };
+    return {
+        url: standin.url,
+        version: standin.profile.version,
+        modifierWorks: standin.profile.generation.roomUpdate === 'whole-room',
+        admin,
+        appId: app.id,
+        close: () => standin.close(),
+    };
 }
 
 /** RC_URL + RC_ADMIN_USER + RC_ADMIN_PASSWORD: a real server, with the zip deployed to it. */
@@ -38,7 +47,14 @@ export async function realServerTarget(): Promise<Target> {
     const admin = await RestClient.login(url, process.env.RC_ADMIN_USER!, process.env.RC_ADMIN_PASSWORD!);
     const info = (await admin.request('GET', '/api/info')).body;
     const app = await admin.installApp(readFileSync(appZip()), basename(appZip()));
-    return { url, version: info.version, modifierWorks: profileOf(info.version) === 'pre-7.4', admin, appId: app.id, close: async () => undefined };
+    return {
+        url,
+        version: info.version,
+        modifierWorks: serverProfile(info.version).generation.roomUpdate === 'whole-room',
+        admin,
+        appId: app.id,
+        close: async () => undefined,
+    };
 }
 
 export const REAL_SERVER_CONFIGURED = Boolean(process.env.RC_URL && process.env.RC_ADMIN_USER && process.env.RC_ADMIN_PASSWORD);

@@ -3,9 +3,11 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 
-import { packageApp } from '../tools/package-app.mjs';
-import { RestClient } from './RestClient';
-import { DEFAULT_VERSION, startStandin } from './server';
+import { packageApp } from '../../scripts/package-app.mjs';
+import { RestClient } from '../support/RestClient';
+import { createUser } from './core/users';
+import { DEFAULT_VERSION } from './generations';
+import { startStandin } from './server';
 
 const ADMIN_USERNAME = process.env.ADMIN_USERNAME ?? 'admin';
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? 'admin-password';
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => void stop('SIGTERM'));
 
     // The first admin exists before the REST API does, as after Rocket.Chat's setup wizard.
-    standin.model.createUser({ username: ADMIN_USERNAME, password: ADMIN_PASSWORD, roles: ['admin', 'user'] });
+    createUser(standin.storage, { username: ADMIN_USERNAME, password: ADMIN_PASSWORD, roles: ['admin', 'user'] });
     const admin = await RestClient.login(standin.url, ADMIN_USERNAME, ADMIN_PASSWORD);
     await admin.post('settings/E2E_Enable', { value: true });
     for (const username of ['alice', 'bob']) {
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
     const app = await admin.installApp(readFileSync(zipPath), basename(zipPath));
     // On 7.4+ `/encrypt` needs a service account (README); the demo gives it one.
     let serviceNote = 'not needed on this version';
-    if (standin.profile === 'current') {
+    if (standin.profile.generation.roomUpdate === 'changes-only') {
         await admin.post('users.create', {
             username: 'encrypt-service',
             name: 'Encrypt Group service',
@@ -59,7 +61,8 @@ async function main(): Promise<void> {
     const auth = `-H 'X-User-Id: ${alice.userId}' -H 'X-Auth-Token: ${alice.authToken}'`;
     const json = `-H 'Content-Type: application/json'`;
     console.log(`
-Encrypt Group on a Rocket.Chat ${standin.version} stand-in (${standin.profile === 'current' ? 'Apps-Engine 1.62, Deno runtime' : 'Apps-Engine 1.42, vm2 runtime'}) — ready in ${Date.now() - started} ms
+Encrypt Group on the stand-in — ready in ${Date.now() - started} ms
+${standin.profile.banner}
 
   URL             ${url}
   admin           ${ADMIN_USERNAME} / ${ADMIN_PASSWORD}

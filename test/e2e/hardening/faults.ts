@@ -5,8 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import type { Scenario, World } from '../scenario';
-
-const FAULTS = ['room-read', 'room-update', 'message-create', 'http'] as const;
+import { FAULTS } from '../../support/faults';
 
 export function faultSuite(scenario: () => Scenario): void {
     describe('faults in bridge calls', () => {

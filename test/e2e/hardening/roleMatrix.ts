@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import { type Person, type Room, type Scenario, NOT_FOUND, rcError } from '../scenario';
+import { type Person, type Room, type Scenario } from '../scenario';
+import { E2E_UNAVAILABLE, EDIT_NOT_ALLOWED, NOT_FOUND, TOGGLE_NOT_ALLOWED, archivedError } from '../../support/rocketchat';
 
 const CALLERS = ['admin member', 'admin non-member', 'owner', 'moderator', 'leader', 'member', 'non-member', 'anonymous'] as const;
 const ROOMS = ['group', 'channel', 'DM', 'archived group', 'team main group'] as const;
@@ -24,16 +25,16 @@ export function expected(caller: Caller, room: RoomKind, e2e: boolean, archivedN
         return { status: 400, body: NOT_FOUND };
     }
     if (room === 'archived group') {
-        return { status: 400, body: rcError(`The private group, ${archivedName}, is archived`, 'error-room-archived') };
+        return { status: 400, body: archivedError(archivedName) };
     }
     if (!EDIT_ROOM.includes(caller)) {
-        return { status: 400, body: rcError('Editing room is not allowed', 'error-action-not-allowed') };
+        return { status: 400, body: EDIT_NOT_ALLOWED };
     }
     if (!e2e) {
-        return { status: 400, body: rcError('Only groups or direct channels can enable encryption', 'error-action-not-allowed') };
+        return { status: 400, body: E2E_UNAVAILABLE };
     }
     if (!TOGGLE_E2E.includes(caller)) {
-        return { status: 400, body: rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed') };
+        return { status: 400, body: TOGGLE_NOT_ALLOWED };
     }
     return { status: 200 };
 }

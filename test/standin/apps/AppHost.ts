@@ -1,15 +1,17 @@
-// One real Apps-Engine `AppManager` per process (it is a singleton), over the stand-in's bridges.
-// `current` runs apps in the engine's Deno subprocess (Rocket.Chat 7.4+); `pre-7.4` runs them
-// in-process under vm2 with Apps-Engine 1.42.1.
+// One real Apps-Engine `AppManager` per process (it is a singleton), over the stand-in's bridges:
+// the engine release of the server generation (../generations.ts) runs the app, in-process under
+// vm2 or in its Deno subprocess.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 import AdmZip from 'adm-zip';
 
-import { type HostState, createBridges, createStorages, engineModule } from './bridges';
+import { type HostState, createBridges, engineModule } from './bridges';
 import { toAppRoom, toAppUser } from './converters';
-import type { RawRoom, RawUser } from './model';
+import { createStorages } from './engineStorage';
+import { parseParameters } from '../core/parseParameters';
+import type { RawRoom, RawUser } from '../storage/Storage';
 
 export interface ApiCall {
     method: string;
@@ -25,11 +27,11 @@ export class AppHost {
 
     constructor(private readonly state: HostState) {
         // The Deno runtime spawns `deno` from PATH; the npm package `deno` puts it in node_modules/.bin.
-        const bin = join(__dirname, '..', '..', 'node_modules', '.bin');
+        const bin = join(__dirname, '..', '..', '..', 'node_modules', '.bin');
         if (!(process.env.PATH ?? '').split(delimiter).includes(bin)) {
             process.env.PATH = `${bin}${delimiter}${process.env.PATH ?? ''}`;
         }
-        const { AppManager } = engineModule(state.profile, 'server/AppManager');
+        const { AppManager } = engineModule(state, 'server/AppManager');
         this.manager = new AppManager({
             ...createStorages(state),
             bridges: createBridges(state),
@@ -78,11 +80,11 @@ export class AppHost {
         });
     }
 
-    /** What Rocket.Chat's command bridge does for an app command: a SlashCommandContext from the raw params. */
+    /** What Rocket.Chat's command bridge does for an app command (`_appCommandExecutor`): a SlashCommandContext from the raw params. */
     public async executeCommand(command: string, user: RawUser, room: RawRoom, params: string, threadId?: string, triggerId?: string): Promise<void> {
-        const { SlashCommandContext } = engineModule(this.state.profile, 'definition/slashcommands');
-        const args = params.length === 0 || params === ' ' ? [] : params.split(' ');
-        const context = new SlashCommandContext(toAppUser(user), toAppRoom(this.state.model, room), args, threadId, triggerId);
+        const { SlashCommandContext } = engineModule(this.state, 'definition/slashcommands');
+        const args = parseParameters(params);
+        const context = new SlashCommandContext(toAppUser(user), toAppRoom(this.state.server.storage, room), args, threadId, triggerId);
         await this.manager.getCommandManager().executeCommand(command, context);
     }
 

@@ -1,34 +1,21 @@
-// The host side of the Apps-Engine: every bridge and storage the engine asks a server for, in
-// memory over the stand-in's Model. The engine's own abstract classes are subclassed, so their
-// permission checks run as on a server; a method this stand-in does not implement throws a loud
-// error naming itself instead of quietly returning nothing.
+// The host side of the Apps-Engine: every bridge the engine asks a server for, over the stand-in's
+// storage and core functions. The engine's own abstract classes are subclassed, so their permission
+// checks run as on a server; a method this stand-in does not implement throws a loud error naming
+// itself instead of quietly returning nothing.
 import { generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 
+import { type Fault } from '../../support/faults';
+import type { ServerContext } from '../core/context';
+import { executeSendMessage } from '../core/messages';
+import { createUser } from '../core/users';
 import { fromAppMessage, fromAppRoom, toAppMessage, toAppRoom, toAppUser } from './converters';
-import type { Model } from './model';
 
 const require = createRequire(__filename);
 
-/** The two Apps-Engine generations the stand-in can host, by the npm package that ships each. */
-export const ENGINES = {
-    /** Rocket.Chat 7.4+: Deno runtime, change-tracking RoomBuilder (PR #35120). */
-    current: 'apps-engine-1.62',
-    /** Rocket.Chat before 7.4: vm2 in-process runtime, whole-room updates. */
-    'pre-7.4': '@rocket.chat/apps-engine',
-} as const;
-export type ServerProfile = keyof typeof ENGINES;
-
-export function engineModule(profile: ServerProfile, path: string): any {
-    return require(`${ENGINES[profile]}/${path}`);
-}
-
-export type Fault = 'room-read' | 'room-update' | 'message-create' | 'http';
-
-/** What the host knows that is not in the Model: registered commands and APIs, counters, faults. */
+/** What the host knows besides the database: registered commands and APIs, counters, faults. */
 export interface HostState {
-    model: Model;
-    profile: ServerProfile;
+    server: ServerContext;
     commands: Map<string, { appId: string; command: any }>;
     apis: Map<string, Array<{ path: string; authRequired?: boolean; methods: Array<string> }>>;
     bridgeCalls: Map<string, number>;
@@ -36,6 +23,11 @@ export interface HostState {
     /** Rocket.Chat's own REST API, for the app's `http` accessor (`Site_Url` points at the stand-in). */
     fetch(url: string, init: RequestInit): Promise<Response>;
     log(line: string): void;
+}
+
+/** A module of the Apps-Engine release that hosts this server generation. */
+export function engineModule(state: HostState, path: string): any {
+    return require(`${state.server.profile.generation.enginePackage}/${path}`);
 }
 
 type Methods = Record<string, (...args: Array<any>) => unknown>;
@@ -78,12 +70,13 @@ const signingKeys = generateKeyPairSync('rsa', {
 });
 
 function bridgeImplementations(state: HostState): Record<string, Methods> {
-    const { model } = state;
+    const { server } = state;
+    const { storage } = server;
     const roomUsers = (rid: string, role?: string) =>
-        model
+        storage
             .subscriptionsOf(rid)
             .filter((subscription) => !role || subscription.roles.includes(role))
-            .map((subscription) => toAppUser(model.users.get(subscription.u._id)));
+            .map((subscription) => toAppUser(storage.users.get(subscription.u._id)));
     return {
         AppActivationBridge: {
             appAdded: async () => undefined,
@@ -122,26 +115,26 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
         },
         ServerSettingBridge: {
             getOneById: async (id: string) => {
-                if (!model.settings.has(id)) {
+                if (!storage.settings.has(id)) {
                     throw new Error(`No Server Setting found, or it is unaccessible, by the id of "${id}".`);
                 }
-                return { id, value: model.settings.get(id), packageValue: model.settings.get(id), public: false, required: false };
+                return { id, value: storage.settings.get(id), packageValue: storage.settings.get(id), public: false, required: false };
             },
-            getAll: async () => [...model.settings].map(([id, value]) => ({ id, value, packageValue: value })),
-            isReadableById: async (id: string) => model.settings.has(id),
+            getAll: async () => [...storage.settings].map(([id, value]) => ({ id, value, packageValue: value })),
+            isReadableById: async (id: string) => storage.settings.has(id),
         },
         UserBridge: {
-            getById: async (id: string) => toAppUser(model.users.get(id)),
-            getByUsername: async (username: string) => toAppUser(model.userByUsername(username)),
-            getAppUser: async (appId?: string) => toAppUser([...model.users.values()].find((user) => user.appId && user.appId === appId)),
-            getUserRoomIds: async (userId: string) => model.roomIdsOf(userId),
+            getById: async (id: string) => toAppUser(storage.users.get(id)),
+            getByUsername: async (username: string) => toAppUser(storage.userByUsername(username)),
+            getAppUser: async (appId?: string) => toAppUser([...storage.users.values()].find((user) => user.appId && user.appId === appId)),
+            getUserRoomIds: async (userId: string) => storage.roomIdsOf(userId),
             create: async (data: any, appId: string) =>
-                model.createUser({ username: data.username, name: data.name, roles: data.roles, type: data.type, appId })._id,
-            remove: async (user: any) => model.users.delete(user.id),
+                createUser(storage, { username: data.username, name: data.name, roles: data.roles, type: data.type, appId })._id,
+            remove: async (user: any) => storage.users.delete(user.id),
             deleteUsersCreatedByApp: async (appId: string) => {
-                for (const user of model.users.values()) {
+                for (const user of storage.users.values()) {
                     if (user.appId === appId) {
-                        model.users.delete(user._id);
+                        storage.users.delete(user._id);
                     }
                 }
                 return true;
@@ -150,48 +143,46 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
         RoomBridge: {
             getById: async (rid: string) => {
                 fail(state, 'room-read');
-                return toAppRoom(model, model.rooms.get(rid));
+                return toAppRoom(storage, storage.rooms.get(rid));
             },
             getByName: async (name: string) => {
                 fail(state, 'room-read');
-                return toAppRoom(
-                    model,
-                    [...model.rooms.values()].find((room) => room.name === name),
-                );
+                return toAppRoom(storage, storage.roomByName(name));
             },
             getMembers: async (rid: string) => roomUsers(rid),
             getOwners: async (rid: string) => roomUsers(rid, 'owner'),
             getModerators: async (rid: string) => roomUsers(rid, 'moderator'),
             getLeaders: async (rid: string) => roomUsers(rid, 'leader'),
-            getCreatorById: async (rid: string) => toAppUser(model.users.get(model.rooms.get(rid)?.u._id ?? '')),
-            // Rocket.Chat's bridge: `convertAppRoom(room, true)` from 7.4 on (known fields only),
-            // the whole room with its unmapped properties before.
+            getCreatorById: async (rid: string) => toAppUser(storage.users.get(storage.rooms.get(rid)?.u._id ?? '')),
             update: async (room: any) => {
                 fail(state, 'room-update');
-                const stored = room?.id && model.rooms.get(room.id);
+                const stored = room?.id && storage.rooms.get(room.id);
                 if (!stored) {
                     throw new Error('A room must exist to update.');
                 }
-                const { _id, ...changes } = fromAppRoom(room, state.profile === 'pre-7.4');
+                const { _id, ...changes } = fromAppRoom(room, server.profile.generation.roomUpdate === 'whole-room');
                 void _id;
                 Object.assign(stored, changes, { _updatedAt: new Date() });
             },
         },
         MessageBridge: {
+            // `AppMessageBridge.create`: the converted message goes through `executeSendMessage`,
+            // the same gate as `chat.sendMessage` (apps/meteor/app/apps/server/bridges/messages.ts).
             create: async (message: any) => {
                 fail(state, 'message-create');
-                return model.insertMessage(fromAppMessage(model, message))._id;
+                const converted = fromAppMessage(storage, message);
+                return executeSendMessage(server, converted.u._id, converted)._id;
             },
             getById: async (id: string) => {
-                const message = model.messages.find((candidate) => candidate._id === id);
-                return message && toAppMessage(model, message);
+                const message = storage.messages.find((candidate) => candidate._id === id);
+                return message && toAppMessage(storage, message);
             },
             notifyUser: async (user: any, message: any) => {
-                model.ephemeral.push({ userId: user.id, rid: message.room?.id, msg: message.text ?? '', ts: new Date() });
+                storage.notices.push({ userId: user.id, rid: message.room?.id, msg: message.text ?? '', ts: new Date() });
             },
             notifyRoom: async (room: any, message: any) => {
-                for (const subscription of model.subscriptionsOf(room.id)) {
-                    model.ephemeral.push({ userId: subscription.u._id, rid: room.id, msg: message.text ?? '', ts: new Date() });
+                for (const subscription of storage.subscriptionsOf(room.id)) {
+                    storage.notices.push({ userId: subscription.u._id, rid: room.id, msg: message.text ?? '', ts: new Date() });
                 }
             },
         },
@@ -213,7 +204,7 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
             getPublicKey: async () => signingKeys.publicKey,
         },
         InternalBridge: {
-            getUsernamesOfRoomById: async (rid: string) => model.subscriptionsOf(rid).map((subscription) => subscription.u.username),
+            getUsernamesOfRoomById: async (rid: string) => storage.subscriptionsOf(rid).map((subscription) => subscription.u.username),
         },
         ListenerBridge: {
             messageEvent: async () => undefined,
@@ -222,7 +213,13 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
     };
 }
 
-/** The server's HTTP bridge: the request as the app described it, the answer in the engine's shape. */
+/** Rocket.Chat's HTTP bridge waits this long when the app sets no timeout (3 minutes). */
+const DEFAULT_HTTP_TIMEOUT_MS = 3 * 60_000;
+
+/**
+ * The server's HTTP bridge (apps/meteor/app/apps/server/bridges/http.ts): the request as the app
+ * described it, the answer in the engine's shape; `data` is the parsed body only for JSON answers.
+ */
 async function httpCall(state: HostState, info: any) {
     const { method, url, request = {} } = info;
     const target = new URL(url);
@@ -243,21 +240,23 @@ async function httpCall(state: HostState, info: any) {
         method: String(method).toUpperCase(),
         headers,
         body,
-        signal: AbortSignal.timeout(request.timeout ?? 20_000),
+        signal: AbortSignal.timeout(request.timeout ?? DEFAULT_HTTP_TIMEOUT_MS),
     });
     const content = await response.text();
     let data: unknown;
-    try {
-        data = JSON.parse(content);
-    } catch {
-        data = undefined;
+    if (/\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
+        try {
+            data = JSON.parse(content);
+        } catch {
+            data = undefined;
+        }
     }
     return { url, method, statusCode: response.status, headers: Object.fromEntries(response.headers), content, data };
 }
 
 /** The engine's `AppBridges`, answering `getXBridge()` for every X the engine may ask for. */
 export function createBridges(state: HostState): any {
-    const bridgeClasses = engineModule(state.profile, 'server/bridges');
+    const bridgeClasses = engineModule(state, 'server/bridges');
     const implementations = bridgeImplementations(state);
     const cache = new Map<string, unknown>();
     const bridges = new (class extends bridgeClasses.AppBridges {})();
@@ -277,107 +276,4 @@ export function createBridges(state: HostState): any {
             };
         },
     });
-}
-
-/** In-memory `AppMetadataStorage`, `AppSourceStorage` and `AppLogStorage` for the engine. */
-export function createStorages(state: HostState): { metadataStorage: any; sourceStorage: any; logStorage: any } {
-    const storage = engineModule(state.profile, 'server/storage');
-    const items = new Map<string, any>();
-    const sources = new Map<string, Buffer>();
-    const logs: Array<any> = [];
-    const metadataStorage = new (class extends storage.AppMetadataStorage {
-        constructor() {
-            super('memory');
-        }
-        async create(item: any) {
-            const stored = { ...item, _id: item._id ?? item.id, createdAt: new Date(), updatedAt: new Date() };
-            items.set(item.id, stored);
-            return stored;
-        }
-        async retrieveOne(id: string) {
-            return items.get(id) ?? null;
-        }
-        async retrieveAll() {
-            return new Map(items);
-        }
-        async retrieveAllPrivate() {
-            return new Map(items);
-        }
-        async update(item: any) {
-            items.set(item.id, { ...items.get(item.id), ...item, updatedAt: new Date() });
-            return items.get(item.id);
-        }
-        async updatePartialAndReturnDocument(item: any) {
-            return this.update(item);
-        }
-        async updateStatus(id: string, status: string) {
-            items.set(id, { ...items.get(id), status });
-            return true;
-        }
-        async updateSetting(id: string, setting: any) {
-            const item = items.get(id);
-            item.settings = { ...item.settings, [setting.id]: setting };
-            return true;
-        }
-        async updateAppInfo(id: string, info: any) {
-            items.set(id, { ...items.get(id), info });
-            return true;
-        }
-        async updateMarketplaceInfo() {
-            return true;
-        }
-        async remove(id: string) {
-            items.delete(id);
-            return { success: true };
-        }
-    })();
-    const sourceStorage = storage.AppSourceStorage
-        ? new (class extends storage.AppSourceStorage {
-              async store(item: any, zip: Buffer) {
-                  sources.set(item.id, zip);
-                  return `memory:${item.id}`;
-              }
-              async fetch(item: any) {
-                  return sources.get(item.id);
-              }
-              async update(item: any, zip: Buffer) {
-                  return this.store(item, zip);
-              }
-              async remove(item: any) {
-                  sources.delete(item.id);
-              }
-          })()
-        : undefined;
-    const logStorage = new (class extends storage.AppLogStorage {
-        constructor() {
-            super('memory');
-        }
-        async storeEntries(...args: Array<any>) {
-            // 1.62 passes one entry; 1.42 passes (appId, AppConsole).
-            const entry = args.length === 1 ? args[0] : { appId: args[0], method: args[1].getMethod(), entries: args[1].getEntries() };
-            for (const line of entry.entries ?? []) {
-                if (line.severity === 'error' || line.severity === 'warning') {
-                    state.log(`app ${line.severity}: ${JSON.stringify(line.args)}`);
-                }
-            }
-            logs.push(entry);
-            if (logs.length > 500) {
-                logs.shift();
-            }
-            return entry;
-        }
-        async getEntriesFor(appId: string) {
-            return logs.filter((entry) => entry.appId === appId);
-        }
-        async removeEntriesFor() {
-            logs.length = 0;
-        }
-        async find() {
-            return logs;
-        }
-        async findPaginated() {
-            return { logs, total: logs.length };
-        }
-    })();
-    return { metadataStorage, sourceStorage, logStorage };
 }

@@ -1,7 +1,7 @@
 // Rocket.Chat's app converters (apps/meteor/app/apps/server/converters/*.ts), for the fields this
 // stand-in stores. What they do not map reaches the app in `_unmappedProperties_`; what an app
 // sends back is mapped back, with `_unmappedProperties_` merged only where the server version did.
-import type { Model, RawMessage, RawRoom, RawUser } from './model';
+import type { NewMessage, RawMessage, RawRoom, RawUser, Storage } from '../storage/Storage';
 
 type AppObject = Record<string, any>;
 
@@ -29,7 +29,7 @@ export function toAppUser(user: RawUser | undefined): AppObject | undefined {
 }
 
 /** `convertRoom`: the mapped fields by name, everything else in `_unmappedProperties_`. */
-export function toAppRoom(model: Model, raw: RawRoom | undefined): AppObject | undefined {
+export function toAppRoom(storage: Storage, raw: RawRoom | undefined): AppObject | undefined {
     if (!raw) {
         return undefined;
     }
@@ -58,7 +58,7 @@ export function toAppRoom(model: Model, raw: RawRoom | undefined): AppObject | u
         displayName: fname,
         slugifiedName: name,
         type: t,
-        creator: toAppUser(model.users.get(u._id)),
+        creator: toAppUser(storage.users.get(u._id)),
         createdAt: ts,
         updatedAt: _updatedAt,
         messageCount: msgs,
@@ -101,8 +101,8 @@ export function fromAppRoom(room: AppObject, mergeUnmapped: boolean): Partial<Ra
 }
 
 /** `convertAppMessage`: text, room, sender, and `_unmappedProperties_` merged (a message's type rides there). */
-export function fromAppMessage(model: Model, message: AppObject): Omit<RawMessage, '_id' | 'ts'> {
-    const sender = model.users.get(message.sender?.id);
+export function fromAppMessage(storage: Storage, message: AppObject): NewMessage {
+    const sender = storage.users.get(message.sender?.id);
     if (!sender) {
         throw new Error('Invalid sender assigned to the message.');
     }
@@ -116,12 +116,12 @@ export function fromAppMessage(model: Model, message: AppObject): Omit<RawMessag
     };
 }
 
-export function toAppMessage(model: Model, message: RawMessage): AppObject {
+export function toAppMessage(storage: Storage, message: RawMessage): AppObject {
     const { _id, rid, msg, u, ts, groupable, ...unmapped } = structuredClone(message);
     return {
         id: _id,
-        room: toAppRoom(model, model.rooms.get(rid)),
-        sender: toAppUser(model.users.get(u._id)),
+        room: toAppRoom(storage, storage.rooms.get(rid)),
+        sender: toAppUser(storage.users.get(u._id)),
         text: msg,
         createdAt: ts,
         groupable,

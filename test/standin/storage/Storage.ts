@@ -1,6 +1,5 @@
-// The stand-in's data: Rocket.Chat's collections in Rocket.Chat's own field names, its default
-// permission table, and the core rules the server applies. Written from Rocket.Chat's source, not
-// from the app: the end-to-end suite is only worth something if the two are independent.
+// The stand-in's database: Rocket.Chat's collections in Rocket.Chat's own field names, in memory.
+// Storage only: the rules that read and change it live in ../core, the app bridges in ../apps.
 import { randomBytes } from 'node:crypto';
 
 export interface RawUser {
@@ -37,6 +36,7 @@ export interface RawRoom {
     federated?: boolean;
     teamMain?: boolean;
     teamId?: string;
+    prid?: string;
     usernames?: Array<string>;
     [key: string]: unknown;
 }
@@ -49,55 +49,33 @@ export interface RawSubscription {
     autoTranslate?: boolean;
 }
 
-export interface RawMessage {
-    _id: string;
+/** A message as it is handed to the database, before it has an id and a time. */
+export interface NewMessage {
     rid: string;
     msg: string;
     t?: string;
     u: { _id: string; username: string; name?: string };
-    ts: Date;
     groupable?: boolean;
+    tmid?: string;
+    ts?: Date;
     [key: string]: unknown;
 }
 
-export interface Ephemeral {
+export type RawMessage = NewMessage & { _id: string; ts: Date };
+
+/** A private (ephemeral) message to one user, which the web client shows and nothing stores. */
+export interface Notice {
     userId: string;
     rid: string;
     msg: string;
     ts: Date;
 }
 
-/** Rocket.Chat's default roles for the permissions the stand-in's routes check. */
-export const DEFAULT_PERMISSIONS: Record<string, Array<string>> = {
-    'edit-room': ['admin', 'owner', 'moderator'],
-    'toggle-room-e2e-encryption': ['owner', 'admin'],
-    'create-p': ['admin', 'user', 'bot', 'app'],
-    'create-c': ['admin', 'user', 'bot', 'app'],
-    'create-d': ['admin', 'user', 'bot', 'app'],
-    'create-user': ['admin'],
-    'add-user-to-joined-room': ['admin', 'owner', 'moderator'],
-    'add-user-to-any-p-room': ['admin'],
-    'set-owner': ['admin', 'owner'],
-    'set-moderator': ['admin', 'owner'],
-    'set-leader': ['admin', 'owner'],
-    'archive-room': ['admin', 'owner'],
-    'edit-privileged-setting': ['admin'],
-    'manage-apps': ['admin'],
-};
-
-/** A refusal in Rocket.Chat's REST shape: `{success:false, error:'<reason> [<code>]', errorType}`. */
-export class RestError extends Error {
-    constructor(
-        public readonly errorType: string | undefined,
-        public readonly reason: string,
-        public readonly status = 400,
-    ) {
-        super(errorType ? `${reason} [${errorType}]` : reason);
-    }
-
-    public body(): Record<string, unknown> {
-        return this.errorType ? { success: false, error: this.message, errorType: this.errorType } : { success: false, error: this.message };
-    }
+/** A row of Rocket.Chat's `rocketchat_permissions` collection. */
+export interface RawPermission {
+    _id: string;
+    roles: Array<string>;
+    _updatedAt: Date;
 }
 
 export function newId(): string {
@@ -105,112 +83,38 @@ export function newId(): string {
     return [...randomBytes(17)].map((byte) => alphabet[byte % alphabet.length]).join('');
 }
 
-export class Model {
+export class Storage {
     public readonly users = new Map<string, RawUser>();
     public readonly rooms = new Map<string, RawRoom>();
+    public readonly messages: Array<RawMessage> = [];
+    public readonly notices: Array<Notice> = [];
+    /** Login tokens: token → user id. */
+    public readonly tokens = new Map<string, string>();
+    public readonly permissions = new Map<string, RawPermission>();
+    public readonly settings = new Map<string, unknown>();
     /** Subscriptions indexed both ways, as Rocket.Chat's collection is: lookups never scan a room. */
     private readonly subscriptionsByRoom = new Map<string, Map<string, RawSubscription>>();
     private readonly subscriptionsByUser = new Map<string, Map<string, RawSubscription>>();
-    public readonly messages: Array<RawMessage> = [];
-    public readonly ephemeral: Array<Ephemeral> = [];
-    public readonly tokens = new Map<string, string>();
-    public readonly permissions = structuredClone(DEFAULT_PERMISSIONS);
-    public readonly settings = new Map<string, unknown>([
-        ['E2E_Enable', false],
-        ['E2E_Allow_Unencrypted_Messages', false],
-        ['E2E_Enabled_Default_PrivateRooms', false],
-        ['E2E_Enabled_Default_DirectRooms', false],
-        ['E2E_Enable_Encrypt_Files', true],
-        ['Site_Url', 'http://localhost:3000'],
-        ['Site_Name', 'Rocket.Chat stand-in'],
-    ]);
-
-    public createUser(data: { username: string; name?: string; password?: string; roles?: Array<string>; type?: RawUser['type']; appId?: string }): RawUser {
-        if ([...this.users.values()].some((user) => user.username === data.username)) {
-            throw new RestError(undefined, `${data.username} is already in use :( [error-field-unavailable]`);
-        }
-        const now = new Date();
-        const user: RawUser = {
-            _id: newId(),
-            username: data.username,
-            name: data.name ?? data.username,
-            type: data.type ?? 'user',
-            active: true,
-            roles: data.roles ?? ['user'],
-            password: data.password,
-            appId: data.appId,
-            createdAt: now,
-            _updatedAt: now,
-        };
-        this.users.set(user._id, user);
-        return user;
-    }
-
-    public login(username: string, password: string): { userId: string; authToken: string } | undefined {
-        const user = this.userByUsername(username);
-        if (!user || !user.password || user.password !== password) {
-            return undefined;
-        }
-        const authToken = randomBytes(32).toString('base64url');
-        this.tokens.set(authToken, user._id);
-        return { userId: user._id, authToken };
-    }
-
-    /** `x-user-id` + `x-auth-token`, as Rocket.Chat's REST layer checks them. */
-    public authenticate(userId: unknown, token: unknown): RawUser | undefined {
-        if (typeof userId !== 'string' || typeof token !== 'string' || this.tokens.get(token) !== userId) {
-            return undefined;
-        }
-        return this.users.get(userId);
-    }
 
     public userByUsername(username: string): RawUser | undefined {
         return [...this.users.values()].find((user) => user.username === username);
     }
 
-    public createRoom(type: RawRoom['t'], name: string | undefined, owner: RawUser, memberIds: Array<string>): RawRoom {
-        if (name && [...this.rooms.values()].some((room) => room.name === name)) {
-            throw new RestError('error-duplicate-channel-name', `A channel with name '${name}' exists`);
-        }
-        const now = new Date();
-        const room: RawRoom = {
-            _id: newId(),
-            t: type,
-            ...(name && { name, fname: name }),
-            u: { _id: owner._id, username: owner.username },
-            ts: now,
-            _updatedAt: now,
-            msgs: 0,
-            usersCount: 0,
-            ro: false,
-            default: false,
-            description: '',
-            broadcast: false,
-        };
-        this.rooms.set(room._id, room);
-        for (const userId of new Set([owner._id, ...memberIds])) {
-            this.subscribe(room, userId, type !== 'd' && userId === owner._id ? ['owner'] : []);
-        }
-        if (type === 'd') {
-            room.usernames = [...new Set([owner._id, ...memberIds])].map((id) => this.users.get(id)!.username);
-        }
-        return room;
+    public roomByName(name: string): RawRoom | undefined {
+        return [...this.rooms.values()].find((room) => room.name === name);
     }
 
-    public subscribe(room: RawRoom, userId: string, roles: Array<string> = []): RawSubscription {
-        const existing = this.subscription(room._id, userId);
-        if (existing) {
-            return existing;
-        }
-        const user = this.users.get(userId);
-        if (!user) {
-            throw new RestError('error-invalid-user', 'Invalid user');
-        }
+    public insertSubscription(room: RawRoom, user: RawUser, roles: Array<string>): RawSubscription {
         const subscription = { _id: newId(), rid: room._id, u: { _id: user._id, username: user.username }, roles };
-        indexed(this.subscriptionsByRoom, room._id).set(userId, subscription);
-        indexed(this.subscriptionsByUser, userId).set(room._id, subscription);
-        room.usersCount += 1;
+        indexed(this.subscriptionsByRoom, room._id).set(user._id, subscription);
+        indexed(this.subscriptionsByUser, user._id).set(room._id, subscription);
         return subscription;
+    }
+
+    public removeSubscription(rid: string, userId: string): boolean {
+        const removed = this.subscriptionsByRoom.get(rid)?.delete(userId) ?? false;
+        this.subscriptionsByUser.get(userId)?.delete(rid);
+        return removed;
     }
 
     public subscription(rid: string, userId: string): RawSubscription | undefined {
@@ -225,27 +129,7 @@ export class Model {
         return [...(this.subscriptionsByUser.get(userId)?.keys() ?? [])];
     }
 
-    /** `hasPermissionAsync(userId, permission, rid)`: global roles plus the roles on the subscription. */
-    public hasPermission(userId: string, permission: string, rid?: string): boolean {
-        const user = this.users.get(userId);
-        if (!user) {
-            return false;
-        }
-        const roles = [...user.roles, ...(rid ? (this.subscription(rid, userId)?.roles ?? []) : [])];
-        return (this.permissions[permission] ?? []).some((role) => roles.includes(role));
-    }
-
-    public requirePermission(userId: string, permission: string, rid?: string): void {
-        if (!this.hasPermission(userId, permission, rid)) {
-            throw new RestError('error-not-allowed', 'Not allowed', 403);
-        }
-    }
-
-    public postSystemMessage(type: string, rid: string, user: RawUser): RawMessage {
-        return this.insertMessage({ rid, t: type, msg: user.username, u: { _id: user._id, username: user.username }, groupable: false });
-    }
-
-    public insertMessage(message: Omit<RawMessage, '_id' | 'ts'> & { ts?: Date }): RawMessage {
+    public insertMessage(message: NewMessage): RawMessage {
         const stored = { ...message, _id: newId(), ts: message.ts ?? new Date() } as RawMessage;
         this.messages.push(stored);
         const room = this.rooms.get(stored.rid);
@@ -253,59 +137,6 @@ export class Model {
             room.msgs += 1;
         }
         return stored;
-    }
-
-    /**
-     * `saveRoomSettings(userId, rid, {encrypted})` — edit-room, then the encryption validator, then
-     * `saveRoomEncrypted`: the write, the system message when the boolean changed, and auto-translate
-     * switched off on the subscriptions when enabling.
-     */
-    public saveRoomEncrypted(user: RawUser, room: RawRoom, value: boolean): void {
-        if (!this.hasPermission(user._id, 'edit-room', room._id)) {
-            throw new RestError('error-action-not-allowed', 'Editing room is not allowed');
-        }
-        if (value !== room.encrypted) {
-            const e2eAllowed = this.settings.get('E2E_Enable') === true && (room.t === 'p' || room.t === 'd') && !room.federated;
-            if (!e2eAllowed) {
-                throw new RestError('error-action-not-allowed', 'Only groups or direct channels can enable encryption');
-            }
-            if (room.t !== 'd' && !this.hasPermission(user._id, 'toggle-room-e2e-encryption', room._id)) {
-                throw new RestError('error-action-not-allowed', 'You do not have permission to toggle E2E encryption');
-            }
-        }
-        const changed = Boolean(room.encrypted) !== value;
-        room.encrypted = value === true;
-        room._updatedAt = new Date();
-        if (changed) {
-            this.postSystemMessage(value ? 'room_e2e_enabled' : 'room_e2e_disabled', room._id, user);
-        }
-        if (value) {
-            for (const subscription of this.subscriptionsOf(room._id)) {
-                delete subscription.autoTranslate;
-            }
-        }
-    }
-
-    /** `findPrivateGroupByIdOrName`: the parameter rule, then type, subscription and archived. */
-    public findPrivateGroup(params: Record<string, unknown>, userId: string, checkArchived = true): RawRoom {
-        const { roomId, roomName } = params;
-        if (!roomId && !roomName) {
-            throw new RestError('error-room-param-not-provided', 'The parameter "roomId" or "roomName" is required');
-        }
-        const key = 'roomId' in params ? roomId : roomName;
-        const room =
-            typeof key !== 'string'
-                ? undefined
-                : 'roomId' in params
-                  ? this.rooms.get(key)
-                  : [...this.rooms.values()].find((candidate) => candidate.name === key);
-        if (!room || room.t !== 'p' || !this.subscription(room._id, userId)) {
-            throw new RestError('error-room-not-found', 'The required "roomId" or "roomName" param provided does not match any group');
-        }
-        if (checkArchived && room.archived) {
-            throw new RestError('error-room-archived', `The private group, ${room.name}, is archived`);
-        }
-        return room;
     }
 }
 

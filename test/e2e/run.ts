@@ -1,0 +1,26 @@
+// Which suites run where: all of them on a stand-in of each server generation; on a real server,
+// all but those that need the stand-in's fault switch.
+import { abuseSuite } from './hardening/abuse';
+import { concurrencySuite } from './hardening/concurrency';
+import { faultSuite } from './hardening/faults';
+import { roleMatrixSuite } from './hardening/roleMatrix';
+import { type Suite, onTarget } from './scenario';
+import { endToEndSuite } from './suite';
+import { realServerTarget, standinTarget } from './target';
+import { serverProfile } from '../standin/generations';
+
+export const REAL_SERVER_SUITES: Array<Suite> = [endToEndSuite, roleMatrixSuite, abuseSuite, concurrencySuite];
+
+/** Every suite on a stand-in started in this process as Rocket.Chat `version`. */
+export function standinSuites(version: string): void {
+    const { generation } = serverProfile(version);
+    onTarget(
+        `stand-in as Rocket.Chat ${version} (${generation.versions}: Apps-Engine ${generation.engineVersion}, ${generation.runtime})`,
+        () => standinTarget(version),
+        [...REAL_SERVER_SUITES, faultSuite],
+    );
+}
+
+export function realServerSuites(): void {
+    onTarget(`real Rocket.Chat at ${process.env.RC_URL}`, realServerTarget, REAL_SERVER_SUITES);
+}

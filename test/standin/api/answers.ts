@@ -1,0 +1,33 @@
+// Rocket.Chat's REST answers (`API.v1.success`, `failure`, `unauthorized`, … in
+// apps/meteor/app/api/server/api.ts): a route returns one of these, or throws a MeteorError.
+import { MeteorError } from '../core/errors';
+
+export interface Answer {
+    statusCode: number;
+    body: unknown;
+    headers?: Record<string, string>;
+}
+
+export function success(result: Record<string, unknown> = {}): Answer {
+    return { statusCode: 200, body: { ...result, success: true } };
+}
+
+/**
+ * `API.v1.failure(message, errorType, stack, error)`: `{success:false, error, errorType}`, plus
+ * `details` when the thrown error carried some. A route's generic catch calls it with the error's
+ * message ("<reason> [<code>]") and code.
+ */
+export function failure(error: MeteorError): Answer {
+    const body: Record<string, unknown> = { success: false, error: error.message };
+    if (error.error) {
+        body.errorType = error.error;
+    }
+    if (error.details) {
+        body.details = error.details;
+    }
+    return { statusCode: error.status, body };
+}
+
+export function notFound(message = 'Resource not found'): Answer {
+    return { statusCode: 404, body: { success: false, error: message } };
+}

@@ -1,0 +1,97 @@
+// Apps: installing a zip (what `rc-apps deploy` calls), app settings, and the app's own endpoints
+// at /api/apps/public/:appId/* (apps/meteor/ee/server/apps/communication/rest.ts and
+// apps/meteor/app/apps/server/bridges/api.ts).
+import { type Request, type Response, Router } from 'express';
+
+import { notFound, success } from '../answers';
+import { type ApiRouter, routeCall, send } from '../ApiRouter';
+import type { AppHost } from '../../apps/AppHost';
+import type { HostState } from '../../apps/bridges';
+import { requirePermission } from '../../core/authorization';
+import type { ServerContext } from '../../core/context';
+import { MeteorError } from '../../core/errors';
+
+/** `/api/apps/…`: installing and configuring apps (admin routes). */
+export function appsRoutes(api: ApiRouter, server: ServerContext, host: AppHost): void {
+    const { storage } = server;
+
+    const install = async ({ user, headers, raw }: { user: any; headers: Record<string, string>; raw: Buffer }) => {
+        requirePermission(storage, user._id, 'manage-apps');
+        const form = await new Request('http://stand-in/', {
+            method: 'POST',
+            headers: { 'content-type': headers['content-type'] ?? '' },
+            body: raw,
+        }).formData();
+        const file = form.get('app');
+        if (!file || typeof file === 'string') {
+            throw new MeteorError(undefined, 'No app package in the "app" field');
+        }
+        const info = await host.install(Buffer.from(await file.arrayBuffer()), user);
+        return success({ app: { id: info.id, name: info.name, version: info.version, status: await host.status(info.id) } });
+    };
+    api.addRoute('', { authRequired: true }, { post: install });
+    api.addRoute(':id', { authRequired: true }, { post: install, get: async ({ urlParams }) => appStatus(host, urlParams.id) });
+
+    api.addRoute(
+        ':id/settings',
+        { authRequired: true },
+        {
+            get: ({ user, urlParams }) => {
+                requirePermission(storage, user._id, 'manage-apps');
+                return success({ settings: host.appSettings(urlParams.id) });
+            },
+            post: async ({ user, urlParams, bodyParams }) => {
+                requirePermission(storage, user._id, 'manage-apps');
+                const settings = bodyParams.settings;
+                if (!Array.isArray(settings)) {
+                    throw new MeteorError(undefined, 'settings must be an array of {id, value}');
+                }
+                const updated = [];
+                for (const setting of settings) {
+                    if (!(await host.updateAppSetting(urlParams.id, String(setting?.id), setting?.value))) {
+                        throw new MeteorError(undefined, `No setting ${String(setting?.id)}`);
+                    }
+                    updated.push(setting.id);
+                }
+                return success({ updated });
+            },
+        },
+    );
+}
+
+async function appStatus(host: AppHost, id: string) {
+    return host.isInstalled(id) ? success({ app: { id, status: await host.status(id) } }) : notFound(`No App found by the id of: ${id}`);
+}
+
+/**
+ * `/api/apps/public/:appId/*`: the app's endpoints. The server authenticates before the app runs
+ * (`authRequired`), and answers 500 with the error's message when the engine throws.
+ */
+export function appEndpointRouter(host: AppHost, state: HostState): Router {
+    const router = Router();
+    router.all('/:appId/*path', async (request: Request, response: Response) => {
+        const call = routeCall(request);
+        const { appId, path } = call.urlParams;
+        const endpoint = state.apis.get(appId)?.find((candidate) => candidate.path === path);
+        if (!endpoint) {
+            return send(response, notFound('Not found'));
+        }
+        if (endpoint.authRequired && !call.user) {
+            return send(response, { statusCode: 401, body: 'Unauthorized' });
+        }
+        try {
+            const answer = await host.executeApi(appId, path, {
+                method: request.method,
+                headers: call.headers,
+                query: call.queryParams,
+                content: call.body,
+                user: call.user,
+            });
+            send(response, { statusCode: answer.status, body: answer.content ?? '', headers: answer.headers });
+        } catch (error) {
+            // Rocket.Chat's apps router: `res.status(500).send(reason.message)`.
+            send(response, { statusCode: 500, body: error instanceof Error ? error.message : String(error) });
+        }
+    });
+    return router;
+}

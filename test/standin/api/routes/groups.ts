@@ -1,0 +1,112 @@
+// Private groups (apps/meteor/app/api/server/v1/groups.ts): every route finds its group with
+// `findPrivateGroupByIdOrName`, so a group the caller is not in does not exist for them.
+import { success } from '../answers';
+import type { ApiRouter, AuthedCall } from '../ApiRouter';
+import { hasPermission, requirePermission } from '../../core/authorization';
+import type { ServerContext } from '../../core/context';
+import { MeteorError } from '../../core/errors';
+import { createRoom, findPrivateGroup, saveRoomEncrypted, subscribe } from '../../core/rooms';
+import { userParam } from './users';
+
+export function groupsRoutes(api: ApiRouter, server: ServerContext): void {
+    const { storage } = server;
+    const roomOut = (room: object) => structuredClone(room);
+
+    api.addRoute('groups.create', { authRequired: true }, { post: (call) => success({ group: roomOut(createRoomFrom(server, call, 'p')) }) });
+
+    api.addRoute(
+        'groups.invite',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                const room = findPrivateGroup(storage, bodyParams, user._id);
+                if (!hasPermission(storage, user._id, 'add-user-to-any-p-room') && !hasPermission(storage, user._id, 'add-user-to-joined-room', room._id)) {
+                    throw new MeteorError('error-not-allowed', 'Not allowed');
+                }
+                subscribe(storage, room, userParam(server, bodyParams)._id);
+                return success({ group: roomOut(room) });
+            },
+        },
+    );
+
+    const setRoomRole = (permission: string, role: string) => ({
+        post: ({ user, bodyParams }: AuthedCall) => {
+            const room = findPrivateGroup(storage, bodyParams, user._id);
+            requirePermission(storage, user._id, permission, room._id);
+            const subscription = storage.subscription(room._id, userParam(server, bodyParams)._id);
+            if (!subscription) {
+                throw new MeteorError('error-user-not-in-room', 'User is not in this room');
+            }
+            if (!subscription.roles.includes(role)) {
+                subscription.roles.push(role);
+            }
+            return success();
+        },
+    });
+    api.addRoute('groups.addOwner', { authRequired: true }, setRoomRole('set-owner', 'owner'));
+    api.addRoute('groups.addModerator', { authRequired: true }, setRoomRole('set-moderator', 'moderator'));
+    api.addRoute('groups.addLeader', { authRequired: true }, setRoomRole('set-leader', 'leader'));
+
+    api.addRoute(
+        'groups.archive',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                const room = findPrivateGroup(storage, bodyParams, user._id);
+                requirePermission(storage, user._id, 'archive-room', room._id);
+                room.archived = true;
+                return success();
+            },
+        },
+    );
+
+    api.addRoute(
+        'groups.info',
+        { authRequired: true },
+        { get: ({ user, queryParams }) => success({ group: roomOut(findPrivateGroup(storage, queryParams, user._id, false)) }) },
+    );
+
+    api.addRoute(
+        'groups.messages',
+        { authRequired: true },
+        {
+            get: ({ user, queryParams }) => {
+                const room = findPrivateGroup(storage, queryParams, user._id, false);
+                const messages = storage.messages.filter((message) => message.rid === room._id).reverse();
+                return success({ messages, count: messages.length, offset: 0, total: messages.length });
+            },
+        },
+    );
+
+    api.addRoute(
+        'groups.setEncrypted',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                if (typeof bodyParams.encrypted !== 'boolean') {
+                    throw new MeteorError(undefined, 'The bodyParam "encrypted" is required');
+                }
+                const room = findPrivateGroup(storage, bodyParams, user._id);
+                saveRoomEncrypted(server, user, room, bodyParams.encrypted);
+                return success({ group: roomOut(room) });
+            },
+        },
+    );
+}
+
+/** `groups.create` / `channels.create` / `teams.create`: the caller becomes the owner. */
+export function createRoomFrom(server: ServerContext, { user, bodyParams }: AuthedCall, type: 'c' | 'p') {
+    const { storage } = server;
+    requirePermission(storage, user._id, type === 'p' ? 'create-p' : 'create-c');
+    if (typeof bodyParams.name !== 'string' || !bodyParams.name) {
+        throw new MeteorError('error-the-field-is-required', 'The field name is required');
+    }
+    const members = (Array.isArray(bodyParams.members) ? bodyParams.members : []).map((username: unknown) => {
+        const member = typeof username === 'string' ? storage.userByUsername(username) : undefined;
+        if (!member) {
+            throw new MeteorError('error-invalid-user', 'Invalid user');
+        }
+        return member._id;
+    });
+    return createRoom(storage, type, bodyParams.name, user, members);
+}

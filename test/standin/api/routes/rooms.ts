@@ -1,0 +1,67 @@
+// Channels, direct messages, teams and room settings (apps/meteor/app/api/server/v1/channels.ts,
+// im.ts, teams.ts, rooms.ts).
+import { success } from '../answers';
+import type { ApiRouter } from '../ApiRouter';
+import type { ServerContext } from '../../core/context';
+import { MeteorError } from '../../core/errors';
+import { createRoom, saveRoomEncrypted } from '../../core/rooms';
+import { newId } from '../../storage/Storage';
+import { createRoomFrom } from './groups';
+import { userParam } from './users';
+
+export function roomsRoutes(api: ApiRouter, server: ServerContext): void {
+    const { storage } = server;
+    const roomOut = (room: object) => structuredClone(room);
+
+    api.addRoute('channels.create', { authRequired: true }, { post: (call) => success({ channel: roomOut(createRoomFrom(server, call, 'c')) }) });
+
+    // A private team: its main room is a private group with `teamMain` set.
+    api.addRoute(
+        'teams.create',
+        { authRequired: true },
+        {
+            post: (call) => {
+                if (call.bodyParams.type !== 1) {
+                    throw new MeteorError(undefined, 'The stand-in only creates private teams (type 1)');
+                }
+                const room = createRoomFrom(server, call, 'p');
+                Object.assign(room, { teamMain: true, teamId: newId() });
+                return success({ team: { _id: room.teamId, name: room.name, type: 1, roomId: room._id } });
+            },
+        },
+    );
+
+    api.addRoute(
+        'im.create',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                const other = userParam(server, bodyParams);
+                const existing = [...storage.rooms.values()].find(
+                    (room) => room.t === 'd' && storage.subscription(room._id, user._id) && storage.subscription(room._id, other._id),
+                );
+                return success({ room: roomOut(existing ?? createRoom(storage, 'd', undefined, user, [other._id])) });
+            },
+        },
+    );
+
+    api.addRoute(
+        'rooms.saveRoomSettings',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                const room = typeof bodyParams.rid === 'string' ? storage.rooms.get(bodyParams.rid) : undefined;
+                if (!room) {
+                    throw new MeteorError('error-invalid-room', 'Invalid room');
+                }
+                if ('encrypted' in bodyParams) {
+                    if (typeof bodyParams.encrypted !== 'boolean') {
+                        throw new MeteorError('error-invalid-room-setting', 'Invalid room setting');
+                    }
+                    saveRoomEncrypted(server, user, room, bodyParams.encrypted);
+                }
+                return success({ rid: room._id });
+            },
+        },
+    );
+}

@@ -1,0 +1,75 @@
+// Rocket.Chat's permission table and `hasPermissionAsync`
+// (apps/meteor/app/authorization/server/functions/hasPermission.ts): a user holds a permission when
+// one of their global roles (`user.roles`), or in a room one of their subscription's roles, is
+// among the permission's roles.
+import { MeteorError } from './errors';
+import type { RawRoom, RawUser, Storage } from '../storage/Storage';
+
+/**
+ * Rocket.Chat's default roles for the permissions the stand-in's routes check
+ * (apps/meteor/app/authorization/server/constant/permissions.ts).
+ */
+export const DEFAULT_PERMISSIONS: Record<string, Array<string>> = {
+    'edit-room': ['admin', 'owner', 'moderator'],
+    'toggle-room-e2e-encryption': ['owner', 'admin'],
+    'create-p': ['admin', 'user', 'bot', 'app'],
+    'create-c': ['admin', 'user', 'bot', 'app'],
+    'create-d': ['admin', 'user', 'bot', 'app'],
+    'create-user': ['admin'],
+    'add-user-to-joined-room': ['admin', 'owner', 'moderator'],
+    'add-user-to-any-p-room': ['admin'],
+    'set-owner': ['admin', 'owner'],
+    'set-moderator': ['admin', 'owner'],
+    'set-leader': ['admin', 'owner'],
+    'archive-room': ['admin', 'owner'],
+    'unarchive-room': ['admin'],
+    'edit-privileged-setting': ['admin'],
+    'view-privileged-setting': ['admin'],
+    'manage-apps': ['admin'],
+    'access-permissions': ['admin'],
+    'api-bypass-rate-limit': ['admin', 'bot', 'app'],
+    'view-room-administration': ['admin'],
+    'view-c-room': ['admin', 'user', 'bot', 'app', 'anonymous'],
+    'post-readonly': ['admin', 'owner', 'moderator'],
+};
+
+export function seedPermissions(storage: Storage): void {
+    const now = new Date();
+    for (const [_id, roles] of Object.entries(DEFAULT_PERMISSIONS)) {
+        storage.permissions.set(_id, { _id, roles: [...roles], _updatedAt: now });
+    }
+}
+
+export function hasPermission(storage: Storage, userId: string, permission: string, rid?: string): boolean {
+    const user = storage.users.get(userId);
+    if (!user) {
+        return false;
+    }
+    const roles = [...user.roles, ...(rid ? (storage.subscription(rid, userId)?.roles ?? []) : [])];
+    return (storage.permissions.get(permission)?.roles ?? []).some((role) => roles.includes(role));
+}
+
+/** The routes' usual refusal: 403 `error-not-allowed`. */
+export function requirePermission(storage: Storage, userId: string, permission: string, rid?: string): void {
+    if (!hasPermission(storage, userId, permission, rid)) {
+        throw new MeteorError('error-not-allowed', 'Not allowed', undefined, 403);
+    }
+}
+
+/**
+ * `canAccessRoom` (apps/meteor/server/services/authorization/canAccessRoom.ts): a public channel is
+ * open to whoever holds `view-c-room`, joined or not; any other room needs a subscription; a
+ * discussion is also open to whoever can access its parent room.
+ */
+export function canAccessRoom(storage: Storage, room: RawRoom | undefined, user: RawUser): boolean {
+    if (!room) {
+        return false;
+    }
+    if (room.t === 'c' && hasPermission(storage, user._id, 'view-c-room')) {
+        return true;
+    }
+    if (storage.subscription(room._id, user._id)) {
+        return true;
+    }
+    return room.prid !== undefined && canAccessRoom(storage, storage.rooms.get(room.prid), user);
+}

@@ -1,0 +1,135 @@
+// Which Rocket.Chat the stand-in is: the one place that knows server generations. Everything that
+// differs by version — the Apps-Engine that hosts the app, how an app's room update is stored, the
+// setting defaults, the shape of a 401 — is read from the profile this module builds.
+//
+// Rocket.Chat's release notes and the Apps-Engine changelog give the pairing:
+//   up to 6.10  Apps-Engine ≤ 1.42   vm2, in the server process        whole room
+//   6.11–6.13   1.43–1.46            Deno subprocess                   whole room
+//   7.0–7.3     1.47–1.48            Deno subprocess                   whole room
+//   7.4–8.7     1.49–1.65            Deno subprocess                   changes only (PR #35120)
+//   8.8         1.66                 Node subprocess by default        changes only
+//   9.0         1.68                 Node subprocess only              changes only
+// npm has runtimes for 1.42.1, 1.46.0 and 1.62.0 (1.47/1.48 are not published, 1.65+ ship
+// definitions only), so each generation is stood in for by the nearest published runtime.
+
+export type GenerationId = 'vm2' | 'deno-whole-room' | 'deno-partial';
+
+export interface Generation {
+    id: GenerationId;
+    /** The Rocket.Chat versions this generation stands for, as the banner and test names say it. */
+    versions: string;
+    /** The npm package (an alias in package.json) that ships the engine, and its version. */
+    enginePackage: string;
+    engineVersion: string;
+    runtime: string;
+    /**
+     * How the server stores an app's room update: before 7.4 the bridge ran `convertAppRoom(room)`,
+     * which merges `_unmappedProperties_` back into the room; from 7.4 `convertAppRoom(room, true)`
+     * keeps known fields only (apps/meteor/app/apps/server/bridges/rooms.ts).
+     */
+    roomUpdate: 'whole-room' | 'changes-only';
+    /** Lowest version of the range, inclusive. */
+    from: Version;
+}
+
+export const GENERATIONS: ReadonlyArray<Generation> = [
+    {
+        id: 'vm2',
+        versions: 'Rocket.Chat 6.0–6.10',
+        enginePackage: '@rocket.chat/apps-engine',
+        engineVersion: '1.42.1',
+        runtime: 'vm2, in the server process',
+        roomUpdate: 'whole-room',
+        from: [6, 0, 0],
+    },
+    {
+        id: 'deno-whole-room',
+        versions: 'Rocket.Chat 6.11–7.3',
+        enginePackage: 'apps-engine-1.46',
+        engineVersion: '1.46.0',
+        runtime: 'Deno subprocess',
+        roomUpdate: 'whole-room',
+        from: [6, 11, 0],
+    },
+    {
+        id: 'deno-partial',
+        versions: 'Rocket.Chat 7.4–8.7',
+        enginePackage: 'apps-engine-1.62',
+        engineVersion: '1.62.0',
+        runtime: 'Deno subprocess',
+        roomUpdate: 'changes-only',
+        from: [7, 4, 0],
+    },
+];
+
+export type Version = [number, number, number];
+
+export interface ServerProfile {
+    /** The version as the stand-in reports it (`GET /api/info`), e.g. `7.2.0`. */
+    version: string;
+    generation: Generation;
+    /** Said once at start: which Rocket.Chat this is and what stands in for it. */
+    banner: string;
+    /** Setting values a fresh workspace of this version starts with. */
+    settingDefaults: Record<string, unknown>;
+    /**
+     * The 401 of a core REST route for a caller who is not logged in. Up to 7.3 the Restivus
+     * framework answered `{status, message}` (apps/meteor/packages/meteor-restivus/lib/route.js);
+     * from 7.4 `API.v1.unauthorized()` gives `{success, error}` and, until the 9.0 breaking-change
+     * flag (`shouldBreakInVersion('9.0.0')` in ApiClass.ts), keeps `status` and `message` beside.
+     */
+    unauthorizedBody: Record<string, unknown>;
+    /**
+     * `commands.run` validates its body with a JSON schema from 8.0 (apps/meteor/server/api/v1/commands.ts:
+     * `{success:false, errorType:'invalid-params', error:<ajv messages>}`); before, field by field
+     * with sentences of its own (apps/meteor/app/api/server/v1/commands.ts).
+     */
+    schemaValidatedCommands: boolean;
+}
+
+export class VersionError extends Error {}
+
+export const DEFAULT_VERSION = '8.0.0';
+const NOT_LOGGED_IN = 'You must be logged in to do this.';
+
+/** Reads a version as a person types it: `7`, `7.2`, `v7.3.0`, `7.3.0-rc.1`. */
+export function parseVersion(input: string): Version {
+    const match = /^\s*v?(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:[-+][\w.-]*)?\s*$/i.exec(input);
+    if (!match) {
+        throw new VersionError(`RC_VERSION "${input}" is not a Rocket.Chat version (examples: 8.0.0, 7.2, 6.10)`);
+    }
+    return [Number(match[1]), Number(match[2] ?? 0), Number(match[3] ?? 0)];
+}
+
+export function compareVersions(a: Version, b: Version): number {
+    return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
+
+/** The profile for a Rocket.Chat version; versions the app cannot run on are refused with a reason. */
+export function serverProfile(input: string = DEFAULT_VERSION): ServerProfile {
+    const parsed = parseVersion(input);
+    const version = parsed.join('.');
+    const atLeast = (major: number, minor = 0) => compareVersions(parsed, [major, minor, 0]) >= 0;
+    if (!atLeast(6)) {
+        throw new VersionError(`Rocket.Chat ${version} is older than any server this app supports (it needs Apps-Engine 1.42.1, Rocket.Chat 6.x or later)`);
+    }
+    const generation = [...GENERATIONS].reverse().find((candidate) => compareVersions(parsed, candidate.from) >= 0)!;
+    const beyond = atLeast(8, 8)
+        ? ` Rocket.Chat ${version} runs apps in a Node.js subprocess that is not published to npm; the Deno runtime of 1.62, with the same partial room updates, stands in for it.`
+        : '';
+    return {
+        version,
+        generation,
+        banner: `Rocket.Chat ${version} stand-in: ${generation.versions} behaviour, Apps-Engine ${generation.engineVersion} (${generation.runtime}), ${generation.roomUpdate === 'whole-room' ? 'whole-room' : 'partial'} room updates.${beyond}`,
+        settingDefaults: {
+            // apps/meteor/server/settings/e2e.ts: off by default since 7.0.
+            E2E_Allow_Unencrypted_Messages: !atLeast(7),
+        },
+        unauthorizedBody: !atLeast(7, 4)
+            ? { status: 'error', message: NOT_LOGGED_IN }
+            : atLeast(9)
+              ? { success: false, error: NOT_LOGGED_IN }
+              : { success: false, error: NOT_LOGGED_IN, status: 'error', message: NOT_LOGGED_IN },
+        schemaValidatedCommands: atLeast(8),
+    };
+}
