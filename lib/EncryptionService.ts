@@ -4,7 +4,7 @@ import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import type { AppSettings, Credentials } from './AppSettings';
-import type { AuditNotice } from './AuditNotice';
+import type { AuditNotice, PostedNotice } from './AuditNotice';
 import type { FlagWriter } from './flag/FlagWriter';
 import type { WriteWays } from './flag/writeWays';
 import { isMember, type UserRoomIdsReader } from './Membership';
@@ -48,7 +48,7 @@ export interface ServiceDeps {
     serverSettings: Pick<IServerSettingRead, 'getValueById'>;
     settings: AppSettings;
     writeWays: WriteWays;
-    notice: Pick<AuditNotice, 'post'>;
+    notice: Pick<AuditNotice, 'post' | 'retract'>;
     queue: RoomQueue;
     logger: Pick<ILogger, 'debug' | 'warn' | 'error'>;
 }
@@ -113,13 +113,10 @@ export class EncryptionService {
             return refusal;
         }
 
-        const written = await this.write(room, encrypted, caller, request.credentials);
+        const changed = Boolean(current) !== encrypted;
+        const written = await this.write(room, encrypted, caller, request.credentials, changed);
         if (isRefusal(written)) {
             return written;
-        }
-        const changed = Boolean(current) !== encrypted;
-        if (changed && !written.writer.serverPostsNotice) {
-            await this.postNotice(written.room, caller, encrypted);
         }
         return { room: written.room, encrypted, changed };
     }
@@ -160,41 +157,66 @@ export class EncryptionService {
         return undefined;
     }
 
-    /** Tries each way in turn; only a read-back that shows the new value counts as written. */
+    /**
+     * Tries each way in turn; only a read-back that shows the new value counts as written. Where the
+     * app writes the flag itself, it also posts Rocket.Chat's notice of a real change, at the moment
+     * the server accepts it (see AuditNotice): before switching on, after switching off.
+     */
     private async write(
         room: IRoom,
         encrypted: boolean,
         caller: IUser,
         credentials: Credentials | undefined,
+        changed: boolean,
     ): Promise<{ room: IRoom; writer: FlagWriter } | Refusal> {
         let broken = false;
         for await (const writer of this.deps.writeWays(credentials)) {
+            const announced = changed && encrypted && !writer.serverPostsNotice ? await this.postNotice(room, caller, true) : undefined;
+            let refusal: Refusal | undefined;
+            let failed = false;
             try {
-                const refusal = await writer.write(room, encrypted, caller);
-                if (refusal) {
-                    return refusal;
-                }
+                refusal = await writer.write(room, encrypted, caller);
             } catch (error) {
-                broken = true;
+                failed = broken = true;
                 this.deps.logger.warn(`Encrypt Group: writing via ${writer.name} failed: ${describeError(error)}`);
-                continue;
             }
-            const after = await this.deps.rooms.getById(room.id);
+            const after = failed || refusal ? undefined : await this.deps.rooms.getById(room.id);
             if (after && encryptedFlag(after) === encrypted) {
+                if (changed && !encrypted && !writer.serverPostsNotice) {
+                    await this.postNotice(after, caller, false);
+                }
                 return { room: after, writer };
             }
-            writer.ignored?.();
-            this.deps.logger.debug(`Encrypt Group: the server ignored the write via ${writer.name}`);
+            if (announced) {
+                await this.retract(announced);
+            }
+            if (refusal) {
+                return refusal;
+            }
+            if (after) {
+                writer.ignored?.();
+                this.deps.logger.debug(`Encrypt Group: the server ignored the write via ${writer.name}`);
+            }
         }
         return broken ? Refusal.writeFailed() : Refusal.writeUnsupported();
     }
 
-    /** The toggle already happened; a missing notice must not undo it or turn it into an error. */
-    private async postNotice(room: IRoom, caller: IUser, encrypted: boolean): Promise<void> {
+    /** A missing notice must not undo a change or turn it into an error: it is logged. */
+    private async postNotice(room: IRoom, caller: IUser, encrypted: boolean): Promise<PostedNotice | undefined> {
         try {
-            await this.deps.notice.post(room, caller, encrypted);
+            return await this.deps.notice.post(room, caller, encrypted);
         } catch (error) {
-            this.deps.logger.error(`Encrypt Group: encryption changed but the room notice failed: ${describeError(error)}`);
+            this.deps.logger.error(`Encrypt Group: the room notice of an encryption change could not be posted: ${describeError(error)}`);
+            return undefined;
+        }
+    }
+
+    /** The change the notice announced did not happen; the room's history must not say it did. */
+    private async retract(notice: PostedNotice): Promise<void> {
+        try {
+            await this.deps.notice.retract(notice);
+        } catch (error) {
+            this.deps.logger.error(`Encrypt Group: a room notice for a change that did not happen could not be removed: ${describeError(error)}`);
         }
     }
 }

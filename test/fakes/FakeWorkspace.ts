@@ -63,6 +63,8 @@ export class FakeWorkspace {
     public readonly calls: Record<string, number> = {};
 
     private readonly members = new Map<string, Set<string>>();
+    /** The app's messages by id, for the deleter. */
+    private readonly appMessages = new Map<string, Notice>();
     private readonly roles = new Map<string, Record<RoomRole, Set<string>>>();
 
     public addUser(id: string, options: { roles?: Array<string>; language?: string } = {}): IUser {
@@ -182,10 +184,29 @@ export class FakeWorkspace {
                     this.fail('message-create');
                     const message = builder.getMessage() as IMessage & { _unmappedProperties_?: Unmapped };
                     const type = message._unmappedProperties_?.t;
-                    if (typeof type === 'string') {
-                        this.notices.push({ roomId: message.room.id, type, userId: message.sender.id, by: 'app' });
+                    // Rocket.Chat's send gate (`executeSendMessage`): only encrypted messages in an
+                    // encrypted group while unencrypted ones are not allowed (the default since 7.0).
+                    const encryptedRoom = this.rooms.get(message.room.id)?._unmappedProperties_.encrypted === true;
+                    if (encryptedRoom && this.serverSettings.E2E_Enable === true && this.serverSettings.E2E_Allow_Unencrypted_Messages !== true && type !== 'e2e') {
+                        throw new Error('Not allowed to send un-encrypted messages in an encrypted room [error-not-allowed]');
                     }
-                    return 'message-id';
+                    const id = `message-${this.appMessages.size + 1}`;
+                    if (typeof type === 'string') {
+                        const notice: Notice = { roomId: message.room.id, type, userId: message.sender.id, by: 'app' };
+                        this.notices.push(notice);
+                        this.appMessages.set(id, notice);
+                    }
+                    return id;
+                },
+            }),
+            getDeleter: () => ({
+                deleteMessage: async (message: IMessage) => {
+                    this.count('message.delete');
+                    const index = this.notices.indexOf(this.appMessages.get(message.id ?? '')!);
+                    if (index === -1) {
+                        throw new Error(`no message ${message.id}`);
+                    }
+                    this.notices.splice(index, 1);
                 },
             }),
             getNotifier: () => ({

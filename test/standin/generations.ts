@@ -85,6 +85,8 @@ export interface ServerProfile {
      * with sentences of its own (apps/meteor/app/api/server/v1/commands.ts).
      */
     schemaValidatedCommands: boolean;
+    /** `chat.sendMessage` refuses messages with a system type from 7.0 (apps/meteor/app/api/server/v1/chat.ts). */
+    refusesSystemMessagesInChat: boolean;
 }
 
 export class VersionError extends Error {}
@@ -131,5 +133,6 @@ export function serverProfile(input: string = DEFAULT_VERSION): ServerProfile {
               ? { success: false, error: NOT_LOGGED_IN }
               : { success: false, error: NOT_LOGGED_IN, status: 'error', message: NOT_LOGGED_IN },
         schemaValidatedCommands: atLeast(8),
+        refusesSystemMessagesInChat: atLeast(7),
     };
 }

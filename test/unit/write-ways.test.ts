@@ -32,6 +32,28 @@ describe('before Rocket.Chat 7.4: the room modifier', () => {
         assert.deepEqual(ws.notices, [{ roomId: 'secret', type: 'room_e2e_enabled', userId: 'olivia', by: 'app' }]);
     });
 
+    test('unencrypted messages refused in encrypted groups (the 7.0 default): the notice still lands, once each way', async () => {
+        const ws = workspace();
+        assert.notEqual(ws.serverSettings.E2E_Allow_Unencrypted_Messages, true);
+        assert.equal((await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true })).status, 200);
+        assert.equal((await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false })).status, 200);
+        assert.deepEqual(
+            ws.notices.map((notice) => notice.type),
+            ['room_e2e_enabled', 'room_e2e_disabled'],
+        );
+        assert.ok(!ws.logLines.some((line) => line.startsWith('error:')), ws.logLines.join('\n'));
+    });
+
+    test('the write fails after the switch-on notice went out: the notice is taken back', async () => {
+        const ws = workspace();
+        ws.faults.add('room-update');
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        assert.equal(response.status, 503);
+        assert.equal(ws.encryptedOf('secret'), undefined);
+        assert.deepEqual(ws.notices, []);
+        assert.equal(ws.calls['message.delete'], 1);
+    });
+
     test("keeps the room's other unmapped fields", async () => {
         const ws = workspace();
         await setEncrypted(ws, 'olivia', { roomId: 'team', encrypted: true });
@@ -144,7 +166,7 @@ describe('faults', () => {
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
         assert.equal(response.status, 200);
         assert.equal(ws.encryptedOf('secret'), true);
-        assert.ok(ws.logLines.some((line) => line.startsWith('error:') && line.includes('notice failed')));
+        assert.ok(ws.logLines.some((line) => line.startsWith('error:') && line.includes('notice of an encryption change could not be posted')));
     });
 
     test("reading rooms fails → 500 in Rocket.Chat's shape, nothing changed", async () => {

@@ -177,6 +177,15 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
                 const message = storage.messages.find((candidate) => candidate._id === id);
                 return message && toAppMessage(storage, message);
             },
+            // `deleteMessage` (apps/meteor/app/lib/server/functions/deleteMessage.ts): with the
+            // default settings (no deleted-status trace) the message is removed.
+            delete: async (message: any) => {
+                const index = storage.messages.findIndex((candidate) => candidate._id === message?.id);
+                if (index === -1) {
+                    throw new Error('The message to delete does not exist.');
+                }
+                storage.messages.splice(index, 1);
+            },
             notifyUser: async (user: any, message: any) => {
                 storage.notices.push({ userId: user.id, rid: message.room?.id, msg: message.text ?? '', ts: new Date() });
             },

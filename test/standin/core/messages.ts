@@ -2,16 +2,17 @@
 // itself. Written from apps/meteor/app/lib/server/methods/sendMessage.ts (`executeSendMessage`),
 // apps/meteor/app/authorization/server/functions/canSendMessage.ts and
 // apps/meteor/server/models/Messages `saveSystemMessage`.
-import { hasPermission } from './authorization';
+import { canAccessRoom, hasPermission } from './authorization';
 import type { ServerContext } from './context';
 import { MeteorError } from './errors';
-import type { NewMessage, RawMessage, RawUser } from '../storage/Storage';
+import type { NewMessage, RawMessage, RawRoom, RawUser } from '../storage/Storage';
 
 /**
  * `executeSendMessage(uid, message)`: the sender must be able to post in the room
  * (`canSendMessageAsync`), and in an encrypted room — with `E2E_Enable` on and
  * `E2E_Allow_Unencrypted_Messages` off — only `t: 'e2e'` messages are accepted. The apps message
- * bridge and `chat.sendMessage` both come through here.
+ * bridge and `chat.sendMessage` both come through here. (Thread replies, message size and
+ * timestamps are checked here too in Rocket.Chat; nothing this stand-in serves sends them.)
  */
 export function executeSendMessage(server: ServerContext, uid: string, message: NewMessage): RawMessage {
     const { storage } = server;
@@ -19,31 +20,41 @@ export function executeSendMessage(server: ServerContext, uid: string, message: 
     if (!user?.username) {
         throw new MeteorError('error-invalid-user', 'Invalid user');
     }
-    if (message.tmid && !storage.messages.some((candidate) => candidate._id === message.tmid && candidate.rid === message.rid)) {
-        throw new MeteorError('error-invalid-thread', 'Invalid thread');
-    }
-    const room = canSendMessage(server, message.rid, user);
-    if (room.encrypted && storage.settings.get('E2E_Enable') === true && storage.settings.get('E2E_Allow_Unencrypted_Messages') !== true) {
-        if (message.t !== 'e2e') {
-            throw new MeteorError('error-not-allowed', 'Not allowed to send un-encrypted messages in an encrypted room', { method: 'sendMessage' });
+    try {
+        const room = canSendMessage(server, message.rid, user);
+        if (room.encrypted && storage.settings.get('E2E_Enable') === true && storage.settings.get('E2E_Allow_Unencrypted_Messages') !== true) {
+            if (message.t !== 'e2e') {
+                throw new MeteorError('error-not-allowed', 'Not allowed to send un-encrypted messages in an encrypted room', { method: 'sendMessage' });
+            }
         }
+    } catch (error) {
+        // The sender is also told, privately, in their client (`notify.ephemeralMessage`).
+        const key = error instanceof MeteorError ? (error.error ?? error.reason) : String(error);
+        storage.notices.push({ userId: uid, rid: message.rid, msg: TRANSLATED[key] ?? key, ts: new Date() });
+        throw error;
     }
     return storage.insertMessage(message);
 }
 
-/** `validateRoomMessagePermissionsAsync`: the room exists, the sender may access it, it is not read-only for them. */
-function canSendMessage(server: ServerContext, rid: string, user: RawUser) {
+/** The English text of the error keys above, as the client shows the ephemeral message. */
+const TRANSLATED: Record<string, string> = { 'error-not-allowed': 'Not allowed', 'error-invalid-room': 'Invalid room' };
+
+/**
+ * `validateRoomMessagePermissionsAsync`: the room exists, the sender may access it (apps' own
+ * users skip that check), it is not read-only for them. These are plain errors in Rocket.Chat:
+ * no code, the key as the message.
+ */
+function canSendMessage(server: ServerContext, rid: string, user: RawUser): RawRoom {
     const { storage } = server;
     const room = storage.rooms.get(rid);
     if (!room) {
-        throw new MeteorError('error-invalid-room', 'Invalid room');
+        throw new MeteorError(undefined, 'error-invalid-room');
     }
-    // `canAccessRoomAsync`: public channels are open to everyone; other rooms need a subscription.
-    if (user.type !== 'app' && room.t !== 'c' && !storage.subscription(rid, user._id)) {
-        throw new MeteorError('error-not-allowed', 'Not allowed');
+    if (user.type !== 'app' && !canAccessRoom(storage, room, user)) {
+        throw new MeteorError(undefined, 'error-not-allowed');
     }
     if (room.ro === true && !hasPermission(storage, user._id, 'post-readonly', rid)) {
-        throw new MeteorError('error-not-allowed', "You can't send messages because the room is readonly.");
+        throw new MeteorError(undefined, "You can't send messages because the room is readonly.");
     }
     return room;
 }

@@ -64,8 +64,10 @@ async function appStatus(host: AppHost, id: string) {
 }
 
 /**
- * `/api/apps/public/:appId/*`: the app's endpoints. The server authenticates before the app runs
- * (`authRequired`), and answers 500 with the error's message when the engine throws.
+ * `/api/apps/public/:appId/*`: the app's endpoints (apps/meteor/app/apps/server/bridges/api.ts). An
+ * unknown app or path is `sendStatus(404)`; the server authenticates before the app runs
+ * (`authRequired`); whatever the engine rejects with becomes `500` with its message — a method the
+ * endpoint does not implement included, which the engine reports in its own words.
  */
 export function appEndpointRouter(host: AppHost, state: HostState): Router {
     const router = Router();
@@ -74,7 +76,7 @@ export function appEndpointRouter(host: AppHost, state: HostState): Router {
         const { appId, path } = call.urlParams;
         const endpoint = state.apis.get(appId)?.find((candidate) => candidate.path === path);
         if (!endpoint) {
-            return send(response, notFound('Not found'));
+            return send(response, { statusCode: 404, body: 'Not Found' });
         }
         if (endpoint.authRequired && !call.user) {
             return send(response, { statusCode: 401, body: 'Unauthorized' });
@@ -87,10 +89,10 @@ export function appEndpointRouter(host: AppHost, state: HostState): Router {
                 content: call.body,
                 user: call.user,
             });
-            send(response, { statusCode: answer.status, body: answer.content ?? '', headers: answer.headers });
-        } catch (error) {
-            // Rocket.Chat's apps router: `res.status(500).send(reason.message)`.
-            send(response, { statusCode: 500, body: error instanceof Error ? error.message : String(error) });
+            const { status, headers = {}, content } = answer;
+            send(response, { statusCode: status, body: content ?? '', headers });
+        } catch (reason) {
+            send(response, { statusCode: 500, body: String((reason as { message?: unknown } | undefined)?.message) });
         }
     });
     return router;
