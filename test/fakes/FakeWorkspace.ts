@@ -187,7 +187,12 @@ export class FakeWorkspace {
                     // Rocket.Chat's send gate (`executeSendMessage`): only encrypted messages in an
                     // encrypted group while unencrypted ones are not allowed (the default since 7.0).
                     const encryptedRoom = this.rooms.get(message.room.id)?._unmappedProperties_.encrypted === true;
-                    if (encryptedRoom && this.serverSettings.E2E_Enable === true && this.serverSettings.E2E_Allow_Unencrypted_Messages !== true && type !== 'e2e') {
+                    if (
+                        encryptedRoom &&
+                        this.serverSettings.E2E_Enable === true &&
+                        this.serverSettings.E2E_Allow_Unencrypted_Messages !== true &&
+                        type !== 'e2e'
+                    ) {
                         throw new Error('Not allowed to send un-encrypted messages in an encrypted room [error-not-allowed]');
                     }
                     const id = `message-${this.appMessages.size + 1}`;
