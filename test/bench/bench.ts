@@ -76,7 +76,7 @@ async function main(): Promise<void> {
     const hidden = createRoom(storage, 'p', 'bench-hidden', storage.users.get(admin.userId) as RawUser, [])._id;
     const service = createUser(storage, { username: 'bench-service', password: 'bench-service', roles: ['admin', 'user'] });
     const serviceClient = await RestClient.login(standin.url, service.username, 'bench-service');
-    await admin.appSettings(appId, { service_account_user_id: serviceClient.userId, service_account_token: serviceClient.authToken });
+    await admin.setAppSettings(appId, { service_account_user_id: serviceClient.userId, service_account_token: serviceClient.authToken });
     const { room: dm } = await owner.post('im.create', { username: 'encrypt-group.bot' });
 
     let flip = false;

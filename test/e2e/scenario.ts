@@ -95,6 +95,36 @@ export class Scenario {
             .reverse();
     }
 
+    /**
+     * Runs `run` with these app settings, then puts back the values that were in force: suites that
+     * share a server (a real one, or a stand-in started apart) depend on no setting they did not set.
+     */
+    public async withAppSettings<T>(values: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+        const before = await this.target.admin.appSettings(this.target.appId);
+        await this.target.admin.setAppSettings(this.target.appId, values);
+        try {
+            return await run();
+        } finally {
+            await this.target.admin.setAppSettings(this.target.appId, Object.fromEntries(Object.keys(values).map((id) => [id, before[id]])));
+        }
+    }
+
+    /** The same for server settings (`GET|POST /api/v1/settings/:id`). */
+    public async withServerSettings<T>(values: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+        const admin = this.target.admin;
+        const before = await Promise.all(Object.keys(values).map(async (id) => [id, (await admin.get(`settings/${id}`)).value] as const));
+        for (const [id, value] of Object.entries(values)) {
+            await admin.post(`settings/${id}`, { value });
+        }
+        try {
+            return await run();
+        } finally {
+            for (const [id, value] of before) {
+                await admin.post(`settings/${id}`, { value });
+            }
+        }
+    }
+
     /** The caller's last private reply, where the server can show it (the stand-in can; a real server has no such route). */
     public async lastReply(who: Person): Promise<string | undefined> {
         const answer = await who.client.request('GET', '/standin/notices');

@@ -143,9 +143,11 @@ export function endToEndSuite(scenario: () => Scenario): void {
         });
 
         describe('/encrypt', () => {
-            test('in the group itself', async () => {
+            test('in the group itself, with no service account', async () => {
                 const w = await world();
-                const answer = await w.owner.client.command('encrypt', 'on', w.group._id);
+                const answer = await s.withAppSettings({ service_account_user_id: '', service_account_token: '' }, () =>
+                    w.owner.client.command('encrypt', 'on', w.group._id),
+                );
                 assert.equal(answer.status, 200);
                 const reply = await lastReply(w.owner);
                 if (target.modifierWorks) {
@@ -164,8 +166,7 @@ export function endToEndSuite(scenario: () => Scenario): void {
                 const w = await world();
                 await viaApp(w.owner, { roomId: w.group._id, encrypted: true });
                 const service = await person('service', ['admin', 'user']);
-                await target.admin.appSettings(target.appId, { service_account_user_id: service.id, service_account_token: service.client.authToken });
-                try {
+                await s.withAppSettings({ service_account_user_id: service.id, service_account_token: service.client.authToken }, async () => {
                     const answer = await w.owner.client.command('encrypt', `off #${w.group.name}`, w.botDm._id);
                     assert.equal(answer.status, 200);
                     assert.equal(await encryptedOf(w), false);
@@ -173,9 +174,7 @@ export function endToEndSuite(scenario: () => Scenario): void {
                     assert.deepEqual(await e2eNotices(w), [`room_e2e_enabled by ${w.owner.username}`, `room_e2e_disabled by ${by}`]);
                     const reply = await lastReply(w.owner);
                     if (reply !== undefined) assert.equal(reply, `End-to-end encryption is now off for #${w.group.name}.`);
-                } finally {
-                    await target.admin.appSettings(target.appId, { service_account_user_id: '', service_account_token: '' });
-                }
+                });
             });
 
             test('a member is told why not, and nothing changes', async () => {
@@ -191,23 +190,19 @@ export function endToEndSuite(scenario: () => Scenario): void {
             test('"Allow turning encryption off" unset → off is refused; set again → allowed', async () => {
                 const w = await world();
                 await viaApp(w.owner, { roomId: w.group._id, encrypted: true });
-                await target.admin.appSettings(target.appId, { allow_turning_off: false });
-                try {
+                await s.withAppSettings({ allow_turning_off: false }, async () => {
                     const refused = await viaApp(w.owner, { roomId: w.group._id, encrypted: false });
                     assert.equal(refused.status, 400);
                     assert.deepEqual(refused.body, rcError('Turning end-to-end encryption off is not allowed in this workspace', 'error-action-not-allowed'));
                     assert.equal(await encryptedOf(w), true);
-                } finally {
-                    await target.admin.appSettings(target.appId, { allow_turning_off: true });
-                }
+                });
                 const allowed = await viaApp(w.owner, { roomId: w.group._id, encrypted: false });
                 assert.equal(allowed.status, 200);
             });
 
             test('toggle roles widened to moderators → a moderator may switch (where the server agrees)', async () => {
                 const w = await world();
-                await target.admin.appSettings(target.appId, { toggle_roles: 'owner, admin, moderator' });
-                try {
+                await s.withAppSettings({ toggle_roles: 'owner, admin, moderator' }, async () => {
                     const answer = await viaApp(w.moderator, { roomId: w.group._id, encrypted: true });
                     if (target.modifierWorks) {
                         assert.equal(answer.status, 200);
@@ -218,9 +213,7 @@ export function endToEndSuite(scenario: () => Scenario): void {
                         assert.deepEqual(answer.body, TOGGLE_NOT_ALLOWED);
                         assert.equal(await encryptedOf(w), undefined);
                     }
-                } finally {
-                    await target.admin.appSettings(target.appId, { toggle_roles: 'owner, admin' });
-                }
+                });
             });
         });
     });

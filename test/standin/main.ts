@@ -52,7 +52,7 @@ async function main(): Promise<void> {
             roles: ['admin', 'user'],
         });
         const service = await RestClient.login(standin.url, 'encrypt-service', DEMO_PASSWORD);
-        await admin.appSettings(app.id, { service_account_user_id: service.userId, service_account_token: service.authToken });
+        await admin.setAppSettings(app.id, { service_account_user_id: service.userId, service_account_token: service.authToken });
         serviceNote = 'encrypt-service (admin), set in the app settings';
     }
     const { room: dm } = await alice.post('im.create', { username: 'encrypt-group.bot' });

@@ -60,7 +60,14 @@ export class RestClient {
         return ok('apps', answer).app;
     }
 
-    public async appSettings(appId: string, values: Record<string, unknown>): Promise<void> {
+    /** `GET /api/apps/:id/settings`: each setting's value in force (its default where none was set). */
+    public async appSettings(appId: string): Promise<Record<string, unknown>> {
+        const { settings } = ok('apps settings', await this.request('GET', `/api/apps/${appId}/settings`));
+        return Object.fromEntries(Object.values(settings as Record<string, any>).map((setting) => [setting.id, setting.value ?? setting.packageValue]));
+    }
+
+    /** `POST /api/apps/:id/settings` with `{settings: [{id, value}]}`. */
+    public async setAppSettings(appId: string, values: Record<string, unknown>): Promise<void> {
         const settings = Object.entries(values).map(([id, value]) => ({ id, value }));
         ok('apps settings', await this.request('POST', `/api/apps/${appId}/settings`, { settings }));
     }

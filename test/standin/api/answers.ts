@@ -28,6 +28,11 @@ export function failure(error: MeteorError): Answer {
     return { statusCode: error.status, body };
 }
 
+/** `API.v1.failure()` with nothing to say: a bare `{success:false}`. */
+export function bareFailure(): Answer {
+    return { statusCode: 400, body: { success: false } };
+}
+
 export function notFound(message = 'Resource not found'): Answer {
     return { statusCode: 404, body: { success: false, error: message } };
 }

@@ -88,21 +88,14 @@ export class AppHost {
         await this.manager.getCommandManager().executeCommand(command, context);
     }
 
-    public appSettings(appId: string): Record<string, unknown> {
-        const settings = this.manager.getSettingsManager().getAppSettings(appId);
-        return Object.fromEntries(Object.values(settings).map((setting: any) => [setting.id, setting.value ?? setting.packageValue]));
+    /** The app's settings as its storage item holds them (each an ISetting), without hidden ones; undefined for an unknown app. */
+    public appSettings(appId: string): Record<string, any> | undefined {
+        const settings = this.manager.getOneById(appId)?.getStorageItem().settings;
+        return settings && Object.fromEntries(Object.entries(settings).filter(([, setting]: [string, any]) => !setting.hidden));
     }
 
-    public async updateAppSetting(appId: string, id: string, value: unknown): Promise<boolean> {
-        const settingsManager = this.manager.getSettingsManager();
-        let setting: any;
-        try {
-            setting = settingsManager.getAppSetting(appId, id);
-        } catch {
-            return false;
-        }
-        await settingsManager.updateAppSetting(appId, { ...setting, value });
-        return true;
+    public async updateAppSetting(appId: string, setting: any): Promise<void> {
+        await this.manager.getSettingsManager().updateAppSetting(appId, setting);
     }
 
     public async stop(): Promise<void> {

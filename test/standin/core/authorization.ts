@@ -49,10 +49,13 @@ export function hasPermission(storage: Storage, userId: string, permission: stri
     return (storage.permissions.get(permission)?.roles ?? []).some((role) => roles.includes(role));
 }
 
-/** The routes' usual refusal: 403 `error-not-allowed`. */
+/**
+ * A route's `permissionsRequired`: without the permission, 403 with the sentence of
+ * apps/meteor/app/api/server/api.ts (no `errorType`: the code is only in the text).
+ */
 export function requirePermission(storage: Storage, userId: string, permission: string, rid?: string): void {
     if (!hasPermission(storage, userId, permission, rid)) {
-        throw new MeteorError('error-not-allowed', 'Not allowed', undefined, 403);
+        throw new MeteorError(undefined, 'User does not have the permissions required for this action [error-unauthorized]', undefined, 403);
     }
 }
 

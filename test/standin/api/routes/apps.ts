@@ -32,26 +32,34 @@ export function appsRoutes(api: ApiRouter, server: ServerContext, host: AppHost)
     api.addRoute('', { authRequired: true }, { post: install });
     api.addRoute(':id', { authRequired: true }, { post: install, get: async ({ urlParams }) => appStatus(host, urlParams.id) });
 
+    // `GET|POST /api/apps/:id/settings` (apps/meteor/ee/server/apps/communication/rest.ts): the
+    // app's settings keyed by id; an update names `{id, value}` pairs and changes those that exist
+    // and differ, answering which it changed.
     api.addRoute(
         ':id/settings',
         { authRequired: true },
         {
             get: ({ user, urlParams }) => {
                 requirePermission(storage, user._id, 'manage-apps');
-                return success({ settings: host.appSettings(urlParams.id) });
+                const settings = host.appSettings(urlParams.id);
+                return settings ? success({ settings }) : notFound(`No App found by the id of: ${urlParams.id}`);
             },
             post: async ({ user, urlParams, bodyParams }) => {
                 requirePermission(storage, user._id, 'manage-apps');
-                const settings = bodyParams.settings;
-                if (!Array.isArray(settings)) {
-                    throw new MeteorError(undefined, 'settings must be an array of {id, value}');
+                if (!Array.isArray(bodyParams.settings)) {
+                    throw new MeteorError(undefined, 'The settings to update must be present.');
+                }
+                const settings = host.appSettings(urlParams.id);
+                if (!settings) {
+                    return notFound(`No App found by the id of: ${urlParams.id}`);
                 }
                 const updated = [];
-                for (const setting of settings) {
-                    if (!(await host.updateAppSetting(urlParams.id, String(setting?.id), setting?.value))) {
-                        throw new MeteorError(undefined, `No setting ${String(setting?.id)}`);
+                for (const setting of bodyParams.settings) {
+                    const known = settings[setting?.id];
+                    if (known && known.value !== setting.value) {
+                        await host.updateAppSetting(urlParams.id, { ...known, value: setting.value });
+                        updated.push(setting);
                     }
-                    updated.push(setting.id);
                 }
                 return success({ updated });
             },
