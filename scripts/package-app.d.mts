@@ -1,5 +1,5 @@
 /** Builds dist/<nameSlug>_<version>.zip holding only the app; returns its path. */
-export function packageApp(options?: { quiet?: boolean; ifStale?: boolean }): string;
+export function packageApp(options?: { quiet?: boolean; ifStale?: boolean; onBuild?: () => void }): string;
 /** The zip entries a Rocket.Chat server needs; anything else is left out. */
 export const SHIPPED: RegExp;
 /** `rc-apps deploy` with these flags, from a staging copy of just the app. */

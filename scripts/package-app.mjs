@@ -25,13 +25,17 @@ function newestSource(path = root, entries = [...APP_FILES, 'package.json']) {
     );
 }
 
-/** `ifStale`: reuse dist/'s zip when no app file changed since it was built (tests call this). */
-export function packageApp({ quiet = false, ifStale = false } = {}) {
+/**
+ * `ifStale`: reuse dist/'s zip when no app file changed since it was built (tests call this).
+ * `onBuild` is told before a build starts, which takes rc-apps some 20 seconds.
+ */
+export function packageApp({ quiet = false, ifStale = false, onBuild = () => undefined } = {}) {
     const { nameSlug, version } = JSON.parse(readFileSync(join(root, 'app.json'), 'utf8'));
     const zipPath = join(root, 'dist', `${nameSlug}_${version}.zip`);
     if (ifStale && existsSync(zipPath) && statSync(zipPath).mtimeMs > newestSource()) {
         return zipPath;
     }
+    onBuild();
     return inStage((stage) => {
         rcApps(stage, ['package'], quiet);
         const [zip] = readdirSync(join(stage, 'dist')).filter((file) => file.endsWith('.zip'));

@@ -1,10 +1,11 @@
 // `npm run bench`: the app's speed and size, measured through the stand-in and the real
 // Apps-Engine runtime (Rocket.Chat 8.0 profile: Deno). Prints a table, then one JSON line.
 // Times are wall-clock on a shared machine: compare ratios within one run, not across runs.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 
 import { packageApp } from '../../scripts/package-app.mjs';
+import { childProcesses } from '../support/processes';
 import { RestClient } from '../support/RestClient';
 import { createRoom, subscribe } from '../standin/core/rooms';
 import { createUser } from '../standin/core/users';
@@ -33,20 +34,9 @@ function rssMb(): number {
     return process.memoryUsage().rss / 2 ** 20;
 }
 
-/** Resident memory of this process's children (the app's Deno subprocess), from /proc. */
+/** Resident memory of this process's children (the app's Deno subprocess). */
 function childrenRssMb(): number {
-    let kilobytes = 0;
-    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-        try {
-            const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-            if (Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]) === process.pid) {
-                kilobytes += Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0);
-            }
-        } catch {
-            // the process ended while we looked
-        }
-    }
-    return kilobytes / 1024;
+    return childProcesses().reduce((sum, child) => sum + child.rssKb, 0) / 1024;
 }
 
 async function main(): Promise<void> {

@@ -6,29 +6,61 @@ import { basename } from 'node:path';
 import { packageApp } from '../../scripts/package-app.mjs';
 import { RestClient } from '../support/RestClient';
 import { createUser } from './core/users';
-import { DEFAULT_VERSION } from './generations';
-import { startStandin } from './server';
+import { DEFAULT_VERSION, VersionError, serverProfile } from './generations';
+import { type Standin, startStandin } from './server';
 
 const ADMIN_USERNAME = process.env.ADMIN_USERNAME ?? 'admin';
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? 'admin-password';
 const DEMO_PASSWORD = 'demo-password';
 const GROUP = 'project-x';
+/** The oldest Node.js the project is tested on (package.json `engines`). */
+const NODE_MINIMUM: [number, number] = [20, 19];
+
+/** A mistake in how the stand-in was started: said in one line, exit code 2. */
+class StartError extends Error {}
+
+function settings(): { version: string; port: number } {
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    if (major < NODE_MINIMUM[0] || (major === NODE_MINIMUM[0] && minor < NODE_MINIMUM[1])) {
+        throw new StartError(`Node.js ${process.versions.node} is too old: the stand-in needs ${NODE_MINIMUM.join('.')} or newer.`);
+    }
+    const portText = process.env.PORT ?? '3000';
+    const port = /^\d+$/.test(portText) ? Number(portText) : NaN;
+    if (!(port >= 0 && port <= 65535)) {
+        throw new StartError(`PORT="${portText}" is not a port number (0–65535).`);
+    }
+    try {
+        return { version: serverProfile(process.env.RC_VERSION ?? DEFAULT_VERSION).version, port };
+    } catch (error) {
+        throw error instanceof VersionError ? new StartError(error.message) : error;
+    }
+}
 
 async function main(): Promise<void> {
+    const { version, port } = settings();
     const started = Date.now();
-    const zipPath = packageApp({ quiet: true, ifStale: true });
-    const standin = await startStandin({
-        version: process.env.RC_VERSION ?? DEFAULT_VERSION,
-        port: Number(process.env.PORT ?? 3000),
-        log: (line) => console.log(`[stand-in] ${line}`),
+    const zipPath = packageApp({
+        quiet: true,
+        ifStale: true,
+        onBuild: () => console.log('Packaging the app with rc-apps (the first start, or the app changed): about 20 seconds…'),
     });
-    const stop = async (signal: string) => {
-        console.log(`\n${signal}: stopping the stand-in and the app runtime…`);
-        await standin.close();
+    let standin: Standin;
+    try {
+        standin = await startStandin({ version, port, log: (line) => console.log(`[stand-in] ${line}`) });
+    } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+            throw new StartError(`Port ${port} on 127.0.0.1 is in use: stop what runs there, or choose another with PORT=….`);
+        }
+        throw error;
+    }
+    // Ctrl-C, SIGTERM to this process or to its whole group: nothing is kept, so everything ends at once.
+    const stop = () => {
+        standin.kill();
         process.exit(0);
     };
-    process.once('SIGINT', () => void stop('SIGINT'));
-    process.once('SIGTERM', () => void stop('SIGTERM'));
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+        process.on(signal, stop);
+    }
 
     // The first admin exists before the REST API does, as after Rocket.Chat's setup wizard.
     createUser(standin.storage, { username: ADMIN_USERNAME, password: ADMIN_PASSWORD, roles: ['admin', 'user'] });
@@ -94,6 +126,10 @@ Ctrl-C stops everything.`);
 }
 
 main().catch((error) => {
+    if (error instanceof StartError) {
+        console.error(error.message);
+        process.exit(2);
+    }
     console.error(error);
     process.exit(1);
 });

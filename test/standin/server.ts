@@ -39,7 +39,10 @@ export interface Standin {
     server: ServerContext;
     state: HostState;
     host: AppHost;
+    /** Stops serving and unloads the app (tests, the benchmark). */
     close(): Promise<void>;
+    /** Drops every connection and ends the app runtime now (a signal to `npm start`). */
+    kill(): void;
 }
 
 export async function startStandin(options: StandinOptions = {}): Promise<Standin> {
@@ -89,10 +92,15 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     app.use(errorHandler(log));
 
     const http = createServer(app);
-    await new Promise<void>((resolve, reject) => {
-        http.once('error', reject);
-        http.listen(options.port ?? 3000, '127.0.0.1', resolve);
-    });
+    try {
+        await new Promise<void>((resolve, reject) => {
+            http.once('error', reject);
+            http.listen(options.port ?? 3000, '127.0.0.1', resolve);
+        });
+    } catch (error) {
+        host.kill();
+        throw error;
+    }
     const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     storage.settings.set('Site_Url', url);
     log(`${profile.banner} Listening on ${url}`);
@@ -108,6 +116,11 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
             http.closeAllConnections();
             await new Promise<void>((resolve) => http.close(() => resolve()));
             await host.stop();
+        },
+        kill: () => {
+            http.closeAllConnections();
+            http.close();
+            host.kill();
         },
     };
 }

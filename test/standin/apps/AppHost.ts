@@ -11,6 +11,7 @@ import { type HostState, createBridges, engineModule } from './bridges';
 import { toAppRoom, toAppUser } from './converters';
 import { createStorages } from './engineStorage';
 import { parseParameters } from '../core/parseParameters';
+import { childProcesses } from '../../support/processes';
 import type { RawRoom, RawUser } from '../storage/Storage';
 
 export interface ApiCall {
@@ -98,8 +99,30 @@ export class AppHost {
         await this.manager.getSettingsManager().updateAppSetting(appId, setting);
     }
 
-    public async stop(): Promise<void> {
-        await this.manager.unload(false).catch(() => undefined);
+    /**
+     * Unloads the apps, waiting at most `graceMs`: an engine whose runtime subprocess was already
+     * killed (a signal to the whole process group) may restart it and never settle. Whatever
+     * subprocess is left is then killed.
+     */
+    public async stop(graceMs = 2000): Promise<void> {
+        let timer: NodeJS.Timeout | undefined;
+        const deadline = new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, graceMs);
+        });
+        await Promise.race([this.manager.unload(false).catch(() => undefined), deadline]);
+        clearTimeout(timer);
+        this.kill();
+    }
+
+    /** Ends the app runtime's subprocesses at once and removes the temporary files (the way out on a signal). */
+    public kill(): void {
+        for (const child of childProcesses()) {
+            try {
+                process.kill(child.pid, 'SIGKILL');
+            } catch {
+                // already gone
+            }
+        }
         rmSync(this.tempDir, { recursive: true, force: true });
     }
 }
