@@ -1,5 +1,5 @@
 // `npm run bench`: the app's speed and size, measured through the stand-in and the real
-// Apps-Engine runtime (Rocket.Chat 8.0 profile: Deno). Prints a table, then one JSON line.
+// Apps-Engine runtime (Rocket.Chat 8.0 profile, or RC_VERSION's). Prints a table, then one JSON line.
 // Times are wall-clock on a shared machine: compare ratios within one run, not across runs.
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -42,7 +42,7 @@ function childrenRssMb(): number {
 async function main(): Promise<void> {
     const began = Date.now();
     const zipPath = packageApp({ quiet: true, ifStale: true });
-    const standin = await startStandin({ port: 0 });
+    const standin = await startStandin({ port: 0, version: process.env.RC_VERSION });
     const { storage, state } = standin;
     createUser(storage, { username: 'admin', password: 'bench-admin', roles: ['admin', 'user'] });
     const admin = await RestClient.login(standin.url, 'admin', 'bench-admin');

@@ -14,6 +14,8 @@ export interface Target {
     version: string;
     /** Which way the app can write the flag here: the room modifier works only before 7.4. */
     modifierWorks: boolean;
+    /** Apps run in the engine's Deno subprocess (6.11+), not in-process under vm2. */
+    denoRuntime: boolean;
     admin: RestClient;
     appId: string;
     close(): Promise<void>;
@@ -35,6 +37,7 @@ export async function standinTarget(version: string): Promise<Target> {
         url: standin.url,
         version: standin.profile.version,
         modifierWorks: standin.profile.generation.roomUpdate === 'whole-room',
+        denoRuntime: standin.profile.generation.id !== 'vm2',
         admin,
         appId: app.id,
         close: () => standin.close(),
@@ -51,6 +54,7 @@ export async function realServerTarget(): Promise<Target> {
         url,
         version: info.version,
         modifierWorks: serverProfile(info.version).generation.roomUpdate === 'whole-room',
+        denoRuntime: serverProfile(info.version).generation.id !== 'vm2',
         admin,
         appId: app.id,
         close: async () => undefined,

@@ -22,6 +22,8 @@ export interface Generation {
     enginePackage: string;
     engineVersion: string;
     runtime: string;
+    /** What the real servers of the range ship, and why this engine stands in for it. */
+    note: string;
     /**
      * How the server stores an app's room update: before 7.4 the bridge ran `convertAppRoom(room)`,
      * which merges `_unmappedProperties_` back into the room; from 7.4 `convertAppRoom(room, true)`
@@ -38,7 +40,8 @@ export const GENERATIONS: ReadonlyArray<Generation> = [
         versions: 'Rocket.Chat 6.0–6.10',
         enginePackage: '@rocket.chat/apps-engine',
         engineVersion: '1.42.1',
-        runtime: 'vm2, in the server process',
+        runtime: 'vm2 in the server process',
+        note: 'Rocket.Chat 6.0–6.10 ship Apps-Engine releases up to 1.42.',
         roomUpdate: 'whole-room',
         from: [6, 0, 0],
     },
@@ -47,7 +50,8 @@ export const GENERATIONS: ReadonlyArray<Generation> = [
         versions: 'Rocket.Chat 6.11–7.3',
         enginePackage: 'apps-engine-1.46',
         engineVersion: '1.46.0',
-        runtime: 'Deno subprocess',
+        runtime: 'a Deno 1.46 subprocess',
+        note: 'Rocket.Chat 6.11–7.3 ship Apps-Engine 1.43–1.48; 1.47 and 1.48 are not on npm, and 1.46.0 is the newest published release with whole-room updates.',
         roomUpdate: 'whole-room',
         from: [6, 11, 0],
     },
@@ -56,7 +60,8 @@ export const GENERATIONS: ReadonlyArray<Generation> = [
         versions: 'Rocket.Chat 7.4–8.7',
         enginePackage: 'apps-engine-1.62',
         engineVersion: '1.62.0',
-        runtime: 'Deno subprocess',
+        runtime: 'a Deno 2 subprocess',
+        note: 'Rocket.Chat 7.4–8.7 ship Apps-Engine 1.49–1.65; 1.62.0 is the newest release on npm that ships the runtime.',
         roomUpdate: 'changes-only',
         from: [7, 4, 0],
     },
@@ -122,7 +127,7 @@ export function serverProfile(input: string = DEFAULT_VERSION): ServerProfile {
     return {
         version,
         generation,
-        banner: `Rocket.Chat ${version} stand-in: ${generation.versions} behaviour, Apps-Engine ${generation.engineVersion} (${generation.runtime}), ${generation.roomUpdate === 'whole-room' ? 'whole-room' : 'partial'} room updates.${beyond}`,
+        banner: `Rocket.Chat ${version} stand-in, with the behaviour of ${generation.versions}: Apps-Engine ${generation.engineVersion} in ${generation.runtime}, ${generation.roomUpdate === 'whole-room' ? 'whole-room' : 'partial'} room updates. ${generation.note}${beyond}`,
         settingDefaults: {
             // apps/meteor/server/settings/e2e.ts: off by default since 7.0.
             E2E_Allow_Unencrypted_Messages: !atLeast(7),

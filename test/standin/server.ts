@@ -103,7 +103,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     }
     const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     storage.settings.set('Site_Url', url);
-    log(`${profile.banner} Listening on ${url}`);
+    log(`Listening on ${url}`);
 
     return {
         url,

@@ -27,7 +27,9 @@ export class AppHost {
     private readonly manager: any;
 
     constructor(private readonly state: HostState) {
-        // The Deno runtime spawns `deno` from PATH; the npm package `deno` puts it in node_modules/.bin.
+        // 1.62 spawns `deno` from PATH; the npm package `deno` (2.x) puts it in node_modules/.bin. 1.46
+        // spawns <dirname(require.resolve('deno-bin'))>/bin/deno whatever PATH says: the deno-bin
+        // stand-in (test/standin/deno-bin), which runs Deno 1.46. 1.46 ignores `tempFilePath`.
         const bin = join(__dirname, '..', '..', '..', 'node_modules', '.bin');
         if (!(process.env.PATH ?? '').split(delimiter).includes(bin)) {
             process.env.PATH = `${bin}${delimiter}${process.env.PATH ?? ''}`;
@@ -65,7 +67,7 @@ export class AppHost {
         return Boolean(this.manager.getOneById(appId));
     }
 
-    /** 1.62 asks the Deno subprocess (a promise); 1.42 answers directly. */
+    /** 1.46 and 1.62 ask the Deno subprocess (a promise; 1.62 caches it); 1.42 answers directly. */
     public async status(appId: string): Promise<string | undefined> {
         return this.manager.getOneById(appId)?.getStatus();
     }

@@ -76,7 +76,7 @@ export function createStorages(state: HostState): { metadataStorage: any; source
             super('memory');
         }
         async storeEntries(...args: Array<any>) {
-            // 1.62 passes one entry; 1.42 passes (appId, AppConsole).
+            // 1.46 and 1.62 pass one entry; 1.42 passes (appId, AppConsole).
             const entry = args.length === 1 ? args[0] : { appId: args[0], method: args[1].getMethod(), entries: args[1].getEntries() };
             for (const line of entry.entries ?? []) {
                 if (line.severity === 'error' || line.severity === 'warning') {

@@ -1,0 +1,118 @@
+// `npm start` as a person uses it: mistakes in how it is started get one clear line and exit 2,
+// and every way of stopping it (Ctrl-C in a terminal, SIGTERM to it, SIGTERM to its process group)
+// ends every process it started within a few seconds, printing nothing more.
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+
+const ROOT = join(__dirname, '..', '..');
+const READY = 'Ctrl-C stops everything.';
+
+interface Started {
+    child: ChildProcess;
+    output: () => string;
+    exited: Promise<number | null>;
+}
+
+function npmStart(env: Record<string, string>): Started {
+    // Its own process group (detached), as a shell gives a foreground job.
+    const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout!.on('data', (chunk) => (output += chunk));
+    child.stderr!.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, output: () => output, exited };
+}
+
+async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end) {
+        if (condition()) {
+            return true;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    return condition();
+}
+
+/** Processes of a process group that still run (a zombie has ended and waits to be reaped). */
+function runningInGroup(pgid: number): Array<string> {
+    const running: Array<string> = [];
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+        try {
+            const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+            const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+            if (Number(pgrp) === pgid && state !== 'Z') {
+                running.push(`${pid} ${stat.slice(stat.indexOf('('), stat.lastIndexOf(')') + 1)}`);
+            }
+        } catch {
+            // ended while we looked
+        }
+    }
+    return running;
+}
+
+describe('npm start: mistakes get one line and exit 2', () => {
+    for (const [label, env, expected] of [
+        ['an RC_VERSION that is no version', { RC_VERSION: 'banana' }, /^RC_VERSION "banana" is not a Rocket\.Chat version/],
+        ['a Rocket.Chat older than the app supports', { RC_VERSION: '5.4' }, /^Rocket\.Chat 5\.4\.0 is older than any server this app supports/],
+        ['a PORT that is no port', { PORT: 'abc' }, /^PORT="abc" is not a port number/],
+    ] as const) {
+        test(label, async () => {
+            const started = npmStart(env);
+            assert.equal(await started.exited, 2);
+            assert.match(started.output(), expected);
+            assert.equal(started.output().trim().split('\n').length, 1, started.output());
+        });
+    }
+
+    test('a port already in use', async () => {
+        const blocker = createServer();
+        await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+        const { port } = blocker.address() as { port: number };
+        try {
+            const started = npmStart({ PORT: String(port) });
+            assert.equal(await started.exited, 2);
+            // (A first start may say before that it is packaging the app.)
+            assert.equal(
+                started.output().trim().split('\n').at(-1),
+                `Port ${port} on 127.0.0.1 is in use: stop what runs there, or choose another with PORT=….`,
+            );
+            assert.doesNotMatch(started.output(), /\n\s+at /, 'a stack trace');
+        } finally {
+            blocker.close();
+        }
+    });
+});
+
+describe('npm start: every way of stopping it ends everything within 3 s, printing nothing', () => {
+    const ways: Array<[string, string, (child: ChildProcess) => void]> = [
+        ['Ctrl-C in a terminal (SIGINT to the group)', '8.0', (child) => process.kill(-child.pid!, 'SIGINT')],
+        ['SIGTERM to the npm process', 'v7.3.0', (child) => child.kill('SIGTERM')],
+        ['SIGTERM to the process group', '6.10', (child) => process.kill(-child.pid!, 'SIGTERM')],
+    ];
+    for (const [label, version, stop] of ways) {
+        test(`${label}, RC_VERSION=${version}`, async () => {
+            const started = npmStart({ PORT: '0', RC_VERSION: version });
+            try {
+                assert.ok(await until(() => started.output().includes(READY), 60_000), `never ready:\n${started.output()}`);
+                const chosen = version.replace(/^v/, '').split('.').concat(['0', '0']).slice(0, 3).join('.');
+                assert.match(started.output(), new RegExp(`Rocket\\.Chat ${chosen.replace(/\./g, '\\.')} stand-in, with the behaviour of Rocket\\.Chat`));
+                const printed = started.output().length;
+                stop(started.child);
+                assert.ok(
+                    await until(() => runningInGroup(started.child.pid!).length === 0, 3000),
+                    `still running: ${runningInGroup(started.child.pid!).join(', ')}`,
+                );
+                assert.equal(started.output().slice(printed), '');
+            } finally {
+                for (const left of runningInGroup(started.child.pid!)) {
+                    process.kill(Number(left.split(' ')[0]), 'SIGKILL');
+                }
+            }
+        });
+    }
+});
