@@ -1,4 +1,4 @@
-// postinstall: makes the Apps-Engine Deno runtimes start offline (toolchain notes).
+// postinstall: makes the Apps-Engine Deno runtimes start offline, with only the npm registry to reach.
 // 1.62 (Rocket.Chat 7.4+, `deno` 2.x from node_modules/.bin):
 // - its deno.jsonc imports three jsr: packages (not reachable here): small local stand-ins are
 //   mapped in their place, and the lock that pins them is switched off;

@@ -33,7 +33,7 @@ export function endToEndSuite(scenario: () => Scenario): void {
         const e2eNotices = (w: World) => s.e2eNotices(w.owner, w.group._id);
         const lastReply = (who: Person) => s.lastReply(who);
 
-        describe("facts §1: the app answers exactly as Rocket.Chat's own route", () => {
+        describe("groups.setEncrypted's rules: the app answers exactly as Rocket.Chat's own route", () => {
             let w: World;
             before(async () => {
                 w = await world();

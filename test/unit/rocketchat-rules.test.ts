@@ -1,5 +1,6 @@
-// facts §1: every rule of Rocket.Chat's groups.setEncrypted, through the app's endpoint, with the
-// exact status, `error` and `errorType`. Each test changes one thing against a group that works.
+// Every rule of Rocket.Chat's groups.setEncrypted (apps/meteor/app/api/server/v1/groups.ts and the
+// saveRoomSettings it calls), through the app's endpoint, with the exact status, `error`,
+// `errorType` and `details`. Each test changes one thing against a group that works.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 

@@ -1,6 +1,7 @@
 // Who may do what: every caller × room kind × E2E setting × value, with the expected answer derived
-// from facts §1 in one table (`expected`). The app and Rocket.Chat's own route are each held to
-// it, on rooms of their own, so no cell gives anyone more than Rocket.Chat would.
+// in one table (`expected`) from Rocket.Chat's rules for groups.setEncrypted (the README's table of
+// refusals). The app and Rocket.Chat's own route are each held to it, on rooms of their own, so no
+// cell gives anyone more than Rocket.Chat would.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
@@ -16,7 +17,7 @@ const EDIT_ROOM: ReadonlyArray<Caller> = ['admin member', 'owner', 'moderator'];
 const TOGGLE_E2E: ReadonlyArray<Caller> = ['admin member', 'owner'];
 const MEMBERS: ReadonlyArray<Caller> = ['admin member', 'owner', 'moderator', 'leader', 'member'];
 
-/** facts §1, in order, for a room whose flag was never set (so either value is a change). */
+/** Rocket.Chat's checks, in its order, for a room whose flag was never set (so either value is a change). */
 export function expected(caller: Caller, room: RoomKind, e2e: boolean, archivedName: string): { status: number; body?: unknown } {
     if (caller === 'anonymous') {
         return { status: 401 };
