@@ -8,14 +8,16 @@ import express from 'express';
 
 import { ApiRouter, send } from './api/ApiRouter';
 import { authentication, collapseSlashes, errorHandler, readBody } from './api/middleware';
+import { RateLimiter } from './api/rateLimiter';
 import { appEndpointRouter, appsRoutes } from './api/routes/apps';
 import { chatRoutes } from './api/routes/chat';
 import { commandsRoutes } from './api/routes/commands';
 import { groupsRoutes } from './api/routes/groups';
 import { infoRoutes } from './api/routes/info';
+import { permissionsRoutes } from './api/routes/permissions';
 import { roomsRoutes } from './api/routes/rooms';
 import { settingsRoutes } from './api/routes/settings';
-import { standinRoutes } from './api/routes/standin';
+import { movedRedirect, standinRoutes } from './api/routes/standin';
 import { usersRoutes } from './api/routes/users';
 import { AppHost } from './apps/AppHost';
 import type { HostState } from './apps/bridges';
@@ -69,12 +71,15 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     app.disable('x-powered-by');
     app.set('query parser', 'simple');
     app.use(collapseSlashes, readBody, authentication(storage));
-    const v1 = new ApiRouter(server);
+    // The rate limiter counts /api/v1 (`shouldAddRateLimitToRoute` wants a versioned API); app
+    // endpoints are never counted, and the /api/apps admin routes are called by exempt admins only.
+    const v1 = new ApiRouter(server, { limiter: new RateLimiter(storage), basePath: '/api/v1' });
     usersRoutes(v1, server);
     groupsRoutes(v1, server);
     roomsRoutes(v1, server);
     chatRoutes(v1, server);
     settingsRoutes(v1, server);
+    permissionsRoutes(v1, server);
     commandsRoutes(v1, server, host, state);
     const apps = new ApiRouter(server);
     appsRoutes(apps, server, host);
@@ -87,6 +92,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     app.use('/api/apps/public', appEndpointRouter(host, state));
     app.use('/api/apps', apps.router);
     app.use('/api', info.router);
+    app.use('/standin/moved', movedRedirect);
     app.use('/standin', own.router);
     app.use((request, response) => send(response, { statusCode: 404, body: { success: false, error: `Not found: ${request.method} ${request.path}` } }));
     app.use(errorHandler(log));

@@ -18,3 +18,21 @@ export const EDIT_NOT_ALLOWED = rcError('Editing room is not allowed', 'error-ac
 export const E2E_UNAVAILABLE = rcError('Only groups or direct channels can enable encryption', 'error-action-not-allowed', CHANGE_ENCRYPTED);
 export const TOGGLE_NOT_ALLOWED = rcError('You do not have permission to toggle E2E encryption', 'error-action-not-allowed', CHANGE_ENCRYPTED);
 export const archivedError = (name: string) => rcError(`The private group, ${name}, is archived`, 'error-room-archived');
+
+/** A route's `permissionsRequired` refused before 9.0 (apps/meteor/app/api/server/ApiClass.ts): 403, the code only in the text. */
+export const PERMISSION_REQUIRED = { success: false, error: 'User does not have the permissions required for this action [error-unauthorized]' };
+/** `API.v1.tooManyRequests(e.message)` for the rate limiter's `error-too-many-requests` (ApiClass.ts): 429, no errorType. */
+export const TOO_MANY_REQUESTS =
+    /^Error, too many requests\. Please slow down\. You must wait (\d+) seconds before trying this endpoint again\. \[error-too-many-requests\]$/;
+
+/** apps/meteor/app/api/server/v1/permissions.ts: a thrown Meteor.Error for the date… */
+export const UPDATED_SINCE_INVALID = rcError('The "updatedSince" query parameter must be a valid date.', 'error-roomId-param-invalid');
+/** …and `API.v1.failure(message, errorType)` for the update, which keeps the code out of the text. */
+export const INVALID_PERMISSION = { success: false, error: 'Invalid permission', errorType: 'error-invalid-permission' };
+export const INVALID_ROLE = { success: false, error: 'Invalid role', errorType: 'error-invalid-role' };
+
+/** apps/meteor/server/methods/removeUserFromRoom.ts, unarchiveRoom.ts; users.setPreferences in apps/meteor/app/api/server/v1/users.ts. */
+export const REMOVE_NOT_ALLOWED = rcError('Not allowed', 'error-not-allowed', { method: 'removeUserFromRoom' });
+export const USER_NOT_IN_ROOM = rcError('User is not in this room', 'error-user-not-in-room', { method: 'removeUserFromRoom' });
+export const UNARCHIVE_NOT_AUTHORIZED = rcError('Not authorized', 'error-not-authorized', { method: 'unarchiveRoom' });
+export const EDIT_USER_NOT_ALLOWED = rcError('Editing user is not allowed', 'error-action-not-allowed');

@@ -1,10 +1,12 @@
 // Rocket.Chat's `API.v1.addRoute(path, options, {get, post, …})` over an Express router: a route
 // names its path, whether a login is needed, and one handler per method. Handlers see what
 // Rocket.Chat's route context offers (`this.user`, `this.bodyParams`, `this.queryParams`,
-// `this.urlParams`) and return an Answer or throw a MeteorError.
+// `this.urlParams`) and return an Answer or throw a MeteorError. A router given a rate limiter
+// counts every call of its routes there (see rateLimiter.ts).
 import { type Request, type Response, Router } from 'express';
 
 import { type Answer, failure } from './answers';
+import type { RateLimiter } from './rateLimiter';
 import type { ServerContext } from '../core/context';
 import { MeteorError } from '../core/errors';
 import type { RawUser } from '../storage/Storage';
@@ -27,10 +29,19 @@ export type AuthedCall = RouteCall & { user: RawUser };
 type Method = 'get' | 'post';
 type Handlers<C> = Partial<Record<Method, (call: C) => Answer | Promise<Answer>>>;
 
+/** Where a router's routes are counted by the rate limiter: its limiter, and the path it serves (`/api/v1`). */
+export interface RateLimited {
+    limiter: RateLimiter;
+    basePath: string;
+}
+
 export class ApiRouter {
     public readonly router = Router();
 
-    constructor(private readonly server: ServerContext) {}
+    constructor(
+        private readonly server: ServerContext,
+        private readonly rateLimited?: RateLimited,
+    ) {}
 
     public addRoute(path: string, options: { authRequired: true }, handlers: Handlers<AuthedCall>): void;
     public addRoute(path: string, options: { authRequired: false }, handlers: Handlers<RouteCall>): void;
@@ -40,6 +51,18 @@ export class ApiRouter {
                 const call = routeCall(request);
                 if (options.authRequired && !call.user) {
                     return send(response, { statusCode: 401, body: this.server.profile.unauthorizedBody });
+                }
+                // After the login check and before the route runs, as `_internalRouteActionHandler` does.
+                const rate = this.rateLimited?.limiter.check(
+                    request.socket.remoteAddress ?? '',
+                    `${this.rateLimited.basePath}/${path}${method}`,
+                    call.user?._id,
+                );
+                if (rate) {
+                    response.set(rate.headers);
+                    if (rate.refused) {
+                        return send(response, rate.refused);
+                    }
                 }
                 send(response, await answerOf(() => handler(call)));
             });

@@ -4,7 +4,7 @@ import { type NextFunction, type Request, type Response, raw } from 'express';
 
 import { send } from './ApiRouter';
 import { MeteorError } from '../core/errors';
-import { authenticate } from '../core/users';
+import { authenticate, authenticateOAuth } from '../core/users';
 import type { Storage } from '../storage/Storage';
 
 const MAX_BODY = '8mb';
@@ -41,10 +41,17 @@ export const readBody = [
     },
 ];
 
-/** `x-user-id` + `x-auth-token` → the caller, for routes and app endpoints alike. */
+/**
+ * The caller, for routes and app endpoints alike (apps/meteor/app/api/server/middlewares/authentication.ts):
+ * with both `x-user-id` and `x-auth-token` that login token and nothing else; otherwise an OAuth
+ * access token, `Authorization: Bearer <token>` or `?access_token=`.
+ */
 export function authentication(storage: Storage) {
     return (request: Request, response: Response, next: NextFunction): void => {
-        response.locals.user = authenticate(storage, request.headers['x-user-id'], request.headers['x-auth-token']);
+        const userId = request.headers['x-user-id'];
+        const token = request.headers['x-auth-token'];
+        response.locals.user =
+            userId && token ? authenticate(storage, userId, token) : authenticateOAuth(storage, request.headers.authorization, request.query.access_token);
         next();
     };
 }

@@ -9,7 +9,7 @@ import { type Fault } from '../../support/faults';
 import type { ServerContext } from '../core/context';
 import { executeSendMessage } from '../core/messages';
 import { createUser } from '../core/users';
-import { fromAppMessage, fromAppRoom, toAppMessage, toAppRoom, toAppUser } from './converters';
+import { fromAppMessage, fromAppRoom, toAppMessage, toAppRole, toAppRoom, toAppUser } from './converters';
 
 const require = createRequire(__filename);
 
@@ -35,6 +35,13 @@ type Methods = Record<string, (...args: Array<any>) => unknown>;
 function fail(state: HostState, fault: Fault): void {
     if (state.faults.has(fault)) {
         throw new Error(`stand-in fault injected: ${fault}`);
+    }
+}
+
+/** A `-hang` fault: the call never answers, and so never gets to write anything. */
+async function hang(state: HostState, fault: Fault): Promise<void> {
+    if (state.faults.has(fault)) {
+        await new Promise<never>(() => undefined);
     }
 }
 
@@ -156,6 +163,7 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
             getCreatorById: async (rid: string) => toAppUser(storage.users.get(storage.rooms.get(rid)?.u._id ?? '')),
             update: async (room: any) => {
                 fail(state, 'room-update');
+                await hang(state, 'room-update-hang');
                 const stored = room?.id && storage.rooms.get(room.id);
                 if (!stored) {
                     throw new Error('A room must exist to update.');
@@ -198,8 +206,16 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
         HttpBridge: {
             call: async (info: any) => {
                 fail(state, 'http');
+                await hang(state, 'http-hang');
                 return httpCall(state, info);
             },
+        },
+        // `AppRoleBridge` (apps/meteor/app/apps/server/bridges/roles.ts): `Roles.findOneByIdOrName`
+        // and the custom (unprotected) roles, in the roles converter's shape. The engine's `doX`
+        // wrappers check the app's `role.read` permission first.
+        RoleBridge: {
+            getOneByIdOrName: async (idOrName: string) => toAppRole(storage.roleByIdOrName(idOrName)) ?? null,
+            getCustomRoles: async () => [...storage.roles.values()].filter((role) => !role.protected).map((role) => toAppRole(role)),
         },
         PersistenceBridge: {
             purge: async () => undefined,
@@ -224,43 +240,78 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
 
 /** Rocket.Chat's HTTP bridge waits this long when the app sets no timeout (3 minutes). */
 const DEFAULT_HTTP_TIMEOUT_MS = 3 * 60_000;
+/** `@rocket.chat/server-fetch` follows at most this many redirects. */
+const MAX_REDIRECTS = 5;
+/** The content types whose body the bridge parses into `data`. */
+const JSON_TYPES = ['application/json', 'text/javascript', 'application/javascript', 'application/x-javascript'];
 
 /**
- * The server's HTTP bridge (apps/meteor/app/apps/server/bridges/http.ts): the request as the app
- * described it, the answer in the engine's shape; `data` is the parsed body only for JSON answers.
+ * `AppHttpBridge.call` (apps/meteor/app/apps/server/bridges/http.ts), the request as the old
+ * `HTTP.call` API took it: `content`, else a `data` object (JSON, as server-fetch sends an object
+ * body); `params` in the query — or, for a body-less POST/PUT/DELETE, as a form body; `auth` as
+ * Basic; no body at all on GET or HEAD. The answer keeps the URL the app asked for, whatever the
+ * redirects; `data` is the parsed body for JSON content types only, else null.
  */
 async function httpCall(state: HostState, info: any) {
-    const { method, url, request = {} } = info;
-    const target = new URL(url);
-    for (const [key, value] of Object.entries(request.params ?? {})) {
-        target.searchParams.set(key, String(value));
+    const { request = {} } = info;
+    const method = String(info.method).toUpperCase();
+    const getOrHead = method === 'GET' || method === 'HEAD';
+    const url = new URL(info.url);
+    const headers: Record<string, string> = { ...request.headers };
+    let content: unknown = request.content;
+    if (!content && typeof request.data === 'object') {
+        content = request.data;
     }
-    const headers = new Headers(request.headers ?? {});
+    if (request.auth) {
+        if (!String(request.auth).includes(':')) {
+            throw new Error('auth option should be of the form "username:password"');
+        }
+        headers.Authorization = `Basic ${Buffer.from(request.auth, 'ascii').toString('base64')}`;
+    }
+    if (content || getOrHead) {
+        for (const [key, value] of Object.entries(request.params ?? {})) {
+            if (value) {
+                url.searchParams.append(key, String(value));
+            }
+        }
+    } else if (request.params) {
+        content = new URLSearchParams(request.params).toString();
+        headers['Content-Type'] = 'application/x-www-form-urlencoded';
+    }
+    if (getOrHead) {
+        content = undefined;
+    }
     let body: string | undefined;
-    if (request.content !== undefined) {
-        body = request.content;
-    } else if (request.data !== undefined) {
-        body = JSON.stringify(request.data);
-        if (!headers.has('content-type')) {
-            headers.set('content-type', 'application/json');
+    if (content !== undefined && content !== null && typeof content === 'object') {
+        body = JSON.stringify(content);
+        if (!Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
+            headers['Content-Type'] = 'application/json';
         }
+    } else if (content !== undefined && content !== null) {
+        body = String(content);
     }
-    const response = await state.fetch(target.toString(), {
-        method: String(method).toUpperCase(),
-        headers,
-        body,
-        signal: AbortSignal.timeout(request.timeout ?? DEFAULT_HTTP_TIMEOUT_MS),
-    });
-    const content = await response.text();
-    let data: unknown;
-    if (/\bjson\b/i.test(response.headers.get('content-type') ?? '')) {
+    const init: RequestInit = { method, headers, body, redirect: 'manual', signal: AbortSignal.timeout(request.timeout || DEFAULT_HTTP_TIMEOUT_MS) };
+    // Redirects are followed with the very same request, up to server-fetch's limit.
+    let target = url.href;
+    let response = await state.fetch(target, init);
+    for (let redirects = 0; response.status >= 300 && response.status < 400 && response.headers.has('location'); redirects++) {
+        if (redirects === MAX_REDIRECTS) {
+            throw new Error(`maximum redirect reached at: ${target}`);
+        }
+        await response.body?.cancel();
+        target = new URL(response.headers.get('location')!, target).href;
+        response = await state.fetch(target, init);
+    }
+    const text = await response.text();
+    let data: unknown = null;
+    if (JSON_TYPES.includes((response.headers.get('content-type') ?? '').split(';')[0])) {
         try {
-            data = JSON.parse(content);
+            data = JSON.parse(text);
         } catch {
-            data = undefined;
+            data = null;
         }
     }
-    return { url, method, statusCode: response.status, headers: Object.fromEntries(response.headers), content, data };
+    return { url: info.url, method: info.method, statusCode: response.status, headers: Object.fromEntries(response.headers), content: text, data };
 }
 
 /** The engine's `AppBridges`, answering `getXBridge()` for every X the engine may ask for. */

@@ -1,7 +1,7 @@
 // Rocket.Chat's app converters (apps/meteor/app/apps/server/converters/*.ts), for the fields this
 // stand-in stores. What they do not map reaches the app in `_unmappedProperties_`; what an app
 // sends back is mapped back, with `_unmappedProperties_` merged only where the server version did.
-import type { NewMessage, RawMessage, RawRoom, RawUser, Storage } from '../storage/Storage';
+import type { NewMessage, RawMessage, RawRole, RawRoom, RawUser, Storage } from '../storage/Storage';
 
 type AppObject = Record<string, any>;
 
@@ -51,6 +51,7 @@ export function toAppRoom(storage: Storage, raw: RawRoom | undefined): AppObject
         teamMain,
         federated,
         usernames,
+        prid,
         ...unmapped
     } = structuredClone(raw);
     return {
@@ -71,6 +72,8 @@ export function toAppRoom(storage: Storage, raw: RawRoom | undefined): AppObject
         isTeamMain: teamMain,
         isFederated: federated,
         usernames: usernames ?? [],
+        // A discussion's parent, converted in turn (`parentRoom: prid ? <parent> : undefined`).
+        parentRoom: prid ? toAppRoom(storage, storage.rooms.get(prid)) : undefined,
         _unmappedProperties_: unmapped,
     };
 }
@@ -93,11 +96,27 @@ export function fromAppRoom(room: AppObject, mergeUnmapped: boolean): Partial<Ra
         ...(room.creator?.id && { u: { _id: room.creator.id, username: room.creator.username } }),
         ...(room.customFields && { customFields: room.customFields }),
         ...(room.isFederated !== undefined && { federated: room.isFederated }),
+        ...(room.parentRoom?.id && { prid: room.parentRoom.id }),
     };
     if (mergeUnmapped) {
         Object.assign(mapped, room._unmappedProperties_);
     }
     return mapped as Partial<RawRoom>;
+}
+
+/** `AppRolesConverter.convertRole` (apps/meteor/app/apps/server/converters/roles.ts). */
+export function toAppRole(role: RawRole | undefined): AppObject | undefined {
+    if (!role) {
+        return undefined;
+    }
+    return {
+        id: role._id,
+        name: role.name,
+        description: role.description,
+        ...(role.mandatory2fa !== undefined && { mandatory2fa: role.mandatory2fa }),
+        protected: role.protected,
+        scope: role.scope,
+    };
 }
 
 /** `convertAppMessage`: text, room, sender, and `_unmappedProperties_` merged (a message's type rides there). */

@@ -3,7 +3,7 @@
 // one of their global roles (`user.roles`), or in a room one of their subscription's roles, is
 // among the permission's roles.
 import { MeteorError } from './errors';
-import type { RawRoom, RawUser, Storage } from '../storage/Storage';
+import { newId, type RawRole, type RawRoom, type RawUser, type Storage } from '../storage/Storage';
 
 /**
  * Rocket.Chat's default roles for the permissions the stand-in's routes check
@@ -31,13 +31,54 @@ export const DEFAULT_PERMISSIONS: Record<string, Array<string>> = {
     'view-room-administration': ['admin'],
     'view-c-room': ['admin', 'user', 'bot', 'app', 'anonymous'],
     'post-readonly': ['admin', 'owner', 'moderator'],
+    'remove-user': ['admin', 'owner', 'moderator'],
+    'edit-other-user-info': ['admin'],
+    // apps/meteor/app/discussion/server/permissions.ts
+    'start-discussion': ['admin', 'user', 'guest', 'app'],
+    'start-discussion-other-user': ['admin', 'user', 'owner', 'app'],
 };
+
+/**
+ * Rocket.Chat's protected roles (`createOrUpdateProtectedRoleAsync` at start-up,
+ * apps/meteor/app/authorization/server/functions/upsertPermissions.ts): `_id` = name; the room
+ * roles are scoped to subscriptions.
+ */
+const BUILT_IN_ROLES: Array<[string, RawRole['scope']]> = [
+    ['admin', 'Users'],
+    ['moderator', 'Subscriptions'],
+    ['leader', 'Subscriptions'],
+    ['owner', 'Subscriptions'],
+    ['user', 'Users'],
+    ['bot', 'Users'],
+    ['app', 'Users'],
+    ['guest', 'Users'],
+    ['anonymous', 'Users'],
+    ['livechat-agent', 'Users'],
+    ['livechat-manager', 'Users'],
+    ['livechat-monitor', 'Users'],
+];
 
 export function seedPermissions(storage: Storage): void {
     const now = new Date();
     for (const [_id, roles] of Object.entries(DEFAULT_PERMISSIONS)) {
         storage.permissions.set(_id, { _id, roles: [...roles], _updatedAt: now });
     }
+    for (const [name, scope] of BUILT_IN_ROLES) {
+        storage.roles.set(name, { _id: name, name, scope, protected: true, description: '' });
+    }
+}
+
+/**
+ * A custom role, as Enterprise's `roles.create` makes one (ee/server/lib/roles/insertRole.ts): a
+ * random `_id`, not protected; names are unique.
+ */
+export function createRole(storage: Storage, name: string, scope: RawRole['scope'], description = ''): RawRole {
+    if (storage.roleByIdOrName(name)) {
+        throw new MeteorError('error-duplicate-role-names-not-allowed', 'Role name already exists');
+    }
+    const role: RawRole = { _id: newId(), name, scope, protected: false, description };
+    storage.roles.set(role._id, role);
+    return role;
 }
 
 export function hasPermission(storage: Storage, userId: string, permission: string, rid?: string): boolean {

@@ -11,7 +11,7 @@ export class MeteorError extends Error {
         /** The HTTP status the REST layer answers with (400 unless a route says otherwise). */
         public readonly status = 400,
     ) {
-        // Meteor.Error's message is "<reason> [<error>]", and that is what REST clients see.
-        super(error ? `${reason} [${error}]` : reason);
+        // Meteor.Error's message is "<reason> [<error>]" ("[<error>]" without a reason), and that is what REST clients see.
+        super(error ? `${reason ? `${reason} ` : ''}[${error}]` : reason);
     }
 }

@@ -40,11 +40,11 @@ export function executeSendMessage(server: ServerContext, uid: string, message: 
 const TRANSLATED: Record<string, string> = { 'error-not-allowed': 'Not allowed', 'error-invalid-room': 'Invalid room' };
 
 /**
- * `validateRoomMessagePermissionsAsync`: the room exists, the sender may access it (apps' own
- * users skip that check), it is not read-only for them. These are plain errors in Rocket.Chat:
- * no code, the key as the message.
+ * `canSendMessageAsync` → `validateRoomMessagePermissionsAsync`: the room exists, the sender may
+ * access it (apps' own users skip that check), it is not read-only for them. These are plain
+ * errors in Rocket.Chat: no code, the key as the message.
  */
-function canSendMessage(server: ServerContext, rid: string, user: RawUser): RawRoom {
+export function canSendMessage(server: ServerContext, rid: string, user: RawUser): RawRoom {
     const { storage } = server;
     const room = storage.rooms.get(rid);
     if (!room) {
@@ -60,11 +60,19 @@ function canSendMessage(server: ServerContext, rid: string, user: RawUser): RawR
 }
 
 /**
- * `Message.saveSystemMessage(type, rid, msg, user)`: stored directly, with no send gate (system
- * messages are the server's own), then announced to apps as `IPostSystemMessageSent`.
+ * `Message.saveSystemMessage(type, rid, msg, user, extra)`: stored directly, with no send gate
+ * (system messages are the server's own), then announced to apps as `IPostSystemMessageSent`.
+ * `msg` is what the message is about: the acting user's name for most types.
  */
-export function saveSystemMessage(server: ServerContext, type: string, rid: string, user: RawUser): RawMessage {
-    const message = server.storage.insertMessage({ rid, t: type, msg: user.username, u: { _id: user._id, username: user.username }, groupable: false });
+export function saveSystemMessage(
+    server: ServerContext,
+    type: string,
+    rid: string,
+    user: RawUser,
+    msg: string = user.username,
+    extra: Record<string, unknown> = {},
+): RawMessage {
+    const message = server.storage.insertMessage({ ...extra, rid, t: type, msg, u: { _id: user._id, username: user.username }, groupable: false });
     server.events.systemMessageSent(message);
     return message;
 }

@@ -1,9 +1,10 @@
-// Rooms and subscriptions, and the room rules the routes and bridges share: creating a room, the
-// private-group lookup of the groups.* routes, and `saveRoomSettings` for `encrypted`.
-import { hasPermission } from './authorization';
+// Rooms and subscriptions, and the room rules the routes and bridges share: creating a room or a
+// discussion, the private-group lookup of the groups.* routes, removing a member, unarchiving, and
+// `saveRoomSettings` for `encrypted`.
+import { canAccessRoom, hasPermission } from './authorization';
 import type { ServerContext } from './context';
 import { MeteorError } from './errors';
-import { saveSystemMessage } from './messages';
+import { canSendMessage, saveSystemMessage } from './messages';
 import { newId, type RawRoom, type RawSubscription, type RawUser, type Storage } from '../storage/Storage';
 
 export function createRoom(storage: Storage, type: RawRoom['t'], name: string | undefined, owner: RawUser, memberIds: Array<string>): RawRoom {
@@ -55,24 +56,108 @@ export function unsubscribe(storage: Storage, room: RawRoom, userId: string): vo
 }
 
 /**
- * `findPrivateGroupByIdOrName` (apps/meteor/app/api/server/v1/groups.ts): the parameter rule, then
- * type and subscription (one answer for all three, so nobody learns a group exists), then archived.
+ * `findPrivateGroupByIdOrName` (apps/meteor/app/api/server/v1/groups.ts, as in 8.x): "not
+ * provided" only when neither key is present, or both are and both are empty; otherwise the key
+ * that is present is looked up as given (`roomId` wins), so an empty, null or non-string value is
+ * simply no group. Then type and access (`canAccessRoom`: one answer for all, so nobody learns a
+ * group exists; a discussion is open to whoever can access its parent), then archived — named by
+ * `fname` for discussions, whose `name` is a random id.
  */
 export function findPrivateGroup(storage: Storage, params: Record<string, unknown>, userId: string, checkArchived = true): RawRoom {
-    const { roomId, roomName } = params;
-    if (!roomId && !roomName) {
+    if ((!('roomId' in params) && !('roomName' in params)) || ('roomId' in params && !params.roomId && 'roomName' in params && !params.roomName)) {
         throw new MeteorError('error-room-param-not-provided', 'The parameter "roomId" or "roomName" is required');
     }
     const byId = 'roomId' in params;
-    const key = byId ? roomId : roomName;
+    const key = byId ? params.roomId || '' : params.roomName || '';
+    // Mongo matches a string id or name only by an equal string: a number finds nothing.
     const room = typeof key !== 'string' ? undefined : byId ? storage.rooms.get(key) : storage.roomByName(key);
-    if (!room || room.t !== 'p' || !storage.subscription(room._id, userId)) {
+    const user = storage.users.get(userId);
+    if (!room || room.t !== 'p' || !user || !canAccessRoom(storage, room, user)) {
         throw new MeteorError('error-room-not-found', 'The required "roomId" or "roomName" param provided does not match any group');
     }
+    const roomName = room.prid ? room.fname : room.name;
     if (checkArchived && room.archived) {
-        throw new MeteorError('error-room-archived', `The private group, ${room.name}, is archived`);
+        throw new MeteorError('error-room-archived', `The private group, ${roomName}, is archived`);
     }
     return room;
+}
+
+/**
+ * `removeUserFromRoomMethod(fromId, {rid, username})` (apps/meteor/server/methods/removeUserFromRoom.ts):
+ * `remove-user` in the room, the user subscribed, not the room's last owner; then the subscription
+ * goes and the room gets its `ru` system message.
+ */
+export function removeUserFromRoom(server: ServerContext, by: RawUser, room: RawRoom, removed: RawUser): void {
+    const { storage } = server;
+    const method = { method: 'removeUserFromRoom' };
+    if (!hasPermission(storage, by._id, 'remove-user', room._id)) {
+        throw new MeteorError('error-not-allowed', 'Not allowed', method);
+    }
+    if (!canAccessRoom(storage, room, by)) {
+        throw new MeteorError('error-room-not-found', 'The required "roomId" or "roomName" param provided does not match any group');
+    }
+    const subscription = storage.subscription(room._id, removed._id);
+    if (!subscription) {
+        throw new MeteorError('error-user-not-in-room', 'User is not in this room', method);
+    }
+    if (subscription.roles.includes('owner') && storage.subscriptionsOf(room._id).filter((other) => other.roles.includes('owner')).length === 1) {
+        throw new MeteorError('error-you-are-last-owner', 'You are the last owner. Please set new owner before leaving the room.', method);
+    }
+    unsubscribe(storage, room, removed._id);
+    saveSystemMessage(server, 'ru', room._id, by, removed.username);
+}
+
+/**
+ * The `unarchiveRoom` method (apps/meteor/server/methods/unarchiveRoom.ts): `unarchive-room` in
+ * the room, then `archived: false` and the `room-unarchived` system message.
+ */
+export function unarchiveRoom(server: ServerContext, by: RawUser, room: RawRoom): void {
+    if (!hasPermission(server.storage, by._id, 'unarchive-room', room._id)) {
+        throw new MeteorError('error-not-authorized', 'Not authorized', { method: 'unarchiveRoom' });
+    }
+    room.archived = false;
+    room._updatedAt = new Date();
+    saveSystemMessage(server, 'room-unarchived', room._id, by, '');
+}
+
+export interface NewDiscussion {
+    prid: string;
+    name: string;
+    usernames: Array<string>;
+    encrypted?: boolean;
+}
+
+/**
+ * `createDiscussion` (apps/meteor/app/discussion/server/methods/createDiscussion.ts): discussions
+ * on, `start-discussion[-other-user]` in the parent, the creator may post in the parent (its
+ * errors re-thrown as `Meteor.Error(message)`), no discussion of a discussion. The discussion is a
+ * room of the parent's type with a random `name`, the title as `fname`, `prid` pointing at the
+ * parent and the parent's encryption unless told; the creator owns it, the named users (unknown
+ * ones skipped) are members, and the parent gets a `discussion-created` message.
+ */
+export function createDiscussion(server: ServerContext, user: RawUser, data: NewDiscussion): RawRoom {
+    const { storage } = server;
+    const notAllowed = () => new MeteorError('error-action-not-allowed', 'You are not allowed to create a discussion', { method: 'createDiscussion' });
+    if (storage.settings.get('Discussion_enabled') !== true) {
+        throw notAllowed();
+    }
+    if (!hasPermission(storage, user._id, 'start-discussion', data.prid) && !hasPermission(storage, user._id, 'start-discussion-other-user', data.prid)) {
+        throw notAllowed();
+    }
+    let parent: RawRoom;
+    try {
+        parent = canSendMessage(server, data.prid, user);
+    } catch (error) {
+        throw new MeteorError((error as Error).message, '');
+    }
+    if (parent.prid) {
+        throw new MeteorError('error-nested-discussion', 'Cannot create nested discussions', { method: 'DiscussionCreation' });
+    }
+    const members = data.usernames.map((username) => storage.userByUsername(username)?._id).filter((id): id is string => Boolean(id));
+    const discussion = createRoom(storage, parent.t === 'd' ? 'p' : parent.t, newId(), user, members);
+    Object.assign(discussion, { fname: data.name, prid: parent._id, topic: parent.name, encrypted: data.encrypted ?? Boolean(parent.encrypted) });
+    saveSystemMessage(server, 'discussion-created', parent._id, user, data.name, { drid: discussion._id });
+    return discussion;
 }
 
 /**

@@ -1,4 +1,4 @@
-// Users and their login tokens (Rocket.Chat's `users` collection and `Accounts` login).
+// Users, their login tokens (Rocket.Chat's `users` collection and `Accounts` login) and OAuth access tokens.
 import { randomBytes } from 'node:crypto';
 
 import { MeteorError } from './errors';
@@ -57,6 +57,27 @@ export function authenticate(storage: Storage, userId: unknown, token: unknown):
         return undefined;
     }
     return storage.users.get(userId);
+}
+
+/** An OAuth access token for the user, as the OAuth2 server's token grant gives one (valid an hour). */
+export function issueOAuthToken(storage: Storage, userId: string): string {
+    const accessToken = randomBytes(20).toString('hex');
+    storage.oauthAccessTokens.set(accessToken, { userId, expires: new Date(Date.now() + 3600_000) });
+    return accessToken;
+}
+
+/**
+ * `oAuth2ServerAuth` (apps/meteor/app/oauth2-server-config/server/oauth/oauth2-server.ts): the
+ * access token of `Authorization: Bearer <token>` or `?access_token=`, if known and not expired.
+ */
+export function authenticateOAuth(storage: Storage, authorization: unknown, queryToken: unknown): RawUser | undefined {
+    const headerToken = typeof authorization === 'string' ? authorization.replace('Bearer ', '') : undefined;
+    const accessToken = headerToken || (typeof queryToken === 'string' ? queryToken : undefined);
+    const token = accessToken ? storage.oauthAccessTokens.get(accessToken) : undefined;
+    if (!token || token.expires < new Date()) {
+        return undefined;
+    }
+    return storage.users.get(token.userId);
 }
 
 /** A user as REST routes show them: no password. */

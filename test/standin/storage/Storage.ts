@@ -78,6 +78,25 @@ export interface RawPermission {
     _updatedAt: Date;
 }
 
+/**
+ * A row of `rocketchat_roles`: built-in roles have their name as `_id` and are protected; custom
+ * roles (Enterprise) have a random `_id`. Permissions and users refer to roles by `_id`.
+ */
+export interface RawRole {
+    _id: string;
+    name: string;
+    scope: 'Users' | 'Subscriptions';
+    protected: boolean;
+    description: string;
+    mandatory2fa?: boolean;
+}
+
+/** A row of `rocketchat_oauth_access_tokens` (the OAuth2 server's tokens): who it logs in, until when. */
+export interface OAuthAccessToken {
+    userId: string;
+    expires: Date;
+}
+
 export function newId(): string {
     const alphabet = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
     return [...randomBytes(17)].map((byte) => alphabet[byte % alphabet.length]).join('');
@@ -91,6 +110,9 @@ export class Storage {
     /** Login tokens: token → user id. */
     public readonly tokens = new Map<string, string>();
     public readonly permissions = new Map<string, RawPermission>();
+    public readonly roles = new Map<string, RawRole>();
+    /** OAuth access tokens: token → holder (`Authorization: Bearer <token>`). */
+    public readonly oauthAccessTokens = new Map<string, OAuthAccessToken>();
     public readonly settings = new Map<string, unknown>();
     /** Subscriptions indexed both ways, as Rocket.Chat's collection is: lookups never scan a room. */
     private readonly subscriptionsByRoom = new Map<string, Map<string, RawSubscription>>();
@@ -98,6 +120,11 @@ export class Storage {
 
     public userByUsername(username: string): RawUser | undefined {
         return [...this.users.values()].find((user) => user.username === username);
+    }
+
+    /** `Roles.findOneByIdOrName`: by `_id` first, then by name. */
+    public roleByIdOrName(idOrName: string): RawRole | undefined {
+        return this.roles.get(idOrName) ?? [...this.roles.values()].find((role) => role.name === idOrName);
     }
 
     public roomByName(name: string): RawRoom | undefined {

@@ -5,7 +5,7 @@ import type { ApiRouter, AuthedCall } from '../ApiRouter';
 import { hasPermission, requirePermission } from '../../core/authorization';
 import type { ServerContext } from '../../core/context';
 import { MeteorError } from '../../core/errors';
-import { createRoom, findPrivateGroup, saveRoomEncrypted, subscribe } from '../../core/rooms';
+import { createRoom, findPrivateGroup, removeUserFromRoom, saveRoomEncrypted, subscribe, unarchiveRoom } from '../../core/rooms';
 import { userParam } from './users';
 
 export function groupsRoutes(api: ApiRouter, server: ServerContext): void {
@@ -55,6 +55,30 @@ export function groupsRoutes(api: ApiRouter, server: ServerContext): void {
                 const room = findPrivateGroup(storage, bodyParams, user._id);
                 requirePermission(storage, user._id, 'archive-room', room._id);
                 room.archived = true;
+                return success();
+            },
+        },
+    );
+
+    // Answers `API.v1.success()` alone, as it always has (unlike `channels.kick`, which returns the channel).
+    api.addRoute(
+        'groups.kick',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                const room = findPrivateGroup(storage, bodyParams, user._id);
+                removeUserFromRoom(server, user, room, userParam(server, bodyParams));
+                return success();
+            },
+        },
+    );
+
+    api.addRoute(
+        'groups.unarchive',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                unarchiveRoom(server, user, findPrivateGroup(storage, bodyParams, user._id, false));
                 return success();
             },
         },

@@ -1,10 +1,10 @@
-// Channels, direct messages, teams and room settings (apps/meteor/app/api/server/v1/channels.ts,
+// Channels, direct messages, teams, discussions and room settings (apps/meteor/app/api/server/v1/channels.ts,
 // im.ts, teams.ts, rooms.ts).
 import { success } from '../answers';
 import type { ApiRouter } from '../ApiRouter';
 import type { ServerContext } from '../../core/context';
 import { MeteorError } from '../../core/errors';
-import { createRoom, saveRoomEncrypted } from '../../core/rooms';
+import { createDiscussion, createRoom, saveRoomEncrypted } from '../../core/rooms';
 import { newId } from '../../storage/Storage';
 import { createRoomFrom } from './groups';
 import { userParam } from './users';
@@ -41,6 +41,37 @@ export function roomsRoutes(api: ApiRouter, server: ServerContext): void {
                     (room) => room.t === 'd' && storage.subscription(room._id, user._id) && storage.subscription(room._id, other._id),
                 );
                 return success({ room: roomOut(existing ?? createRoom(storage, 'd', undefined, user, [other._id])) });
+            },
+        },
+    );
+
+    // `rooms.createDiscussion` (apps/meteor/app/api/server/v1/rooms.ts): the body checks of the
+    // route, then `createDiscussion`; the answer is the new room with `rid` beside `_id`.
+    api.addRoute(
+        'rooms.createDiscussion',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                const { prid, t_name: name, users, encrypted } = bodyParams;
+                const problem = !prid
+                    ? 'Body parameter "prid" is required.'
+                    : !name
+                      ? 'Body parameter "t_name" is required.'
+                      : users && !Array.isArray(users)
+                        ? 'Body parameter "users" must be an array.'
+                        : encrypted !== undefined && typeof encrypted !== 'boolean'
+                          ? 'Body parameter "encrypted" must be a boolean when included.'
+                          : undefined;
+                if (problem) {
+                    throw new MeteorError(undefined, problem);
+                }
+                const discussion = createDiscussion(server, user, {
+                    prid: String(prid),
+                    name: String(name),
+                    usernames: (users ?? []).filter((username: unknown): username is string => typeof username === 'string' && username !== ''),
+                    encrypted,
+                });
+                return success({ discussion: { ...roomOut(discussion), rid: discussion._id } });
             },
         },
     );

@@ -1,11 +1,15 @@
 // The stand-in's own routes, outside Rocket.Chat's API: what a web client would show (private
-// replies), what REST cannot set up (federation), and knobs for tests and the benchmark.
+// replies), what REST cannot set up (federation, custom roles, OAuth tokens), and knobs for tests
+// and the benchmark (faults, a redirecting Site_Url).
+import type { Request, Response } from 'express';
+
 import { success } from '../answers';
 import type { ApiRouter } from '../ApiRouter';
 import type { HostState } from '../../apps/bridges';
-import { requirePermission } from '../../core/authorization';
+import { createRole, requirePermission } from '../../core/authorization';
 import type { ServerContext } from '../../core/context';
 import { MeteorError } from '../../core/errors';
+import { issueOAuthToken } from '../../core/users';
 import { FAULTS, type Fault } from '../../../support/faults';
 
 export function standinRoutes(api: ApiRouter, server: ServerContext, state: HostState): void {
@@ -54,6 +58,29 @@ export function standinRoutes(api: ApiRouter, server: ServerContext, state: Host
         },
     );
 
+    // What Enterprise's `roles.create` would add: a custom role, with a random id.
+    api.addRoute(
+        'roles.create',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                requirePermission(storage, user._id, 'access-permissions');
+                const { name, scope = 'Users', description = '' } = bodyParams;
+                if (typeof name !== 'string' || !name || (scope !== 'Users' && scope !== 'Subscriptions') || typeof description !== 'string') {
+                    throw new MeteorError('error-invalid-params', 'A role needs a name and a scope (Users or Subscriptions)');
+                }
+                return success({ role: structuredClone(createRole(storage, name, scope, description)) });
+            },
+        },
+    );
+
+    // An OAuth access token for the caller themself, as an OAuth app's token grant would give them.
+    api.addRoute(
+        'oauth.token',
+        { authRequired: true },
+        { post: ({ user }) => success({ access_token: issueOAuthToken(storage, user._id), token_type: 'Bearer' }) },
+    );
+
     api.addRoute(
         'stats',
         { authRequired: false },
@@ -66,4 +93,12 @@ export function standinRoutes(api: ApiRouter, server: ServerContext, state: Host
                 }),
         },
     );
+}
+
+/**
+ * `/standin/moved/<path>`: 307 to `/<path>` on the same server, query kept. With `Site_Url` set to
+ * `<url>/standin/moved`, every call the app makes to the server's REST API meets a redirect.
+ */
+export function movedRedirect(request: Request, response: Response): void {
+    response.redirect(307, request.url);
 }

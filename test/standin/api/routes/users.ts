@@ -1,7 +1,9 @@
-// Logging in and users (apps/meteor/app/api/server/v1/misc.ts, users.ts).
+// Logging in and users (apps/meteor/app/api/server/v1/misc.ts, users.ts): who is calling, new users, preferences.
+import Ajv from 'ajv';
+
 import { success } from '../answers';
 import type { ApiRouter } from '../ApiRouter';
-import { requirePermission } from '../../core/authorization';
+import { hasPermission, requirePermission } from '../../core/authorization';
 import type { ServerContext } from '../../core/context';
 import { MeteorError } from '../../core/errors';
 import { createUser, login, publicUser } from '../../core/users';
@@ -28,6 +30,33 @@ export function usersRoutes(api: ApiRouter, server: ServerContext): void {
 
     api.addRoute('me', { authRequired: true }, { get: ({ user }) => success(publicUser(user)) });
 
+    // `users.setPreferences` (apps/meteor/app/api/server/v1/users.ts, `saveUserPreferences`): the
+    // caller's own, or another user's with `edit-other-user-info`; answers the saved preferences.
+    api.addRoute(
+        'users.setPreferences',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams, body }) => {
+                if (!validatePreferences(body)) {
+                    throw new MeteorError('invalid-params', (validatePreferences.errors ?? []).map((problem) => problem.message).join('\n '));
+                }
+                const { userId, data } = bodyParams;
+                if (userId && userId !== user._id && !hasPermission(storage, user._id, 'edit-other-user-info')) {
+                    throw new MeteorError('error-action-not-allowed', 'Editing user is not allowed');
+                }
+                const target = storage.users.get(userId || user._id);
+                if (!target) {
+                    throw new MeteorError('error-invalid-user', 'The optional "userId" param provided does not match any users');
+                }
+                if (typeof data.language === 'string') {
+                    target.settings = { ...target.settings, preferences: { ...target.settings?.preferences, language: data.language } };
+                    target._updatedAt = new Date();
+                }
+                return success({ user: { _id: target._id, settings: { preferences: { ...target.settings?.preferences } } } });
+            },
+        },
+    );
+
     api.addRoute(
         'users.create',
         { authRequired: true },
@@ -48,6 +77,20 @@ export function usersRoutes(api: ApiRouter, server: ServerContext): void {
         },
     );
 }
+
+/**
+ * `isUsersSetPreferencesParamsPOST` (packages/rest-typings), for the one preference the stand-in
+ * keeps: anything else in `data` is an unknown key, as for Rocket.Chat's closed schema.
+ */
+const validatePreferences = new Ajv().compile({
+    type: 'object',
+    properties: {
+        userId: { type: 'string', nullable: true },
+        data: { type: 'object', properties: { language: { type: 'string', nullable: true } }, additionalProperties: false },
+    },
+    required: ['data'],
+    additionalProperties: false,
+});
 
 /** `userId` or `username` in a body: the user it names, or Rocket.Chat's `error-invalid-user`. */
 export function userParam(server: ServerContext, params: Record<string, unknown>) {

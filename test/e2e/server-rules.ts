@@ -1,0 +1,408 @@
+// The server rules the app meets besides groups.setEncrypted: the REST rate limiter, the
+// permission table and roles, OAuth logins, and the groups and discussions it may be asked about.
+// As in fidelity.ts, each expectation is written from Rocket.Chat's source (the file is named beside
+// it), not taken from the stand-in. Routes only the stand-in has are skipped on a real server.
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+
+import type { Person, Scenario, World } from './scenario';
+import {
+    EDIT_USER_NOT_ALLOWED,
+    INVALID_PERMISSION,
+    INVALID_ROLE,
+    NOT_FOUND,
+    NOT_PROVIDED,
+    PERMISSION_REQUIRED,
+    REMOVE_NOT_ALLOWED,
+    TOO_MANY_REQUESTS,
+    UNARCHIVE_NOT_AUTHORIZED,
+    UPDATED_SINCE_INVALID,
+    USER_NOT_IN_ROOM,
+    archivedError,
+} from '../support/rocketchat';
+
+interface Answer {
+    status: number;
+    headers: Headers;
+    body: any;
+}
+
+const isPerson = (who: Person | Record<string, string>): who is Person => typeof who.client === 'object';
+
+/** A REST call as `who` (or with the headers given instead), keeping the answer's headers. */
+async function call(url: string, method: string, path: string, who: Person | Record<string, string>, body?: unknown): Promise<Answer> {
+    const auth = isPerson(who) ? { 'x-user-id': who.client.userId, 'x-auth-token': who.client.authToken } : who;
+    const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { ...auth, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+        parsed = JSON.parse(text);
+    } catch {
+        // a plain-text answer stays text
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+}
+
+export function serverRulesSuite(scenario: () => Scenario): void {
+    describe("Rocket.Chat's server rules around the app", () => {
+        let s: Scenario;
+        let w: World;
+        let nineOrLater: boolean;
+        before(async () => {
+            s = scenario();
+            nineOrLater = Number.parseInt(s.target.version, 10) >= 9;
+            w = await s.world();
+        });
+        const as = (who: Person | Record<string, string>, method: string, path: string, body?: unknown) => call(s.target.url, method, path, who, body);
+        const admin = () => ({ 'x-user-id': s.target.admin.userId, 'x-auth-token': s.target.admin.authToken });
+        /** A stand-in-only route answers 404 on a real server (no such route). */
+        const absent = (answer: Answer) => answer.status === 404;
+
+        describe('the REST rate limiter (apps/meteor/app/api/server/ApiClass.ts: enforceRateLimit)', () => {
+            // Changing the limit rebuilds the limiter (`reloadRoutesToRefreshRateLimiter`), so each
+            // test starts from fresh counts; the window is long enough never to end within a test.
+            const LIMITED = {
+                API_Enable_Rate_Limiter: true,
+                API_Enable_Rate_Limiter_Limit_Calls_Default: 3,
+                API_Enable_Rate_Limiter_Limit_Time_Default: 60_000,
+            };
+
+            test("a non-admin's 4th call to one route within the window: 429, with the X-RateLimit headers", async () => {
+                await s.withServerSettings(LIMITED, async () => {
+                    for (const remaining of ['2', '1', '0']) {
+                        const answer = await as(w.member, 'GET', '/api/v1/me');
+                        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                        assert.equal(answer.headers.get('x-ratelimit-limit'), '3');
+                        assert.equal(answer.headers.get('x-ratelimit-remaining'), remaining);
+                    }
+                    const asked = Date.now();
+                    const refused = await as(w.member, 'GET', '/api/v1/me');
+                    assert.equal(refused.status, 429);
+                    assert.deepEqual(Object.keys(refused.body).sort(), ['error', 'success']);
+                    assert.equal(refused.body.success, false);
+                    const wait = Number(TOO_MANY_REQUESTS.exec(refused.body.error)?.[1]);
+                    assert.ok(wait >= 1 && wait <= 60, refused.body.error);
+                    assert.equal(refused.headers.get('x-ratelimit-limit'), '3');
+                    assert.equal(refused.headers.get('x-ratelimit-remaining'), '0');
+                    const reset = Number(refused.headers.get('x-ratelimit-reset'));
+                    assert.ok(reset > asked && reset <= Date.now() + 60_000, `X-RateLimit-Reset ${reset}`);
+                });
+            });
+
+            test('an admin (api-bypass-rate-limit) is neither counted nor refused', async () => {
+                await s.withServerSettings(LIMITED, async () => {
+                    for (let i = 0; i < 5; i++) {
+                        const answer = await as(w.adminMember, 'GET', '/api/v1/me');
+                        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                        assert.equal(answer.headers.get('x-ratelimit-limit'), null);
+                    }
+                });
+            });
+
+            test('another route, or another method, has its own count', async () => {
+                await s.withServerSettings(LIMITED, async () => {
+                    for (let i = 0; i < 4; i++) {
+                        await as(w.member, 'GET', '/api/v1/me');
+                    }
+                    assert.equal((await as(w.member, 'GET', '/api/v1/me')).status, 429);
+                    const info = await as(w.member, 'GET', `/api/v1/groups.info?roomId=${w.group._id}`);
+                    assert.equal(info.status, 200, JSON.stringify(info.body));
+                    assert.equal(info.headers.get('x-ratelimit-remaining'), '2');
+                });
+            });
+
+            test('switching the limiter off lifts it at once', async () => {
+                await s.withServerSettings(LIMITED, async () => {
+                    for (let i = 0; i < 4; i++) {
+                        await as(w.member, 'GET', '/api/v1/me');
+                    }
+                    assert.equal((await as(w.member, 'GET', '/api/v1/me')).status, 429);
+                    await s.target.admin.post('settings/API_Enable_Rate_Limiter', { value: false });
+                    const answer = await as(w.member, 'GET', '/api/v1/me');
+                    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                    assert.equal(answer.headers.get('x-ratelimit-limit'), null);
+                });
+            });
+        });
+
+        describe('permissions and roles (apps/meteor/app/api/server/v1/permissions.ts, roles.ts)', () => {
+            // Changed and put back by these tests; none of the app's own rules reads it.
+            const SPARE = 'view-room-administration';
+
+            test('permissions.listAll: every permission as {_id, _updatedAt, roles} for any user, remove empty', async () => {
+                const answer = await as(w.member, 'GET', '/api/v1/permissions.listAll');
+                assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                assert.equal(answer.body.success, true);
+                assert.deepEqual(answer.body.remove, []);
+                assert.ok(Array.isArray(answer.body.update) && answer.body.update.length > 0);
+                for (const permission of answer.body.update) {
+                    assert.equal(typeof permission._id, 'string');
+                    assert.ok(Array.isArray(permission.roles), permission._id);
+                    assert.ok(!Number.isNaN(Date.parse(permission._updatedAt)), `${permission._id}: _updatedAt ${permission._updatedAt}`);
+                }
+                const ids = answer.body.update.map((permission: any) => permission._id);
+                for (const id of ['edit-room', 'toggle-room-e2e-encryption', 'api-bypass-rate-limit', SPARE]) {
+                    assert.ok(ids.includes(id), `${id} is not listed`);
+                }
+            });
+
+            test('permissions.listAll?updatedSince=<not a date>: 400', async () => {
+                const answer = await as(w.member, 'GET', '/api/v1/permissions.listAll?updatedSince=not-a-date');
+                assert.equal(answer.status, 400);
+                assert.deepEqual(answer.body, UPDATED_SINCE_INVALID);
+            });
+
+            test('permissions.update: the roles set, then only that permission is newer than just before it', async () => {
+                const current = (await s.target.admin.get('permissions.listAll')).update.find((permission: any) => permission._id === SPARE);
+                const roles = current.roles.includes('leader') ? current.roles.filter((role: string) => role !== 'leader') : [...current.roles, 'leader'];
+                await s.withPermissions({ [SPARE]: roles }, async (answer) => {
+                    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                    assert.equal(answer.body.success, true);
+                    const updated = answer.body.permissions.find((permission: any) => permission._id === SPARE);
+                    assert.deepEqual(updated.roles, roles);
+                    // The server's own clock: a millisecond before the update it reports.
+                    const since = new Date(Date.parse(updated._updatedAt) - 1).toISOString();
+                    const listed = await as(w.member, 'GET', `/api/v1/permissions.listAll?updatedSince=${encodeURIComponent(since)}`);
+                    assert.equal(listed.status, 200, JSON.stringify(listed.body));
+                    assert.deepEqual(
+                        listed.body.update.map((permission: any) => [permission._id, permission.roles]),
+                        [[SPARE, roles]],
+                    );
+                    assert.deepEqual(listed.body.remove, []);
+                });
+            });
+
+            test('permissions.update without access-permissions: 403', async () => {
+                const answer = await as(w.owner, 'POST', '/api/v1/permissions.update', { permissions: [{ _id: SPARE, roles: ['admin'] }] });
+                assert.equal(answer.status, 403);
+                // From 9.0 the breaking-change flag answers `error-forbidden` (ApiClass.ts).
+                assert.deepEqual(
+                    answer.body,
+                    nineOrLater
+                        ? { success: false, error: 'User does not have the permissions required for this action [error-forbidden]' }
+                        : PERMISSION_REQUIRED,
+                );
+            });
+
+            test('permissions.update with an unknown permission, or an unknown role: 400, nothing changed', async () => {
+                const previous = (await s.target.admin.get('permissions.listAll')).update.find((permission: any) => permission._id === SPARE);
+                const unknownPermission = await as(admin(), 'POST', '/api/v1/permissions.update', {
+                    permissions: [
+                        { _id: SPARE, roles: ['admin'] },
+                        { _id: s.unique('no-such-permission'), roles: ['admin'] },
+                    ],
+                });
+                assert.equal(unknownPermission.status, 400);
+                assert.deepEqual(unknownPermission.body, INVALID_PERMISSION);
+                const unknownRole = await as(admin(), 'POST', '/api/v1/permissions.update', {
+                    permissions: [{ _id: SPARE, roles: ['admin', s.unique('no-such-role')] }],
+                });
+                assert.equal(unknownRole.status, 400);
+                assert.deepEqual(unknownRole.body, INVALID_ROLE);
+                const now = (await s.target.admin.get('permissions.listAll')).update.find((permission: any) => permission._id === SPARE);
+                assert.deepEqual(now, previous);
+            });
+
+            test('permissions.update with a body of another shape: 400', async () => {
+                const answer = await as(admin(), 'POST', '/api/v1/permissions.update', { permissions: [{ _id: SPARE }] });
+                assert.equal(answer.status, 400);
+                assert.equal(answer.body.success, false);
+                // The action's own check says `error-invalid-body-params`; where the route declares its
+                // body schema to the router (newer releases), the router refuses first with `invalid-params`.
+                assert.ok(['error-invalid-body-params', 'invalid-params'].includes(answer.body.errorType), JSON.stringify(answer.body));
+            });
+
+            test('roles.list: the built-in roles, named by their own id, protected, room roles scoped to subscriptions', async () => {
+                const answer = await as(w.member, 'GET', '/api/v1/roles.list');
+                assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                const byId = new Map(answer.body.roles.map((role: any) => [role._id, role]));
+                for (const [id, scope] of [
+                    ['admin', 'Users'],
+                    ['user', 'Users'],
+                    ['owner', 'Subscriptions'],
+                    ['moderator', 'Subscriptions'],
+                    ['leader', 'Subscriptions'],
+                ]) {
+                    const role: any = byId.get(id);
+                    assert.ok(role, `no role ${id}`);
+                    assert.equal(role.name, id);
+                    assert.equal(role.scope, scope, id);
+                    assert.equal(role.protected, true, id);
+                }
+            });
+
+            test('a custom role has a random id, is not protected, and permissions name it by that id (stand-in: /standin/roles.create)', async (t) => {
+                const name = s.unique('custom-role');
+                const created = await as(admin(), 'POST', '/standin/roles.create', { name, scope: 'Users' });
+                if (absent(created)) {
+                    return t.skip('custom roles are an Enterprise feature; the stand-in makes them on its own route');
+                }
+                assert.equal(created.status, 200, JSON.stringify(created.body));
+                const role = (await as(w.member, 'GET', '/api/v1/roles.list')).body.roles.find((candidate: any) => candidate.name === name);
+                assert.ok(role && role._id !== name && role.protected === false && role.scope === 'Users', JSON.stringify(role));
+                const current = (await s.target.admin.get('permissions.listAll')).update.find((permission: any) => permission._id === SPARE);
+                await s.withPermissions({ [SPARE]: [...current.roles, role._id] }, async (answer) => {
+                    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                });
+                const byName = await as(admin(), 'POST', '/api/v1/permissions.update', { permissions: [{ _id: SPARE, roles: [name] }] });
+                assert.deepEqual(byName.body, INVALID_ROLE);
+            });
+        });
+
+        describe('OAuth access tokens (apps/meteor/app/api/server/middlewares/authentication.ts)', () => {
+            test('Authorization: Bearer <token> logs the holder in on a core route and on an app endpoint (stand-in: /standin/oauth.token)', async (t) => {
+                const issued = await as(w.member, 'POST', '/standin/oauth.token');
+                if (absent(issued)) {
+                    return t.skip('the stand-in issues OAuth tokens on its own route; a real server needs an OAuth app');
+                }
+                assert.equal(issued.status, 200, JSON.stringify(issued.body));
+                assert.equal(issued.body.token_type, 'Bearer');
+                const bearer = { authorization: `Bearer ${issued.body.access_token}` };
+                const me = await as(bearer, 'GET', '/api/v1/me');
+                assert.equal(me.status, 200, JSON.stringify(me.body));
+                assert.equal(me.body._id, w.member.id);
+                const endpoint = await as(bearer, 'GET', `/api/apps/public/${s.target.appId}/groups.getEncrypted?roomId=${w.group._id}`);
+                assert.notEqual(endpoint.status, 401, JSON.stringify(endpoint.body));
+                assert.equal((await as({ authorization: 'Bearer not-a-token' }, 'GET', '/api/v1/me')).status, 401);
+            });
+        });
+
+        describe('groups.kick, groups.unarchive (apps/meteor/app/api/server/v1/groups.ts)', () => {
+            let mine: World;
+            before(async () => {
+                mine = await s.world();
+            });
+
+            test('without remove-user in the room: 400 "Not allowed", the member stays', async () => {
+                const answer = await as(mine.member, 'POST', '/api/v1/groups.kick', { roomId: mine.group._id, userId: mine.adminMember.id });
+                assert.equal(answer.status, 400);
+                assert.deepEqual(answer.body, REMOVE_NOT_ALLOWED);
+                assert.equal((await as(mine.adminMember, 'GET', `/api/v1/groups.info?roomId=${mine.group._id}`)).status, 200);
+            });
+
+            test('the owner removes a member, who no longer finds the group; again: "User is not in this room"', async () => {
+                const answer = await as(mine.owner, 'POST', '/api/v1/groups.kick', { roomId: mine.group._id, userId: mine.member.id });
+                assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                assert.equal(answer.body.success, true);
+                const info = await as(mine.member, 'GET', `/api/v1/groups.info?roomId=${mine.group._id}`);
+                assert.deepEqual({ status: info.status, body: info.body }, { status: 400, body: NOT_FOUND });
+                const again = await as(mine.owner, 'POST', '/api/v1/groups.kick', { roomId: mine.group._id, userId: mine.member.id });
+                assert.equal(again.status, 400);
+                assert.deepEqual(again.body, USER_NOT_IN_ROOM);
+            });
+
+            test('unarchive without unarchive-room: 400 "Not authorized" (the archived group is found, not refused as archived)', async () => {
+                const answer = await as(mine.owner, 'POST', '/api/v1/groups.unarchive', { roomId: mine.archived._id });
+                assert.equal(answer.status, 400);
+                assert.deepEqual(answer.body, UNARCHIVE_NOT_AUTHORIZED);
+            });
+
+            test('an admin who is a member unarchives: archived false', async () => {
+                const { group } = await mine.owner.client.post('groups.create', { name: s.unique('unarchive'), members: [mine.adminMember.username] });
+                await mine.owner.client.post('groups.archive', { roomId: group._id });
+                const answer = await as(mine.adminMember, 'POST', '/api/v1/groups.unarchive', { roomId: group._id });
+                assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                assert.equal(answer.body.success, true);
+                assert.equal((await mine.owner.client.get('groups.info', { roomId: group._id })).group.archived, false);
+            });
+        });
+
+        describe('users.setPreferences (apps/meteor/app/api/server/v1/users.ts)', () => {
+            test("the caller's own language: saved and answered", async () => {
+                const me = await s.person('prefs');
+                const answer = await as(me, 'POST', '/api/v1/users.setPreferences', { data: { language: 'de' } });
+                assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                assert.equal(answer.body.user._id, me.id);
+                assert.equal(answer.body.user.settings.preferences.language, 'de');
+                assert.equal((await me.client.get('me')).settings.preferences.language, 'de');
+            });
+
+            test('an unknown preference: 400 invalid-params', async () => {
+                const answer = await as(w.outsider, 'POST', '/api/v1/users.setPreferences', { data: { noSuchPreference: true } });
+                assert.equal(answer.status, 400);
+                assert.equal(answer.body.success, false);
+                assert.equal(answer.body.errorType, 'invalid-params');
+            });
+
+            test("another user's, without edit-other-user-info: 400", async () => {
+                const answer = await as(w.outsider, 'POST', '/api/v1/users.setPreferences', { userId: w.member.id, data: { language: 'de' } });
+                assert.equal(answer.status, 400);
+                assert.deepEqual(answer.body, EDIT_USER_NOT_ALLOWED);
+            });
+        });
+
+        describe('the private-group lookup of the core route (findPrivateGroupByIdOrName, 8.x)', () => {
+            const cases: Array<[string, (w: World) => unknown, unknown]> = [
+                ['roomId ""', () => ({ roomId: '' }), NOT_FOUND],
+                ['roomId null', () => ({ roomId: null }), NOT_FOUND],
+                ['roomName ""', () => ({ roomName: '' }), NOT_FOUND],
+                ['roomId 123', () => ({ roomId: 123 }), NOT_FOUND],
+                ['roomId "" beside a good roomName (roomId is the key looked up)', (w) => ({ roomId: '', roomName: w.group.name }), NOT_FOUND],
+                ['neither key', () => ({}), NOT_PROVIDED],
+                ['both keys, both empty', () => ({ roomId: '', roomName: '' }), NOT_PROVIDED],
+            ];
+            for (const [label, params, expected] of cases) {
+                test(`${label} → ${expected === NOT_FOUND ? 'not found' : 'not provided'}`, async () => {
+                    const answer = await as(w.owner, 'POST', '/api/v1/groups.setEncrypted', { ...(params(w) as object), encrypted: true });
+                    assert.equal(answer.status, 400);
+                    assert.deepEqual(answer.body, expected);
+                });
+            }
+        });
+
+        describe('discussions (apps/meteor/app/discussion/server/methods/createDiscussion.ts)', () => {
+            let mine: World;
+            let discussion: any;
+            const title = 'Release plan';
+            before(async () => {
+                mine = await s.world();
+            });
+
+            test('rooms.createDiscussion: a room of the parent type, with prid, the title as fname and a name of its own', async () => {
+                const answer = await as(mine.owner, 'POST', '/api/v1/rooms.createDiscussion', {
+                    prid: mine.group._id,
+                    t_name: title,
+                    users: [mine.member.username],
+                });
+                assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                discussion = answer.body.discussion;
+                assert.equal(discussion.prid, mine.group._id);
+                assert.equal(discussion.fname, title);
+                assert.equal(discussion.t, 'p');
+                assert.notEqual(discussion.name, title);
+                assert.equal((await as(mine.member, 'GET', `/api/v1/groups.info?roomId=${discussion._id}`)).status, 200);
+            });
+
+            test('a member of the parent who is not in the discussion may read it; an outsider may not', async (t) => {
+                if (!discussion) {
+                    return t.skip('no discussion was created');
+                }
+                const moderator = await as(mine.moderator, 'GET', `/api/v1/groups.info?roomId=${discussion._id}`);
+                assert.equal(moderator.status, 200, JSON.stringify(moderator.body));
+                assert.equal(moderator.body.group._id, discussion._id);
+                const outsider = await as(mine.outsider, 'GET', `/api/v1/groups.info?roomId=${discussion._id}`);
+                assert.deepEqual({ status: outsider.status, body: outsider.body }, { status: 400, body: NOT_FOUND });
+            });
+
+            test('an archived discussion is named by its title in the refusal', async (t) => {
+                if (!discussion) {
+                    return t.skip('no discussion was created');
+                }
+                await mine.owner.client.post('groups.archive', { roomId: discussion._id });
+                const answer = await as(mine.owner, 'POST', '/api/v1/groups.setEncrypted', { roomId: discussion._id, encrypted: true });
+                assert.equal(answer.status, 400);
+                assert.deepEqual(answer.body, archivedError(title));
+            });
+
+            test('an outsider of the parent cannot start one', async () => {
+                const answer = await as(mine.outsider, 'POST', '/api/v1/rooms.createDiscussion', { prid: mine.group._id, t_name: 'nope' });
+                assert.equal(answer.status, 400);
+                assert.equal(answer.body.success, false);
+            });
+        });
+    });
+}
