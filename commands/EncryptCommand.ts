@@ -2,7 +2,7 @@ import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engi
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import type { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
-import type { EncryptionServiceFactory } from '../lib/createEncryptionService';
+import type { EncryptionServiceFactory, ServiceAccountCheck } from '../lib/createEncryptionService';
 import type { GroupTarget } from '../lib/EncryptionService';
 import { describeError } from '../lib/describeError';
 import { isRefusal } from '../lib/Refusal';
@@ -22,6 +22,7 @@ export class EncryptCommand implements ISlashCommand {
     constructor(
         private readonly app: IApp,
         private readonly services: EncryptionServiceFactory,
+        private readonly serviceAccount: ServiceAccountCheck,
     ) {}
 
     public async executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, _persistence: IPersistence): Promise<void> {
@@ -48,6 +49,9 @@ export class EncryptCommand implements ISlashCommand {
             if (request.action === 'status') {
                 const status = await service.status(sender, target);
                 text = isRefusal(status) ? replies.refusal(status, request.group, here.slugifiedName) : replies.status(status);
+                if ((sender.roles ?? []).includes('admin')) {
+                    text = `${text}\n${replies.serviceAccount(await this.serviceAccount(read, http))}`;
+                }
                 if (request.withUsage) {
                     text = `${text}\n${replies.usage()}`;
                 }

@@ -1,8 +1,10 @@
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
+import type { ServiceAccountReport } from '../lib/authority/ServiceAccountCheck';
 import type { EncryptionStatus, SetEncryptedResult } from '../lib/EncryptionService';
 import { translate } from '../lib/i18n/translate';
 import type { Refusal } from '../lib/Refusal';
+import { displayName } from '../lib/RoomFacts';
 
 /** The sentences `/encrypt` answers with, in the user's language. */
 export class Replies {
@@ -12,18 +14,29 @@ export class Replies {
         return translate(this.user, 'reply_usage');
     }
 
-    public status({ room, encrypted, canToggle }: EncryptionStatus): string {
-        const group = room.slugifiedName;
+    public status({ room, encrypted, refusal, decidedBy }: EncryptionStatus): string {
+        const group = displayName(room);
         const state = translate(this.user, encrypted ? 'reply_status_on' : 'reply_status_off', { group });
-        const advice = canToggle
-            ? translate(this.user, 'reply_can_toggle', { group, action: encrypted ? 'off' : 'on' })
-            : translate(this.user, 'reply_cannot_toggle');
-        return `${state} ${advice}`;
+        const advice = refusal ? this.refusal(refusal, group, group) : translate(this.user, 'reply_can_toggle', { group, action: encrypted ? 'off' : 'on' });
+        const authority = decidedBy === 'settings' ? translate(this.user, 'reply_decided_by_settings') : '';
+        return [state, advice, authority].filter(Boolean).join(' ');
+    }
+
+    /** For admins: what the service account can do, so nobody has to try a toggle to find out. */
+    public serviceAccount(report: ServiceAccountReport): string {
+        if (report.state !== 'checked') {
+            return translate(this.user, `reply_admin_service_account_${report.state}`);
+        }
+        const username = report.username ?? '';
+        const line = report.missing.length
+            ? translate(this.user, 'reply_admin_service_account_missing', { username, permissions: report.missing.join(', ') })
+            : translate(this.user, 'reply_admin_service_account_ok', { username });
+        return report.fullAdmin ? `${line} ${translate(this.user, 'reply_admin_service_account_full_admin')}` : line;
     }
 
     public changed({ room, encrypted, changed }: SetEncryptedResult): string {
         const key = changed ? (encrypted ? 'reply_enabled' : 'reply_disabled') : encrypted ? 'reply_already_on' : 'reply_already_off';
-        return translate(this.user, key, { group: room.slugifiedName });
+        return translate(this.user, key, { group: displayName(room) });
     }
 
     /** `group` is the name the user typed, or undefined when the command acted on the current room. */
@@ -42,6 +55,12 @@ export class Replies {
             case 'write-unsupported':
             case 'write-failed':
             case 'server-refused':
+            case 'permissions-unavailable':
+            case 'timed-out':
+            case 'site-url-unusable':
+            case 'service-account-rejected':
+            case 'service-account-lacks-rights':
+            case 'service-account-rate-limited':
                 return translate(this.user, `refusal_${refusal.reason}`, params);
             default:
                 // The command never sends a malformed body; show Rocket.Chat's own words if it ever does.

@@ -4,7 +4,7 @@ import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import type { EncryptionServiceFactory } from '../lib/createEncryptionService';
 import { isRefusal } from '../lib/Refusal';
-import { answer, refused, success } from './responses';
+import { answer, callerCredential, refused, success } from './responses';
 
 /** `GET …/groups.getEncrypted?roomId=|roomName=`: whether a group is encrypted and whether the caller may change it. */
 export class GetEncryptedEndpoint extends ApiEndpoint {
@@ -27,8 +27,8 @@ export class GetEncryptedEndpoint extends ApiEndpoint {
         _persistence: IPersistence,
     ): Promise<IApiResponse> {
         return answer(this, request, async (caller) => {
-            const status = await this.services(read, modify, http).status(caller, request.query ?? {});
-            return isRefusal(status) ? refused(status) : success({ encrypted: status.encrypted, canToggle: status.canToggle });
+            const status = await this.services(read, modify, http).status(caller, request.query ?? {}, callerCredential(request));
+            return isRefusal(status) ? refused(status) : success({ encrypted: status.encrypted, canToggle: !status.refusal });
         });
     }
 }

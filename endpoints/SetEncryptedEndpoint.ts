@@ -5,7 +5,7 @@ import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { groupView } from '../lib/GroupView';
 import type { EncryptionServiceFactory } from '../lib/createEncryptionService';
 import { isRefusal } from '../lib/Refusal';
-import { answer, bodyObject, callerCredentials, refused, success } from './responses';
+import { answer, bodyObject, callerCredential, refused, success } from './responses';
 
 /** `POST …/groups.setEncrypted`: Rocket.Chat's route of that name, answered the same way. */
 export class SetEncryptedEndpoint extends ApiEndpoint {
@@ -33,9 +33,9 @@ export class SetEncryptedEndpoint extends ApiEndpoint {
                 caller,
                 target: body,
                 encrypted: body.encrypted,
-                credentials: callerCredentials(request),
+                credential: callerCredential(request),
             });
-            return isRefusal(result) ? refused(result) : success({ group: groupView(result.room) });
+            return isRefusal(result) ? refused(result) : success({ group: result.group ?? groupView(result.room) });
         });
     }
 }

@@ -3,7 +3,7 @@ import type { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definit
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
-import type { Credentials } from '../lib/AppSettings';
+import type { Credential } from '../lib/rest/Credential';
 import { describeError } from '../lib/describeError';
 import type { Refusal } from '../lib/Refusal';
 
@@ -21,7 +21,7 @@ export function refused(refusal: Refusal): IApiResponse {
     if (refusal.details) {
         content.details = refusal.details;
     }
-    return { status: refusal.status, content };
+    return { status: refusal.status, content: refusal.body ?? content };
 }
 
 /** The server enforces `authRequired`; this covers a host that did not. */
@@ -38,14 +38,25 @@ export function bodyObject(content: unknown): Record<string, unknown> {
     return content !== null && typeof content === 'object' && !Array.isArray(content) ? (content as Record<string, unknown>) : {};
 }
 
-/** The caller's own REST session, only when the headers belong to the user the server authenticated. */
-export function callerCredentials(request: IApiRequest): Credentials | undefined {
-    const userId = request.headers['x-user-id'];
-    const token = request.headers['x-auth-token'];
-    if (!request.user || userId !== request.user.id || typeof token !== 'string' || !token) {
+/**
+ * The caller's own REST credential, as the server authenticated the call: the session headers when
+ * they belong to the caller, else the OAuth bearer token Rocket.Chat also accepts.
+ */
+export function callerCredential(request: IApiRequest): Credential | undefined {
+    if (!request.user) {
         return undefined;
     }
-    return { userId, token };
+    const header = (name: string) => {
+        const value = request.headers[name] ?? request.headers[name.toLowerCase()];
+        return typeof value === 'string' && value ? value : undefined;
+    };
+    const userId = header('x-user-id');
+    const token = header('x-auth-token');
+    if (userId && token) {
+        return userId === request.user.id ? { kind: 'session', userId, token } : undefined;
+    }
+    const bearer = /^Bearer\s+(\S+)$/i.exec(header('authorization') ?? '');
+    return bearer ? { kind: 'bearer', token: bearer[1] } : undefined;
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { ISettingRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { type ISetting, SettingType } from '@rocket.chat/apps-engine/definition/settings';
 
+import type { Credential } from './rest/Credential';
+
 export const SettingId = {
     EditRoomRoles: 'edit_room_roles',
     ToggleRoles: 'toggle_roles',
@@ -61,11 +63,6 @@ export const SETTINGS: ReadonlyArray<ISetting> = [
     },
 ];
 
-export interface Credentials {
-    userId: string;
-    token: string;
-}
-
 /** Typed reads of the app's own settings; each is read only when a rule needs it. */
 export class AppSettings {
     constructor(private readonly settings: Pick<ISettingRead, 'getValueById'>) {}
@@ -82,7 +79,8 @@ export class AppSettings {
         return (await this.settings.getValueById(SettingId.AllowTurningOff)) !== false;
     }
 
-    public async serviceAccount(): Promise<Credentials | undefined> {
+    /** The service account's personal access token, used as a session (`X-User-Id` + `X-Auth-Token`). */
+    public async serviceAccount(): Promise<Credential | undefined> {
         const [userId, token] = await Promise.all([
             this.settings.getValueById(SettingId.ServiceAccountUserId),
             this.settings.getValueById(SettingId.ServiceAccountToken),
@@ -90,7 +88,7 @@ export class AppSettings {
         if (typeof userId !== 'string' || typeof token !== 'string' || !userId.trim() || !token.trim()) {
             return undefined;
         }
-        return { userId: userId.trim(), token: token.trim() };
+        return { kind: 'session', userId: userId.trim(), token: token.trim() };
     }
 }
 

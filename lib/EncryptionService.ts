@@ -3,14 +3,18 @@ import type { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
-import type { AppSettings, Credentials } from './AppSettings';
+import type { AppSettings } from './AppSettings';
 import type { AuditNotice, PostedNotice } from './AuditNotice';
-import type { FlagWriter } from './flag/FlagWriter';
-import type { WriteWays } from './flag/writeWays';
-import { isMember, type UserRoomIdsReader } from './Membership';
-import { isRefusal, Refusal } from './Refusal';
+import type { AllowedRoles, Authority } from './authority/Authority';
+import type { TableUnavailable } from './authority/PermissionTable';
+import { Deadline, TOGGLE_BUDGET_MS } from './Deadline';
 import { describeError } from './describeError';
-import { encryptedFlag, isArchived, isFederated } from './RoomFacts';
+import type { FlagWriter } from './flag/FlagWriter';
+import type { WritePlan, WritePlanner } from './flag/writeWays';
+import { canAccess, type UserRoomIdsReader } from './Membership';
+import { isRefusal, Refusal } from './Refusal';
+import type { Credential } from './rest/Credential';
+import { displayName, encryptedFlag, isArchived, isFederated } from './RoomFacts';
 import type { RoomQueue } from './RoomQueue';
 import { RoomRoles } from './RoomRoles';
 
@@ -25,8 +29,8 @@ export interface SetEncryptedRequest {
     target: GroupTarget;
     /** As received: anything but a real boolean is refused, as Rocket.Chat does. */
     encrypted: unknown;
-    /** The caller's own REST session, when the call carried one (API endpoint calls do). */
-    credentials?: Credentials;
+    /** The caller's own REST credential, when the call carried one (API endpoint calls do). */
+    credential?: Credential;
 }
 
 export interface SetEncryptedResult {
@@ -34,28 +38,37 @@ export interface SetEncryptedResult {
     encrypted: boolean;
     /** False when the group already had this value (Rocket.Chat answers 200 and posts nothing). */
     changed: boolean;
+    /** The server's own view of the group, when the server did the write and answered with it. */
+    group?: Record<string, unknown>;
 }
 
 export interface EncryptionStatus {
     room: IRoom;
     encrypted: boolean;
-    canToggle: boolean;
+    /** What a switch by this caller would be refused with now; undefined when it would go ahead. */
+    refusal?: Refusal;
+    /** Who applies Rocket.Chat's permission table for this caller here (see AllowedRoles). */
+    decidedBy?: AllowedRoles['decidedBy'];
 }
 
 export interface ServiceDeps {
     rooms: Pick<IRoomRead, 'getById' | 'getByName' | 'getMembers' | 'getOwners' | 'getModerators' | 'getLeaders'>;
     users: UserRoomIdsReader;
     serverSettings: Pick<IServerSettingRead, 'getValueById'>;
-    settings: AppSettings;
-    writeWays: WriteWays;
+    settings: Pick<AppSettings, 'allowTurningOff'>;
+    authority: Pick<Authority, 'allowedRoles'>;
+    plan: WritePlanner;
     notice: Pick<AuditNotice, 'post' | 'retract'>;
     queue: RoomQueue;
     logger: Pick<ILogger, 'debug' | 'warn' | 'error'>;
+    /** How long a toggle may take (tests shorten it). */
+    budgetMs?: number;
 }
 
 /**
  * Every rule of `groups.setEncrypted`, once, in Rocket.Chat's order; the endpoint and the slash
- * command only translate to and from it.
+ * command only translate to and from it. Who may do what comes from Rocket.Chat's permission table
+ * (see Authority); how the flag is written, from the write plan.
  */
 export class EncryptionService {
     constructor(private readonly deps: ServiceDeps) {}
@@ -65,90 +78,132 @@ export class EncryptionService {
         if (typeof encrypted !== 'boolean') {
             return Refusal.encryptedRequired();
         }
+        const deadline = Deadline.after(this.deps.budgetMs ?? TOGGLE_BUDGET_MS);
         const found = await this.findGroup(caller, request.target);
         if (isRefusal(found)) {
             return found;
         }
-        return this.deps.queue.run(found.id, async (waited) => {
-            // Another toggle of this room ran meanwhile: its value, not the one read before, is current.
-            const room = waited ? await this.deps.rooms.getById(found.id) : found;
-            return room ? this.setEncryptedInQueue(room, request, encrypted) : Refusal.roomNotFound();
-        });
+        return this.deps.queue.run(
+            found.id,
+            deadline,
+            async (waited) => {
+                // Another toggle ran meanwhile: the room may have changed, and so may the caller's membership.
+                const room = waited ? await this.findGroup(caller, { roomId: found.id }) : found;
+                return isRefusal(room) ? room : this.setEncryptedInQueue(room, request, encrypted, deadline);
+            },
+            () => Refusal.timedOut(),
+        );
     }
 
-    /** What `/encrypt status` and `groups.getEncrypted` show; the same access rule as a toggle. */
-    public async status(caller: IUser, target: GroupTarget): Promise<EncryptionStatus | Refusal> {
+    /** What `/encrypt status` and `groups.getEncrypted` show; the same access rule and checks as a toggle. */
+    public async status(caller: IUser, target: GroupTarget, credential?: Credential): Promise<EncryptionStatus | Refusal> {
         const room = await this.findGroup(caller, target);
         if (isRefusal(room)) {
             return room;
         }
         const current = encryptedFlag(room);
         const encrypted = current === true;
-        const roles = new RoomRoles(this.deps.rooms, room.id, caller);
-        const canToggle =
-            !isArchived(room) &&
-            (await roles.holdsAny(await this.deps.settings.editRoomRoles())) &&
-            !(await this.toggleRefusal(room, roles, current, !encrypted));
-        return { room, encrypted, canToggle };
+        if (isArchived(room)) {
+            return { room, encrypted, refusal: Refusal.roomArchived(displayName(room)) };
+        }
+        const plan = await this.deps.plan(room, caller, credential);
+        // A status never relies on the server checking later: it reads the table whenever it can.
+        const allowed = await this.deps.authority.allowedRoles(false, plan.tableCredential?.credential);
+        if (!isAllowedRoles(allowed)) {
+            return { room, encrypted, refusal: this.tableRefusal(allowed, plan) };
+        }
+        const refusal = await this.refusalFor(room, caller, allowed, current, !encrypted, plan);
+        return { room, encrypted, refusal, decidedBy: allowed.decidedBy };
     }
 
     /** The rules that depend on the room's current state; run in the room's queue. */
-    private async setEncryptedInQueue(room: IRoom, request: SetEncryptedRequest, encrypted: boolean): Promise<SetEncryptedResult | Refusal> {
+    private async setEncryptedInQueue(
+        room: IRoom,
+        request: SetEncryptedRequest,
+        encrypted: boolean,
+        deadline: Deadline,
+    ): Promise<SetEncryptedResult | Refusal> {
         const { caller } = request;
         if (isArchived(room)) {
-            return Refusal.roomArchived(room.slugifiedName);
+            return Refusal.roomArchived(displayName(room));
         }
+        const plan = await this.deps.plan(room, caller, request.credential);
+        const allowed = await this.deps.authority.allowedRoles(plan.serverChecksCaller, plan.tableCredential?.credential);
+        if (!isAllowedRoles(allowed)) {
+            return this.tableRefusal(allowed, plan);
+        }
+        const current = encryptedFlag(room);
         const roles = new RoomRoles(this.deps.rooms, room.id, caller);
-        if (!(await roles.holdsAny(await this.deps.settings.editRoomRoles()))) {
+        if (!(await roles.holdsAny(allowed.editRoom))) {
             return Refusal.editNotAllowed();
         }
-
-        const current = encryptedFlag(room);
         // Strict, as Rocket.Chat: a group that never had the flag counts as a change even for `false`.
         if (current === encrypted) {
             return { room, encrypted, changed: false };
         }
-        const refusal = await this.toggleRefusal(room, roles, current, encrypted);
+        const refusal = await this.toggleRefusal(room, roles, allowed, current, encrypted);
         if (refusal) {
             return refusal;
         }
-
+        if (plan.ways.length === 0) {
+            return Refusal.writeUnsupported();
+        }
         const changed = Boolean(current) !== encrypted;
-        const written = await this.write(room, encrypted, caller, request.credentials, changed);
+        const written = await this.write(room, encrypted, caller, plan.ways, changed, deadline);
         if (isRefusal(written)) {
+            if (written.reason.startsWith('service-account-')) {
+                this.deps.logger.warn(`Encrypt Group: ${written.error}`);
+            }
             return written;
         }
-        return { room: written.room, encrypted, changed };
+        return { room: written.room, encrypted, changed, group: written.group };
     }
 
     /**
-     * Rocket.Chat's group lookup: `roomId` wins when the key is present, else `roomName`; a room that
-     * is missing, not a private group, or not joined by the caller gets one answer, so nobody learns
-     * that a group they are not in exists. Admins get no bypass.
+     * Rocket.Chat's group lookup (`findPrivateGroupByIdOrName`): "not provided" only when neither
+     * key is there, or both are and both are empty; otherwise `roomId` wins when its key is
+     * present. A room that is missing, not a private group, or not accessible to the caller gets
+     * one answer, so nobody learns that a group they are not in exists. Admins get no bypass.
      */
     private async findGroup(caller: IUser, target: GroupTarget): Promise<IRoom | Refusal> {
-        const { roomId, roomName } = target;
-        if (!roomId && !roomName) {
+        const has = (key: keyof GroupTarget) => Object.prototype.hasOwnProperty.call(target, key);
+        const byId = has('roomId');
+        if ((!byId && !has('roomName')) || (byId && !target.roomId && has('roomName') && !target.roomName)) {
             return Refusal.roomParamNotProvided();
         }
-        const byId = Object.prototype.hasOwnProperty.call(target, 'roomId');
-        const key = byId ? roomId : roomName;
+        const key = byId ? target.roomId : target.roomName;
         if (typeof key !== 'string' || !key) {
             return Refusal.roomNotFound();
         }
         const room = byId ? await this.deps.rooms.getById(key) : await this.deps.rooms.getByName(key);
-        if (!room || room.type !== RoomType.PRIVATE_GROUP || !(await isMember(this.deps.users, this.deps.rooms, caller.id, room.id))) {
+        if (!room || room.type !== RoomType.PRIVATE_GROUP || !(await canAccess(this.deps.users, this.deps.rooms, caller.id, room))) {
             return Refusal.roomNotFound();
         }
         return room;
     }
 
+    /** Everything a switch to `encrypted` would be refused for, in Rocket.Chat's order (for the status). */
+    private async refusalFor(
+        room: IRoom,
+        caller: IUser,
+        allowed: AllowedRoles,
+        current: unknown,
+        encrypted: boolean,
+        plan: WritePlan,
+    ): Promise<Refusal | undefined> {
+        const roles = new RoomRoles(this.deps.rooms, room.id, caller);
+        if (!(await roles.holdsAny(allowed.editRoom))) {
+            return Refusal.editNotAllowed();
+        }
+        return (await this.toggleRefusal(room, roles, allowed, current, encrypted)) ?? (plan.ways.length === 0 ? Refusal.writeUnsupported() : undefined);
+    }
+
     /** The checks Rocket.Chat makes only when the value would change, plus the app's "allow off". */
-    private async toggleRefusal(room: IRoom, roles: RoomRoles, current: unknown, encrypted: boolean): Promise<Refusal | undefined> {
+    private async toggleRefusal(room: IRoom, roles: RoomRoles, allowed: AllowedRoles, current: unknown, encrypted: boolean): Promise<Refusal | undefined> {
         if ((await this.deps.serverSettings.getValueById('E2E_Enable')) !== true || isFederated(room)) {
             return Refusal.e2eUnavailable();
         }
-        if (!(await roles.holdsAny(await this.deps.settings.toggleRoles()))) {
+        if (!(await roles.holdsAny(allowed.toggle))) {
             return Refusal.toggleNotAllowed();
         }
         if (current === true && !encrypted && !(await this.deps.settings.allowTurningOff())) {
@@ -157,48 +212,78 @@ export class EncryptionService {
         return undefined;
     }
 
+    /** The table could not be read where the app alone decides: nobody is let through on a guess. */
+    private tableRefusal(unavailable: TableUnavailable, plan: WritePlan): Refusal {
+        const answer = unavailable.answer;
+        const owner = plan.tableCredential?.owner;
+        if (unavailable.unreachable === 'no-site-url' || unavailable.unreachable === 'unsafe-site-url') {
+            return Refusal.siteUrlUnusable();
+        }
+        if (answer && owner === 'caller' && [401, 403, 429].includes(answer.statusCode)) {
+            return Refusal.passedOn(answer.statusCode, answer.body);
+        }
+        if (answer && owner === 'service-account' && (answer.statusCode === 401 || answer.statusCode === 429)) {
+            const refusal = Refusal.serviceAccount(answer.statusCode === 401 ? 'rejected' : 'rate-limited');
+            this.deps.logger.warn(`Encrypt Group: ${refusal.error}`);
+            return refusal;
+        }
+        this.deps.logger.warn(
+            `Encrypt Group: Rocket.Chat's permission table could not be read${answer ? ` (HTTP ${answer.statusCode})` : ''}; the change was refused`,
+        );
+        return Refusal.permissionsUnavailable();
+    }
+
     /**
-     * Tries each way in turn; only a read-back that shows the new value counts as written. Where the
-     * app writes the flag itself, it also posts Rocket.Chat's notice of a real change, at the moment
-     * the server accepts it (see AuditNotice): before switching on, after switching off.
+     * Tries each way in turn. A write counts once the server confirms it in its answer, or once a
+     * read-back shows the new value. Where the app writes the flag itself, it also posts
+     * Rocket.Chat's notice of a real change, at the moment the server accepts it (see AuditNotice):
+     * before switching on, after switching off; and takes it back if the change did not land.
      */
     private async write(
         room: IRoom,
         encrypted: boolean,
         caller: IUser,
-        credentials: Credentials | undefined,
+        ways: ReadonlyArray<FlagWriter>,
         changed: boolean,
-    ): Promise<{ room: IRoom; writer: FlagWriter } | Refusal> {
+        deadline: Deadline,
+    ): Promise<{ room: IRoom; group?: Record<string, unknown> } | Refusal> {
         let broken = false;
-        for await (const writer of this.deps.writeWays(credentials)) {
+        for (const writer of ways) {
             const announced = changed && encrypted && !writer.serverPostsNotice ? await this.postNotice(room, caller, true) : undefined;
-            let refusal: Refusal | undefined;
-            let failed = false;
-            try {
-                refusal = await writer.write(room, encrypted, caller);
-            } catch (error) {
-                failed = broken = true;
-                this.deps.logger.warn(`Encrypt Group: writing via ${writer.name} failed: ${describeError(error)}`);
+            const outcome = await this.attempt(writer, room, encrypted, caller, deadline);
+            if (outcome === 'broken') {
+                broken = true;
             }
-            const after = failed || refusal ? undefined : await this.deps.rooms.getById(room.id);
+            if (isRefusal(outcome)) {
+                await this.retract(announced);
+                return outcome;
+            }
+            if (outcome !== 'broken' && outcome.group) {
+                return { room, group: outcome.group };
+            }
+            const after = outcome === 'broken' ? undefined : await this.deps.rooms.getById(room.id);
             if (after && encryptedFlag(after) === encrypted) {
                 if (changed && !encrypted && !writer.serverPostsNotice) {
                     await this.postNotice(after, caller, false);
                 }
-                return { room: after, writer };
+                return { room: after };
             }
-            if (announced) {
-                await this.retract(announced);
-            }
-            if (refusal) {
-                return refusal;
-            }
+            await this.retract(announced);
             if (after) {
-                writer.ignored?.();
-                this.deps.logger.debug(`Encrypt Group: the server ignored the write via ${writer.name}`);
+                this.deps.logger.warn(`Encrypt Group: the write via ${writer.name} was accepted, but the room does not show it`);
             }
         }
         return broken ? Refusal.writeFailed() : Refusal.writeUnsupported();
+    }
+
+    /** One way's attempt, bounded by the deadline; `broken` when it failed before reaching the server. */
+    private async attempt(writer: FlagWriter, room: IRoom, encrypted: boolean, caller: IUser, deadline: Deadline) {
+        try {
+            return await deadline.race(writer.write(room, encrypted, caller, deadline), () => Refusal.timedOut());
+        } catch (error) {
+            this.deps.logger.warn(`Encrypt Group: writing via ${writer.name} failed: ${describeError(error)}`);
+            return 'broken' as const;
+        }
     }
 
     /** A missing notice must not undo a change or turn it into an error: it is logged. */
@@ -212,11 +297,18 @@ export class EncryptionService {
     }
 
     /** The change the notice announced did not happen; the room's history must not say it did. */
-    private async retract(notice: PostedNotice): Promise<void> {
+    private async retract(notice: PostedNotice | undefined): Promise<void> {
+        if (!notice) {
+            return;
+        }
         try {
             await this.deps.notice.retract(notice);
         } catch (error) {
             this.deps.logger.error(`Encrypt Group: a room notice for a change that did not happen could not be removed: ${describeError(error)}`);
         }
     }
+}
+
+function isAllowedRoles(value: AllowedRoles | TableUnavailable): value is AllowedRoles {
+    return (value as TableUnavailable).unavailable !== true;
 }

@@ -1,6 +1,7 @@
 import type { IRoomRead } from '@rocket.chat/apps-engine/definition/accessors';
+import type { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 
-/** `getUserRoomIds` is in Apps-Engine 1.62 but not 1.42/1.46; the zip is built against 1.42. */
+/** `getUserRoomIds` is in Apps-Engine 1.58+ but not 1.42/1.46; the zip is built against 1.42. */
 export interface UserRoomIdsReader {
     getUserRoomIds?(userId: string): Promise<Array<string>>;
 }
@@ -22,4 +23,23 @@ export async function isMember(users: UserRoomIdsReader, rooms: Pick<IRoomRead, 
     }
     const members = await rooms.getMembers(roomId);
     return members.some((member) => member.id === userId);
+}
+
+/**
+ * Rocket.Chat's `canAccessRoom` for a private group: a subscription, or — for a discussion — access
+ * to the room it was started in (apps/meteor/server/services/authorization/canAccessRoom.ts).
+ */
+export async function canAccess(
+    users: UserRoomIdsReader,
+    rooms: Pick<IRoomRead, 'getMembers' | 'getById'>,
+    userId: string,
+    room: IRoom,
+    depth = 0,
+): Promise<boolean> {
+    if (await isMember(users, rooms, userId, room.id)) {
+        return true;
+    }
+    const parentId = room.parentRoom?.id;
+    const parent = parentId && depth < 3 ? await rooms.getById(parentId) : undefined;
+    return parent ? canAccess(users, rooms, userId, parent, depth + 1) : false;
 }

@@ -14,7 +14,13 @@ export type RefusalReason =
     | 'turning-off-disabled'
     | 'write-unsupported'
     | 'write-failed'
-    | 'server-refused';
+    | 'server-refused'
+    | 'permissions-unavailable'
+    | 'timed-out'
+    | 'site-url-unusable'
+    | 'service-account-rejected'
+    | 'service-account-lacks-rights'
+    | 'service-account-rate-limited';
 
 export class Refusal {
     /** The mark `isRefusal` looks for. */
@@ -28,6 +34,8 @@ export class Refusal {
         public readonly status: number = 400,
         /** What the thrown Meteor.Error carried besides its message; Rocket.Chat's REST answer passes it on. */
         public readonly details?: Record<string, unknown>,
+        /** The server's own answer, passed on as it came (a 429, a 401): set for those only. */
+        public readonly body?: Record<string, unknown>,
     ) {}
 
     /** Rocket.Chat's Meteor errors reach REST clients as "<message> [<code>]" with the code beside. */
@@ -91,9 +99,65 @@ export class Refusal {
         return Refusal.coded('write-failed', 'The encryption change could not be saved; nothing was changed', 'error-app-write-failed', 503);
     }
 
-    /** The server's own REST API refused the write; its words are passed on unchanged. */
-    public static serverRefused(error: string, errorType?: string, details?: Record<string, unknown>): Refusal {
-        return new Refusal('server-refused', error, errorType, 400, details);
+    /**
+     * The server's own REST API refused the caller's request: its answer is passed on as it came —
+     * a 400 with its `error`, `errorType` and `details`, a 429 from its rate limiter, a 401 or 403.
+     */
+    public static passedOn(statusCode: number, body: Record<string, unknown>): Refusal {
+        const details = body.details && typeof body.details === 'object' ? (body.details as Record<string, unknown>) : undefined;
+        return new Refusal(
+            'server-refused',
+            typeof body.error === 'string' ? body.error : `HTTP ${statusCode}`,
+            typeof body.errorType === 'string' ? body.errorType : undefined,
+            statusCode,
+            details,
+            { ...body },
+        );
+    }
+
+    /** Rocket.Chat's permission table decides this change, and it could not be read: nothing is changed without it. */
+    public static permissionsUnavailable(): Refusal {
+        return Refusal.coded(
+            'permissions-unavailable',
+            "Rocket.Chat's permission table could not be read, and the app changes nothing without it; nothing was changed",
+            'error-app-permissions-unavailable',
+            503,
+        );
+    }
+
+    /** The change did not complete before the app had to answer; what was in flight may still land. */
+    public static timedOut(): Refusal {
+        return Refusal.coded(
+            'timed-out',
+            "The encryption change did not complete in time; read the group's state before trying again",
+            'error-app-timeout',
+            503,
+        );
+    }
+
+    /** `Site_Url` is empty, or not a place the app sends a token to (https, or http on loopback). */
+    public static siteUrlUnusable(): Refusal {
+        return Refusal.coded(
+            'site-url-unusable',
+            "The app cannot reach this server's REST API: Site_Url must be https (or http on this machine's loopback); nothing was changed",
+            'error-app-site-url',
+            503,
+        );
+    }
+
+    /** The service account was needed and could not act; the reason is for the admin, in the log. */
+    public static serviceAccount(problem: 'rejected' | 'lacks-rights' | 'rate-limited'): Refusal {
+        const why = {
+            rejected: "the server did not accept the Encrypt Group service account's token",
+            'lacks-rights': 'the Encrypt Group service account may not change encryption of this group',
+            'rate-limited': "the Encrypt Group service account hit the server's rate limit (it needs the api-bypass-rate-limit permission)",
+        }[problem];
+        return Refusal.coded(
+            `service-account-${problem}`,
+            `${why}; an admin must fix the app's service account. Nothing was changed`,
+            'error-app-service-account',
+            503,
+        );
     }
 }
 

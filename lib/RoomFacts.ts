@@ -28,3 +28,11 @@ export function isArchived(room: IRoom): boolean {
 export function isFederated(room: IRoom): boolean {
     return (room as RoomWithUnmapped).isFederated === true || unmapped(room).federated === true;
 }
+
+/**
+ * The name Rocket.Chat shows for a group: a discussion's random `name` means nothing to people, so
+ * its title (`fname`) is used, as Rocket.Chat's own refusals do (`room.prid ? room.fname : room.name`).
+ */
+export function displayName(room: IRoom): string {
+    return room.parentRoom && room.displayName ? room.displayName : room.slugifiedName;
+}

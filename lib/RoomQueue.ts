@@ -1,14 +1,19 @@
+import { type Deadline, TIDY_UP_MS } from './Deadline';
+
 /**
- * Runs the toggles of one room one after another within this app instance. Without it, two
- * concurrent requests read the same old value, both write, and each read-back can see the other's
- * value: success reported as failure, or two notices for one change. Rooms do not wait for each
- * other. Lives on the app instance; several Rocket.Chat instances each have their own.
+ * Runs the toggles of one room one after another within this app instance, so that each sees the
+ * room as the previous one left it: without it, two concurrent toggles read each other's writes
+ * back, and a change can be reported as failure, or two notices for one change. Rooms do not wait
+ * for each other. Lives on the app instance; several Rocket.Chat instances each have their own.
+ *
+ * Nobody waits past their deadline, and a task holds the room at most a little past its own
+ * deadline: a hung write then no longer blocks every later toggle of the room.
  */
 export class RoomQueue {
     private readonly tails = new Map<string, Promise<void>>();
 
     /** `task` learns whether it waited for another toggle, so it can re-read what that one changed. */
-    public async run<T>(roomId: string, task: (waited: boolean) => Promise<T>): Promise<T> {
+    public async run<T>(roomId: string, deadline: Deadline, task: (waited: boolean) => Promise<T>, late: () => T): Promise<T> {
         const previous = this.tails.get(roomId);
         let release!: () => void;
         const mine = new Promise<void>((resolve) => {
@@ -17,10 +22,17 @@ export class RoomQueue {
         const tail = (previous ?? Promise.resolve()).then(() => mine);
         this.tails.set(roomId, tail);
         try {
-            if (previous) {
-                await previous;
+            if (
+                previous &&
+                !(await deadline.race(
+                    previous.then(() => true),
+                    () => false,
+                ))
+            ) {
+                return late();
             }
-            return await task(previous !== undefined);
+            // The task answers by the deadline itself; this only bounds one that hangs past its tidying up.
+            return await deadline.later(TIDY_UP_MS).race(task(previous !== undefined), late);
         } finally {
             release();
             if (this.tails.get(roomId) === tail) {

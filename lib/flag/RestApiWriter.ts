@@ -1,91 +1,85 @@
-import type { IHttp, IHttpResponse } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 
-import type { Credentials } from '../AppSettings';
-import { describeError } from '../describeError';
+import type { Deadline } from '../Deadline';
 import { Refusal } from '../Refusal';
-import type { FlagWriter } from './FlagWriter';
-
-const TIMEOUT_MS = 10_000;
+import type { Credential } from '../rest/Credential';
+import { REST_TIMEOUT_MS, type RestAnswer, type ServerRest, isUnreachable } from '../rest/ServerRest';
+import type { FlagWriter, Written } from './FlagWriter';
 
 /**
  * Writes the flag through the server's own REST API, so the server applies its own checks, posts
  * its own system message and notifies clients. Used where the room modifier is ignored (7.4+).
- * The token goes only into the request headers: never into a log line, an error or a reply.
  */
 export class RestApiWriter implements FlagWriter {
     public readonly serverPostsNotice = true;
 
     private constructor(
         public readonly name: string,
-        private readonly http: Pick<IHttp, 'post'>,
-        private readonly url: string,
-        private readonly credentials: Credentials,
-        private readonly body: (roomId: string, encrypted: boolean) => Record<string, unknown>,
+        public readonly serverChecksCaller: boolean,
+        private readonly send: (roomId: string, encrypted: boolean) => Promise<RestAnswer>,
+        private readonly refusalOf: (answer: RestAnswer) => Refusal,
     ) {}
 
-    /** The caller's own session: the mirror route, with the caller's rights and name on the notice. */
-    public static asCaller(http: Pick<IHttp, 'post'>, siteUrl: string, credentials: Credentials): RestApiWriter {
-        return new RestApiWriter('REST as caller', http, `${siteUrl}/api/v1/groups.setEncrypted`, credentials, (roomId, encrypted) => ({
-            roomId,
-            encrypted,
-        }));
+    /**
+     * The caller's own session: Rocket.Chat's `groups.setEncrypted` with the caller's rights and
+     * name on the notice. Whatever the server answers is the caller's answer: its refusal, its 429,
+     * its 401 — never a retry as someone else.
+     */
+    public static asCaller(rest: Pick<ServerRest, 'post'>, credential: Credential): RestApiWriter {
+        return new RestApiWriter(
+            'REST as caller',
+            true,
+            (roomId, encrypted) => rest.post('groups.setEncrypted', credential, { roomId, encrypted }),
+            ({ statusCode, body }) => ([400, 401, 403, 429].includes(statusCode) ? Refusal.passedOn(statusCode, body) : Refusal.writeFailed()),
+        );
     }
 
     /**
-     * The configured service account. `rooms.saveRoomSettings` asks for permissions, not a
-     * subscription, so an admin account can act on groups it is not in; the app has already
-     * checked the caller's own rights.
+     * The configured service account, for work that carries no caller session (a slash command),
+     * after the app has checked the caller's rights itself. `rooms.saveRoomSettings` asks for
+     * permissions, not a subscription. When it says no, the fault is the account's, not the caller's.
      */
-    public static asServiceAccount(http: Pick<IHttp, 'post'>, siteUrl: string, credentials: Credentials): RestApiWriter {
-        return new RestApiWriter('REST as service account', http, `${siteUrl}/api/v1/rooms.saveRoomSettings`, credentials, (rid, encrypted) => ({
-            rid,
-            encrypted,
-        }));
+    public static asServiceAccount(rest: Pick<ServerRest, 'post'>, credential: Credential): RestApiWriter {
+        return new RestApiWriter(
+            'REST as service account',
+            false,
+            (rid, encrypted) => rest.post('rooms.saveRoomSettings', credential, { rid, encrypted }),
+            ({ statusCode, body }) => {
+                if (statusCode === 401) {
+                    return Refusal.serviceAccount('rejected');
+                }
+                if (statusCode === 429) {
+                    return Refusal.serviceAccount('rate-limited');
+                }
+                if (
+                    statusCode === 403 ||
+                    (statusCode === 400 && body.errorType === 'error-action-not-allowed' && body.error !== Refusal.e2eUnavailable().error)
+                ) {
+                    return Refusal.serviceAccount('lacks-rights');
+                }
+                return statusCode === 400 ? Refusal.passedOn(statusCode, body) : Refusal.writeFailed();
+            },
+        );
     }
 
-    public async write(room: IRoom, encrypted: boolean): Promise<Refusal | undefined> {
-        const response = await this.post(room.id, encrypted);
-        if (response.statusCode >= 200 && response.statusCode < 300) {
-            return undefined;
+    public async write(room: IRoom, encrypted: boolean, _caller: unknown, deadline: Deadline): Promise<Written | Refusal> {
+        // A request that could outlive the caller's answer is not started.
+        if (!deadline.allows(REST_TIMEOUT_MS)) {
+            return Refusal.timedOut();
         }
-        const body = responseBody(response);
-        if (response.statusCode === 400 && typeof body.error === 'string') {
-            return Refusal.serverRefused(
-                body.error,
-                typeof body.errorType === 'string' ? body.errorType : undefined,
-                body.details && typeof body.details === 'object' ? (body.details as Record<string, unknown>) : undefined,
-            );
-        }
-        throw new Error(`${this.name}: the server answered HTTP ${response.statusCode}`);
-    }
-
-    private async post(roomId: string, encrypted: boolean): Promise<IHttpResponse> {
+        let answer: RestAnswer;
         try {
-            return await this.http.post(this.url, {
-                headers: {
-                    'Content-Type': 'application/json',
-                    'X-User-Id': this.credentials.userId,
-                    'X-Auth-Token': this.credentials.token,
-                },
-                data: this.body(roomId, encrypted),
-                timeout: TIMEOUT_MS,
-            });
+            answer = await this.send(room.id, encrypted);
         } catch (error) {
-            // A transport error may echo the request it failed on; keep the token out of logs.
-            throw new Error(`${this.name}: ${describeError(error).split(this.credentials.token).join('***')}`);
+            if (isUnreachable(error) && error.why !== 'transport') {
+                return Refusal.siteUrlUnusable();
+            }
+            throw error;
         }
-    }
-}
-
-function responseBody(response: IHttpResponse): Record<string, unknown> {
-    if (response.data && typeof response.data === 'object') {
-        return response.data;
-    }
-    try {
-        const parsed = JSON.parse(response.content ?? '');
-        return parsed && typeof parsed === 'object' ? parsed : {};
-    } catch {
-        return {};
+        if (answer.statusCode >= 200 && answer.statusCode < 300) {
+            const group = answer.body.group;
+            return group && typeof group === 'object' ? { written: true, group: group as Record<string, unknown> } : { written: true };
+        }
+        return this.refusalOf(answer);
     }
 }

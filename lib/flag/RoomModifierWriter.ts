@@ -4,24 +4,31 @@ import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import type { Refusal } from '../Refusal';
 import { unmapped } from '../RoomFacts';
-import type { FlagWriter } from './FlagWriter';
-import type { WriteWayMemory } from './WriteWayMemory';
+import type { FlagWriter, Written } from './FlagWriter';
 
 /**
  * Writes the flag through the app's room modifier. `IRoomBuilder` has no setter for `encrypted`,
  * so the flag rides in `_unmappedProperties_`, which servers before 7.4 merge back into the room.
- * Servers from 7.4 on drop that field and answer success anyway: the service's read-back catches it.
  */
 export class RoomModifierWriter implements FlagWriter {
     public readonly name = 'room modifier';
     public readonly serverPostsNotice = false;
+    public readonly serverChecksCaller = false;
 
-    constructor(
-        private readonly modify: Pick<IModify, 'getUpdater'>,
-        private readonly memory: WriteWayMemory,
-    ) {}
+    constructor(private readonly modify: Pick<IModify, 'getUpdater'>) {}
 
-    public async write(room: IRoom, encrypted: boolean, caller: IUser): Promise<Refusal | undefined> {
+    /**
+     * Whether this server stores what the app puts in `_unmappedProperties_`. From Apps-Engine 1.49
+     * (Rocket.Chat 7.4, PR #35120) the runtime's room builder tracks changes (`getChanges`) and
+     * sends only those, and the server keeps known fields only: `encrypted` is dropped. The
+     * builder's kind is a property of the runtime, so one look answers for as long as the app runs.
+     */
+    public async honoured(room: IRoom, caller: IUser): Promise<boolean> {
+        const builder = await this.modify.getUpdater().room(room.id, caller);
+        return typeof (builder as { getChanges?: unknown }).getChanges !== 'function';
+    }
+
+    public async write(room: IRoom, encrypted: boolean, caller: IUser): Promise<Written | Refusal> {
         const updater = this.modify.getUpdater();
         const builder = await updater.room(room.id, caller);
         const current = builder.getRoom();
@@ -29,10 +36,6 @@ export class RoomModifierWriter implements FlagWriter {
         // setData() deletes the id, and finish() refuses a room without one.
         builder.getRoom().id = room.id;
         await updater.finish(builder);
-        return undefined;
-    }
-
-    public ignored(): void {
-        this.memory.roomModifierIgnored = true;
+        return { written: true };
     }
 }

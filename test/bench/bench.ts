@@ -47,6 +47,8 @@ async function main(): Promise<void> {
     createUser(storage, { username: 'admin', password: 'bench-admin', roles: ['admin', 'user'] });
     const admin = await RestClient.login(standin.url, 'admin', 'bench-admin');
     await admin.post('settings/E2E_Enable', { value: true });
+    // Thousands of calls by one non-admin: off, as on a real test workspace (Rocket.Chat allows 10 a minute per route).
+    await admin.post('settings/API_Enable_Rate_Limiter', { value: false });
 
     const installMs = await timed(() => admin.installApp(readFileSync(zipPath), basename(zipPath)));
     const appId = JSON.parse(readFileSync('app.json', 'utf8')).id;
@@ -90,16 +92,36 @@ async function main(): Promise<void> {
             throw new Error(`command failed: ${answer.status} ${JSON.stringify(answer.body)}`);
         }
     };
-    const bridgeCallsDuring = async (count: number, run: () => Promise<void>) => {
-        const before = [...state.bridgeCalls.values()].reduce((a, b) => a + b, 0);
-        const snapshot = new Map(state.bridgeCalls);
+    const core = async () => {
+        flip = !flip;
+        await owner.post('groups.setEncrypted', { roomId: groups[5], encrypted: flip });
+    };
+    // The app's own calls to the server's REST API, by route (they go through the HTTP bridge).
+    const restCalls = new Map<string, number>();
+    const serverFetch = state.fetch;
+    state.fetch = (url, init) => {
+        const route = new URL(url).pathname.replace('/api/v1/', '');
+        restCalls.set(route, (restCalls.get(route) ?? 0) + 1);
+        return serverFetch(url, init);
+    };
+    const callsDuring = async (count: number, run: () => Promise<void>) => {
+        const bridges = new Map(state.bridgeCalls);
+        const rest = new Map(restCalls);
         for (let i = 0; i < count; i++) {
             await run();
         }
-        const after = [...state.bridgeCalls.values()].reduce((a, b) => a + b, 0);
-        const perCall = [...state.bridgeCalls].map(([name, n]) => [name, (n - (snapshot.get(name) ?? 0)) / count] as const).filter(([, n]) => n > 0);
-        return { total: (after - before) / count, perCall };
+        const per = (now: Map<string, number>, before: Map<string, number>) =>
+            [...now].map(([name, n]) => [name, (n - (before.get(name) ?? 0)) / count] as const).filter(([, n]) => n > 0);
+        const bridgePer = per(state.bridgeCalls, bridges);
+        const restPer = per(restCalls, rest);
+        const sum = (list: ReadonlyArray<readonly [string, number]>) => list.reduce((total, [, n]) => total + n, 0);
+        return { bridge: sum(bridgePer), bridgePer, rest: sum(restPer), restPer };
     };
+    const listed = (list: ReadonlyArray<readonly [string, number]>) => list.map(([name, n]) => `${name}×${n}`).join(', ') || 'none';
+
+    // Cold: the app instance has read nothing yet (no permission table, no look at the runtime).
+    const coldToggle = await callsDuring(1, () => toggle(groups[5]));
+    const coldCommand = await callsDuring(1, command);
 
     for (let i = 0; i < WARM_UP; i++) {
         await toggle(groups[5]);
@@ -119,6 +141,11 @@ async function main(): Promise<void> {
     for (let i = 0; i < TOGGLES; i++) {
         commandSamples.push(await timed(command));
     }
+    // The user's alternative: Rocket.Chat's own route on the same server.
+    const coreSamples: Array<number> = [];
+    for (let i = 0; i < TOGGLES; i++) {
+        coreSamples.push(await timed(core));
+    }
     // Interleaved rounds, so machine noise lands on every size alike.
     const sizeSamples: Record<number, Array<number>> = { 5: [], 500: [], 5000: [] };
     for (let round = 0; round < SIZE_ROUNDS; round++) {
@@ -126,9 +153,9 @@ async function main(): Promise<void> {
             sizeSamples[size].push(await timed(() => toggle(groups[size])));
         }
     }
-    const perToggle = await bridgeCallsDuring(50, () => toggle(groups[5]));
-    const perRefusal = await bridgeCallsDuring(50, refused);
-    const perCommand = await bridgeCallsDuring(50, command);
+    const perToggle = await callsDuring(50, () => toggle(groups[5]));
+    const perRefusal = await callsDuring(50, refused);
+    const perCommand = await callsDuring(50, command);
 
     const memory = storage.messages.length;
     for (let i = 0; i < MEMORY_FIRST; i++) {
@@ -148,11 +175,20 @@ async function main(): Promise<void> {
         toggle_p99_ms: round(percentile(toggleSamples, 99)),
         noop_p50_ms: round(percentile(noopSamples, 50)),
         command_p50_ms: round(percentile(commandSamples, 50)),
+        core_toggle_p50_ms: round(percentile(coreSamples, 50)),
+        app_added_p50_ms: round(percentile(toggleSamples, 50) - percentile(coreSamples, 50)),
+        app_added_vs_noop: round((percentile(toggleSamples, 50) - percentile(coreSamples, 50)) / percentile(noopSamples, 50)),
         size_p50_ms: { 5: round(percentile(sizeSamples[5], 50)), 500: round(percentile(sizeSamples[500], 50)), 5000: round(percentile(sizeSamples[5000], 50)) },
         size_ratio_5000_vs_5: round(percentile(sizeSamples[5000], 50) / percentile(sizeSamples[5], 50)),
-        bridge_calls_per_toggle: perToggle.total,
-        bridge_calls_per_refusal: perRefusal.total,
-        bridge_calls_per_command: perCommand.total,
+        bridge_calls_per_toggle: perToggle.bridge,
+        rest_calls_per_toggle: perToggle.rest,
+        bridge_calls_per_toggle_cold: coldToggle.bridge,
+        rest_calls_per_toggle_cold: coldToggle.rest,
+        bridge_calls_per_refusal: perRefusal.bridge,
+        bridge_calls_per_command: perCommand.bridge,
+        rest_calls_per_command: perCommand.rest,
+        bridge_calls_per_command_cold: coldCommand.bridge,
+        rest_calls_per_command_cold: coldCommand.rest,
         zip_bytes: statSync(zipPath).size,
         install_ms: round(installMs),
         rss_growth_mb: round(rssAt2000 - rssAt200),
@@ -168,9 +204,21 @@ async function main(): Promise<void> {
             'toggle p50 by group size 5 / 500 / 5000',
             `${result.size_p50_ms[5]} / ${result.size_p50_ms[500]} / ${result.size_p50_ms[5000]} ms (ratio 5000:5 = ${result.size_ratio_5000_vs_5})`,
         ],
-        ['bridge calls per endpoint toggle', `${perToggle.total}: ${perToggle.perCall.map(([name, n]) => `${name}×${n}`).join(', ')}`],
-        ['bridge calls per /encrypt toggle', `${perCommand.total}: ${perCommand.perCall.map(([name, n]) => `${name}×${n}`).join(', ')}`],
-        ['bridge calls per refusal', `${perRefusal.total}: ${perRefusal.perCall.map(([name, n]) => `${name}×${n}`).join(', ')}`],
+        ['core groups.setEncrypted, p50', `${result.core_toggle_p50_ms} ms`],
+        ['what the app adds to the core route, p50', `${result.app_added_p50_ms} ms = ${result.app_added_vs_noop} × the floor`],
+        ['endpoint toggle, warm: bridge calls', `${perToggle.bridge}: ${listed(perToggle.bridgePer)}`],
+        ['endpoint toggle, warm: REST calls', `${perToggle.rest}: ${listed(perToggle.restPer)}`],
+        [
+            'endpoint toggle, cold: bridge / REST calls',
+            `${coldToggle.bridge}: ${listed(coldToggle.bridgePer)} / ${coldToggle.rest}: ${listed(coldToggle.restPer)}`,
+        ],
+        ['/encrypt toggle, warm: bridge calls', `${perCommand.bridge}: ${listed(perCommand.bridgePer)}`],
+        ['/encrypt toggle, warm: REST calls', `${perCommand.rest}: ${listed(perCommand.restPer)}`],
+        [
+            '/encrypt toggle, cold: bridge / REST calls',
+            `${coldCommand.bridge}: ${listed(coldCommand.bridgePer)} / ${coldCommand.rest}: ${listed(coldCommand.restPer)}`,
+        ],
+        ['bridge calls per refusal', `${perRefusal.bridge}: ${listed(perRefusal.bridgePer)}`],
         ['zip', `${result.zip_bytes} bytes`],
         ['install + enable', `${result.install_ms} ms`],
         [

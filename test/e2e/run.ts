@@ -1,16 +1,18 @@
 // Which suites run where: all of them on a stand-in of each server generation; on a real server,
 // all but those that need the stand-in's fault switch.
+import { authoritySuite } from './authority';
 import { abuseSuite } from './hardening/abuse';
 import { concurrencySuite } from './hardening/concurrency';
 import { faultSuite } from './hardening/faults';
 import { fidelitySuite } from './fidelity';
 import { roleMatrixSuite } from './hardening/roleMatrix';
 import { type Suite, onTarget } from './scenario';
+import { serverRulesSuite } from './server-rules';
 import { endToEndSuite } from './suite';
 import { realServerTarget, standinTarget } from './target';
 import { serverProfile } from '../standin/generations';
 
-export const REAL_SERVER_SUITES: Array<Suite> = [endToEndSuite, fidelitySuite, roleMatrixSuite, abuseSuite, concurrencySuite];
+export const REAL_SERVER_SUITES: Array<Suite> = [endToEndSuite, fidelitySuite, serverRulesSuite, authoritySuite, roleMatrixSuite, abuseSuite, concurrencySuite];
 
 /** Every suite on a stand-in started in this process as Rocket.Chat `version`. */
 export function standinSuites(version: string): void {

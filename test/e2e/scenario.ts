@@ -2,7 +2,7 @@
 // REST API with unique names (so a real server can be reused), and the calls the suites compare.
 import { after, before, describe } from 'node:test';
 
-import { RestClient } from '../support/RestClient';
+import { type RestAnswer, RestClient } from '../support/RestClient';
 import type { Target } from './target';
 
 const PASSWORD = 'e2e-password-1';
@@ -96,33 +96,56 @@ export class Scenario {
     }
 
     /**
-     * Runs `run` with these app settings, then puts back the values that were in force: suites that
-     * share a server (a real one, or a stand-in started apart) depend on no setting they did not set.
+     * Sets these app settings and gives back what puts the values in force before back: suites
+     * that share a server (a real one, or a stand-in started apart) depend on no setting they did
+     * not set themselves.
      */
-    public async withAppSettings<T>(values: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+    public async holdAppSettings(values: Record<string, unknown>): Promise<() => Promise<void>> {
         const before = await this.target.admin.appSettings(this.target.appId);
         await this.target.admin.setAppSettings(this.target.appId, values);
-        try {
-            return await run();
-        } finally {
-            await this.target.admin.setAppSettings(this.target.appId, Object.fromEntries(Object.keys(values).map((id) => [id, before[id]])));
-        }
+        return () => this.target.admin.setAppSettings(this.target.appId, Object.fromEntries(Object.keys(values).map((id) => [id, before[id]])));
+    }
+
+    /** `run` with these app settings, then the earlier values back. */
+    public async withAppSettings<T>(values: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+        return during(await this.holdAppSettings(values), run);
+    }
+
+    /**
+     * Changes Rocket.Chat's permission table (`permissions.update`) and gives back the update's
+     * answer and what puts the roles back: every suite reads the same table.
+     */
+    public async holdPermissions(changes: Record<string, Array<string>>): Promise<{ answer: RestAnswer; restore: () => Promise<void> }> {
+        const admin = this.target.admin;
+        const table: Array<{ _id: string; roles: Array<string> }> = (await admin.get('permissions.listAll')).update;
+        const previous = Object.keys(changes).map((_id) => ({ _id, roles: table.find((permission) => permission._id === _id)?.roles ?? [] }));
+        const permissions = Object.entries(changes).map(([_id, roles]) => ({ _id, roles }));
+        const answer = await admin.request('POST', '/api/v1/permissions.update', { permissions });
+        return { answer, restore: async () => void (await admin.post('permissions.update', { permissions: previous })) };
+    }
+
+    /** `run` with the table changed (it gets the update's answer), then the roles back. */
+    public async withPermissions<T>(changes: Record<string, Array<string>>, run: (answer: RestAnswer) => Promise<T>): Promise<T> {
+        const { answer, restore } = await this.holdPermissions(changes);
+        return during(restore, () => run(answer));
     }
 
     /** The same for server settings (`GET|POST /api/v1/settings/:id`). */
-    public async withServerSettings<T>(values: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+    public async holdServerSettings(values: Record<string, unknown>): Promise<() => Promise<void>> {
         const admin = this.target.admin;
         const before = await Promise.all(Object.keys(values).map(async (id) => [id, (await admin.get(`settings/${id}`)).value] as const));
         for (const [id, value] of Object.entries(values)) {
             await admin.post(`settings/${id}`, { value });
         }
-        try {
-            return await run();
-        } finally {
+        return async () => {
             for (const [id, value] of before) {
                 await admin.post(`settings/${id}`, { value });
             }
-        }
+        };
+    }
+
+    public async withServerSettings<T>(values: Record<string, unknown>, run: () => Promise<T>): Promise<T> {
+        return during(await this.holdServerSettings(values), run);
     }
 
     /** The caller's last private reply, where the server can show it (the stand-in can; a real server has no such route). */
@@ -132,18 +155,30 @@ export class Scenario {
     }
 }
 
+/** `run`, then `restore`, whatever happened. */
+async function during<T>(restore: () => Promise<void>, run: () => Promise<T>): Promise<T> {
+    try {
+        return await run();
+    } finally {
+        await restore();
+    }
+}
+
 export type Suite = (scenario: () => Scenario) => void;
 
 /** One server for all the suites of a file (the Apps-Engine allows one AppManager per process). */
 export function onTarget(name: string, makeTarget: () => Promise<Target>, suites: Array<Suite>): void {
     describe(name, () => {
         let scenario: Scenario | undefined;
+        let restore: (() => Promise<void>) | undefined;
         before(async () => {
-            const target = await makeTarget();
-            await target.admin.post('settings/E2E_Enable', { value: true });
-            scenario = new Scenario(target);
+            scenario = new Scenario(await makeTarget());
+            // The suites make many calls per minute as non-admins: the REST rate limiter (on by
+            // default) is off while they run; a test that wants it switches it on itself.
+            restore = await scenario.holdServerSettings({ E2E_Enable: true, API_Enable_Rate_Limiter: false });
         });
         after(async () => {
+            await restore?.();
             await scenario?.target.close();
         });
         for (const suite of suites) {

@@ -200,19 +200,12 @@ export function endToEndSuite(scenario: () => Scenario): void {
                 assert.equal(allowed.status, 200);
             });
 
-            test('toggle roles widened to moderators → a moderator may switch (where the server agrees)', async () => {
+            test("toggle roles widened to moderators in the app only → still refused: the settings narrow Rocket.Chat's table, never widen it", async () => {
                 const w = await world();
                 await s.withAppSettings({ toggle_roles: 'owner, admin, moderator' }, async () => {
                     const answer = await viaApp(w.moderator, { roomId: w.group._id, encrypted: true });
-                    if (target.modifierWorks) {
-                        assert.equal(answer.status, 200);
-                        assert.equal(await encryptedOf(w), true);
-                    } else {
-                        // 7.4+ writes through the server with the caller's session: the server's own
-                        // permission table still says no, and its refusal is passed on.
-                        assert.deepEqual(answer.body, TOGGLE_NOT_ALLOWED);
-                        assert.equal(await encryptedOf(w), undefined);
-                    }
+                    assert.deepEqual(answer.body, TOGGLE_NOT_ALLOWED);
+                    assert.equal(await encryptedOf(w), undefined);
                 });
             });
         });

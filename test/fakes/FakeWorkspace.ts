@@ -13,6 +13,9 @@ import { RoomBuilder } from '@rocket.chat/apps-engine/server/accessors/RoomBuild
 import { SETTINGS } from '../../lib/AppSettings';
 import { WriteWayMemory } from '../../lib/flag/WriteWayMemory';
 import { RoomQueue } from '../../lib/RoomQueue';
+import { PermissionTable } from '../../lib/authority/PermissionTable';
+import { RoleIds } from '../../lib/authority/RoleIds';
+import type { AppInstanceState } from '../../lib/createEncryptionService';
 import type { Fault } from '../support/faults';
 
 type RoomRole = 'owner' | 'moderator' | 'leader';
@@ -42,19 +45,40 @@ export interface Notice {
 export class FakeWorkspace {
     public readonly rooms = new Map<string, IRoom & { _unmappedProperties_: Unmapped }>();
     public readonly users = new Map<string, IUser>();
-    public readonly serverSettings: Record<string, unknown> = { E2E_Enable: true, Site_Url: 'http://rc.test/' };
+    public readonly serverSettings: Record<string, unknown> = { E2E_Enable: true, Site_Url: 'https://rc.test/' };
     public readonly appSettings: Record<string, unknown> = Object.fromEntries(SETTINGS.map((s) => [s.id, s.packageValue]));
     /** 'ignored' is Rocket.Chat 7.4+: the update succeeds and `encrypted` is dropped. */
     public roomModifier: 'applied' | 'ignored' = 'applied';
     /** Servers before Apps-Engine 1.62 have no `getUserRoomIds`. */
     public hasUserRoomIds = true;
-    /** REST auth tokens the fake server accepts, token → user id. */
+    /** REST auth tokens the fake server accepts, token → user id (sessions and personal access tokens). */
     public readonly restTokens = new Map<string, string>();
+    /** OAuth access tokens it accepts as `Authorization: Bearer`, token → user id. */
+    public readonly bearerTokens = new Map<string, string>();
     /** When set, the fake server refuses REST writes with this body. */
     public restRefusal?: { error: string; errorType?: string; details?: Record<string, unknown> };
+    /** An answer the fake server gives instead, by route (`permissions.listAll`, `groups.setEncrypted`, …). */
+    public readonly restAnswers: Record<string, { statusCode: number; body: Record<string, unknown> }> = {};
+    /** Rocket.Chat's permission table: permission → role ids (defaults from Rocket.Chat). */
+    public readonly permissions: Record<string, Array<string>> = {
+        'edit-room': ['admin', 'owner', 'moderator'],
+        'toggle-room-e2e-encryption': ['owner', 'admin'],
+    };
+    /** When each permission last changed (for `permissions.listAll?updatedSince=`). */
+    private readonly permissionsChangedAt: Record<string, number> = { 'edit-room': 1, 'toggle-room-e2e-encryption': 1 };
+    /** Custom roles (Enterprise): name → random id. */
+    public readonly customRoles = new Map<string, string>();
     public readonly faults = new Set<Fault>();
     /** What the real app keeps across calls on its instance. */
-    public readonly instance = { memory: new WriteWayMemory(), queue: new RoomQueue() };
+    public readonly instance: AppInstanceState = {
+        appId: 'encrypt-group-app',
+        memory: new WriteWayMemory(),
+        queue: new RoomQueue(),
+        table: new PermissionTable(),
+        roleIds: new RoleIds(),
+    };
+    /** When set, room updates wait for it before they are applied (a slow write). */
+    public roomUpdateGate?: Promise<void>;
 
     public readonly notices: Array<Notice> = [];
     public readonly ephemeral: Array<{ userId: string; roomId: string; text: string }> = [];
@@ -121,6 +145,20 @@ export class FakeWorkspace {
         return this.rooms.get(roomId)?._unmappedProperties_.encrypted;
     }
 
+    /** What `groups.kick` does: the user is no longer in the room, nor holds its roles. */
+    public removeMember(roomId: string, userId: string): void {
+        this.members.get(roomId)?.delete(userId);
+        for (const holders of Object.values(this.roles.get(roomId) ?? {})) {
+            holders.delete(userId);
+        }
+    }
+
+    /** What an admin does in Administration → Permissions (`permissions.update`). */
+    public setPermission(permission: string, roles: Array<string>): void {
+        this.permissions[permission] = roles;
+        this.permissionsChangedAt[permission] = Date.now();
+    }
+
     public read(): IRead {
         const roomById = async (id: string) => {
             this.count('room.getById');
@@ -140,6 +178,15 @@ export class FakeWorkspace {
             };
         }
         return {
+            getRoleReader: () => ({
+                getOneByIdOrName: async (idOrName: string) => {
+                    this.count('role.getOneByIdOrName');
+                    const id = this.customRoles.get(idOrName) ?? ([...this.customRoles.values()].includes(idOrName) ? idOrName : undefined);
+                    return id
+                        ? { id, name: [...this.customRoles].find(([, value]) => value === id)![0], protected: false, scope: 'Users', description: '' }
+                        : null;
+                },
+            }),
             getRoomReader: () => ({
                 getById: roomById,
                 getByName: async (name: string) => {
@@ -169,11 +216,15 @@ export class FakeWorkspace {
                 room: async (roomId: string) => {
                     this.count('room.update.start');
                     this.fail('room-read');
-                    return new RoomBuilder(structuredClone(this.rooms.get(roomId)));
+                    const builder = new RoomBuilder(structuredClone(this.rooms.get(roomId)));
+                    // Apps-Engine 1.49+ (Rocket.Chat 7.4+): the runtime's builder tracks changes.
+                    return this.roomModifier === 'ignored' ? Object.assign(builder, { getChanges: () => ({}) }) : builder;
                 },
                 finish: async (builder: RoomBuilder) => {
                     this.count('room.update');
                     this.fail('room-update');
+                    await this.hangIf('room-update-hang');
+                    await this.roomUpdateGate;
                     this.updateRoom(builder.getRoom() as IRoom & { _unmappedProperties_?: Unmapped });
                 },
             }),
@@ -224,14 +275,16 @@ export class FakeWorkspace {
     }
 
     public http(): IHttp {
-        return {
-            post: async (url: string, request: IHttpRequest = {}) => {
-                this.count('http.post');
-                this.httpCalls.push({ url, request });
+        const call =
+            (method: 'get' | 'post') =>
+            async (url: string, request: IHttpRequest = {}) => {
+                this.count(`http.${method}`);
+                this.httpCalls.push({ url, request: { ...request, method } as IHttpRequest });
                 this.fail('http');
-                return this.serveRest(url, request);
-            },
-        } as unknown as IHttp;
+                await this.hangIf('http-hang');
+                return this.serveRest(method, url, request);
+            };
+        return { get: call('get'), post: call('post') } as unknown as IHttp;
     }
 
     public logger(): ILogger {
@@ -258,34 +311,97 @@ export class FakeWorkspace {
         }
     }
 
-    /** The two server routes the app's REST writers call, with token auth and a server notice. */
-    private serveRest(url: string, request: IHttpRequest): IHttpResponse {
+    /**
+     * The server routes the app calls, with Rocket.Chat's checks: who is logged in (session headers
+     * in any casing, or an OAuth bearer token), the permission table, membership, archived, E2E.
+     */
+    private serveRest(method: 'get' | 'post', url: string, request: IHttpRequest): IHttpResponse {
         const reply = (statusCode: number, data: Record<string, unknown>): IHttpResponse =>
-            ({ url, method: 'post', statusCode, data, content: JSON.stringify(data) }) as IHttpResponse;
-        const userId = this.restTokens.get(request.headers?.['X-Auth-Token'] ?? '');
-        if (!userId || userId !== request.headers?.['X-User-Id']) {
-            return reply(401, { status: 'error', message: 'You must be logged in to do this.' });
+            ({ url, method, statusCode, data, content: JSON.stringify(data) }) as IHttpResponse;
+        const header = (name: string) => Object.entries(request.headers ?? {}).find(([key]) => key.toLowerCase() === name)?.[1];
+        const bearer = /^Bearer (.+)$/.exec(header('authorization') ?? '')?.[1];
+        const sessionUser = this.restTokens.get(header('x-auth-token') ?? '');
+        const userId = bearer ? this.bearerTokens.get(bearer) : sessionUser === header('x-user-id') ? sessionUser : undefined;
+        const user = userId ? this.users.get(userId) : undefined;
+        if (!user) {
+            return reply(401, { success: false, error: 'You must be logged in to do this.', status: 'error', message: 'You must be logged in to do this.' });
         }
-        if (this.restRefusal) {
-            return reply(400, { success: false, ...this.restRefusal });
+        const route = `${method.toUpperCase()} ${url.replace(/^.*\/api\/v1\//, '').replace(/\?.*$/, '')}`;
+        const forced = this.restAnswers[route.split(' ')[1]];
+        if (forced) {
+            return reply(forced.statusCode, forced.body);
         }
-        const route = url.replace(/^.*\/api\/v1\//, '');
-        const data = request.data as Record<string, unknown>;
-        const roomId = route === 'groups.setEncrypted' ? data.roomId : route === 'rooms.saveRoomSettings' ? data.rid : undefined;
-        const room = this.rooms.get(String(roomId));
-        if (!room) {
-            return reply(404, { success: false, error: 'Not found' });
+        const refusal = (error: string, errorType: string, details?: Record<string, unknown>) =>
+            reply(400, { success: false, error: `${error} [${errorType}]`, errorType, ...(details && { details }) });
+        const data = (request.data ?? {}) as Record<string, unknown>;
+        switch (route) {
+            case 'GET me':
+                return reply(200, { _id: user.id, username: user.username, roles: user.roles, success: true });
+            case 'GET permissions.listAll': {
+                const since = request.params?.updatedSince ? Date.parse(request.params.updatedSince) : undefined;
+                const update = Object.entries(this.permissions)
+                    .filter(([id]) => since === undefined || this.permissionsChangedAt[id] > since)
+                    .map(([_id, roles]) => ({ _id, roles, _updatedAt: new Date(this.permissionsChangedAt[_id]).toISOString() }));
+                return reply(200, { update, remove: [], success: true });
+            }
+            case 'POST groups.setEncrypted':
+            case 'POST rooms.saveRoomSettings': {
+                if (this.restRefusal) {
+                    return reply(400, { success: false, ...this.restRefusal });
+                }
+                const byCore = route === 'POST groups.setEncrypted';
+                const room = this.rooms.get(String(byCore ? data.roomId : data.rid));
+                if (!room || (byCore && (room.type !== 'p' || !this.members.get(room.id)?.has(user.id)))) {
+                    return byCore
+                        ? refusal('The required "roomId" or "roomName" param provided does not match any group', 'error-room-not-found')
+                        : refusal('Invalid room', 'error-invalid-room', { method: 'saveRoomSettings' });
+                }
+                if (byCore && room._unmappedProperties_.archived === true) {
+                    return refusal(`The private group, ${room.slugifiedName}, is archived`, 'error-room-archived');
+                }
+                if (!this.holds(user, room.id, 'edit-room')) {
+                    return refusal('Editing room is not allowed', 'error-action-not-allowed', { method: 'saveRoomSettings', action: 'Editing_room' });
+                }
+                const encrypted = data.encrypted === true;
+                if (room._unmappedProperties_.encrypted !== data.encrypted) {
+                    const details = { method: 'saveRoomSettings', action: 'Change_Room_Encrypted' };
+                    if (this.serverSettings.E2E_Enable !== true || room._unmappedProperties_.federated === true) {
+                        return refusal('Only groups or direct channels can enable encryption', 'error-action-not-allowed', details);
+                    }
+                    if (!this.holds(user, room.id, 'toggle-room-e2e-encryption')) {
+                        return refusal('You do not have permission to toggle E2E encryption', 'error-action-not-allowed', details);
+                    }
+                }
+                if (Boolean(room._unmappedProperties_.encrypted) !== encrypted) {
+                    this.notices.push({ roomId: room.id, type: encrypted ? 'room_e2e_enabled' : 'room_e2e_disabled', userId: user.id, by: 'server' });
+                }
+                room._unmappedProperties_.encrypted = encrypted;
+                return byCore
+                    ? reply(200, { group: { _id: room.id, name: room.slugifiedName, t: room.type, encrypted }, success: true })
+                    : reply(200, { rid: room.id, success: true });
+            }
+            default:
+                return reply(404, { success: false, error: `Not found: ${route}` });
         }
-        const encrypted = data.encrypted === true;
-        if (Boolean(room._unmappedProperties_.encrypted) !== encrypted) {
-            this.notices.push({ roomId: room.id, type: encrypted ? 'room_e2e_enabled' : 'room_e2e_disabled', userId, by: 'server' });
-        }
-        room._unmappedProperties_.encrypted = encrypted;
-        return reply(200, { success: true });
+    }
+
+    /** Rocket.Chat's `hasPermission` in a room: a global role of the user, or a role on their subscription. */
+    private holds(user: IUser, roomId: string, permission: string): boolean {
+        const roomRoles = Object.entries(this.roles.get(roomId) ?? {})
+            .filter(([, holders]) => holders.has(user.id))
+            .map(([role]) => role);
+        return [...(user.roles ?? []), ...roomRoles].some((role) => (this.permissions[permission] ?? []).includes(role));
     }
 
     private count(name: string): void {
         this.calls[name] = (this.calls[name] ?? 0) + 1;
+    }
+
+    /** A call that never answers, as a hung bridge call would. */
+    private async hangIf(fault: Fault): Promise<void> {
+        if (this.faults.has(fault)) {
+            await new Promise(() => undefined);
+        }
     }
 
     private fail(fault: Fault): void {

@@ -7,7 +7,7 @@ import type { IPersistence } from '@rocket.chat/apps-engine/definition/accessors
 import { SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
 import { EncryptCommand } from '../../commands/EncryptCommand';
-import { createEncryptionService, type EncryptionServiceFactory } from '../../lib/createEncryptionService';
+import { createEncryptionService, type EncryptionServiceFactory, serviceAccountCheck } from '../../lib/createEncryptionService';
 import { GetEncryptedEndpoint } from '../../endpoints/GetEncryptedEndpoint';
 import { SetEncryptedEndpoint } from '../../endpoints/SetEncryptedEndpoint';
 import { FakeWorkspace } from './FakeWorkspace';
@@ -71,10 +71,15 @@ export function setEncrypted(ws: FakeWorkspace, userId: string | undefined, cont
 }
 
 /** GET groups.getEncrypted as `userId`. */
-export function getEncrypted(ws: FakeWorkspace, userId: string | undefined, query: Record<string, string>): Promise<IApiResponse> {
+export function getEncrypted(
+    ws: FakeWorkspace,
+    userId: string | undefined,
+    query: Record<string, string>,
+    headers: Record<string, string> = {},
+): Promise<IApiResponse> {
     const endpoint = new GetEncryptedEndpoint(fakeApp(ws), services(ws));
     return endpoint.get(
-        apiRequest(ws, userId, { method: RequestMethod.GET, query }),
+        apiRequest(ws, userId, { method: RequestMethod.GET, query, headers }),
         {} as IApiEndpointInfo,
         ws.read(),
         ws.modify(),
@@ -85,7 +90,7 @@ export function getEncrypted(ws: FakeWorkspace, userId: string | undefined, quer
 
 /** `/encrypt <args>` typed by `userId` in room `roomId`; resolves to the ephemeral reply. */
 export async function runCommand(ws: FakeWorkspace, userId: string, roomId: string, args: Array<string>): Promise<string> {
-    const command = new EncryptCommand(fakeApp(ws), services(ws));
+    const command = new EncryptCommand(fakeApp(ws), services(ws), serviceAccountCheck(ws.instance));
     const sender = ws.users.get(userId)!;
     const room = ws.rooms.get(roomId)!;
     const before = ws.ephemeral.length;

@@ -59,12 +59,15 @@ describe('/encrypt replies', () => {
 
     test('no arguments: status of this room plus usage', async () => {
         const reply = await runCommand(workspace(), 'olivia', 'secret', []);
-        assert.match(reply, /^End-to-end encryption is off for #secret\. You may change it with `\/encrypt on #secret`\.\nUsage:/);
+        assert.match(
+            reply,
+            /^End-to-end encryption is off for #secret\. You may change it with `\/encrypt on #secret`\. \(Without a service account .*\)\nUsage:/,
+        );
     });
 
     test('status for someone who may not toggle', async () => {
         const reply = await runCommand(workspace(), 'mia', 'secret', ['status']);
-        assert.equal(reply, 'End-to-end encryption is off for #secret. You may not change it.');
+        assert.match(reply, /^End-to-end encryption is off for #secret\. You may not edit #secret: only its owners, moderators or an admin can\./);
     });
 
     test('in a channel without a group → says this is not a private group', async () => {
@@ -125,7 +128,7 @@ describe('/encrypt replies', () => {
         assert.equal(reply, 'End-to-end encryption is now on for #secret.');
         assert.deepEqual(
             ws.httpCalls.map((call) => call.url),
-            ['http://rc.test/api/v1/rooms.saveRoomSettings'],
+            ['https://rc.test/api/v1/permissions.listAll', 'https://rc.test/api/v1/rooms.saveRoomSettings'],
         );
     });
 

@@ -19,7 +19,13 @@ describe('groups.setEncrypted body', () => {
         ['roomId as a Mongo operator', { roomId: { $ne: null }, encrypted: true }, NOT_FOUND],
         ['roomName as an array', { roomName: ['secret'], encrypted: true }, NOT_FOUND],
         ['roomId as a number', { roomId: 7, encrypted: true }, NOT_FOUND],
-        ['roomId null, no roomName', { roomId: null, encrypted: true }, NOT_PROVIDED],
+        // findPrivateGroupByIdOrName (apps/meteor/server/api/v1/groups.ts, 8.x): "not provided" only
+        // without either key, or with both keys empty; a present, empty roomId is looked up and not found.
+        ['roomId null, no roomName', { roomId: null, encrypted: true }, NOT_FOUND],
+        ['roomId empty, no roomName', { roomId: '', encrypted: true }, NOT_FOUND],
+        ['roomName empty, no roomId', { roomName: '', encrypted: true }, NOT_FOUND],
+        ['roomId and roomName both empty', { roomId: '', roomName: '', encrypted: true }, NOT_PROVIDED],
+        ['roomId null and roomName empty', { roomId: null, roomName: '', encrypted: true }, NOT_PROVIDED],
         ['a 1 MB roomId', { roomId: huge, encrypted: true }, NOT_FOUND],
         ['control characters in roomName', { roomName: 'sec\u0000ret\n', encrypted: true }, NOT_FOUND],
         ['unicode roomName', { roomName: '秘密🔒', encrypted: true }, NOT_FOUND],

@@ -1,10 +1,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import { Deadline } from '../../lib/Deadline';
 import { RoomQueue } from '../../lib/RoomQueue';
 import { TOKEN, setEncrypted, workspace } from '../fakes/harness';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
+const soon = () => Deadline.after(5000);
+const late = () => {
+    throw new Error('late');
+};
 
 describe('RoomQueue', () => {
     test('one room: one task at a time, in arrival order, later ones told they waited', async () => {
@@ -15,7 +20,7 @@ describe('RoomQueue', () => {
             await tick();
             events.push(`${name} end`);
         };
-        await Promise.all([queue.run('r', task('a')), queue.run('r', task('b')), queue.run('r', task('c'))]);
+        await Promise.all([queue.run('r', soon(), task('a'), late), queue.run('r', soon(), task('b'), late), queue.run('r', soon(), task('c'), late)]);
         assert.deepEqual(events, ['a start', 'a end', 'b start (waited)', 'b end', 'c start (waited)', 'c end']);
         assert.equal(queue.busyRooms, 0);
     });
@@ -28,16 +33,26 @@ describe('RoomQueue', () => {
             await tick();
             events.push(`${name} end`);
         };
-        await Promise.all([queue.run('r1', task('a')), queue.run('r2', task('b'))]);
+        await Promise.all([queue.run('r1', soon(), task('a'), late), queue.run('r2', soon(), task('b'), late)]);
         assert.deepEqual(events, ['a start', 'b start', 'a end', 'b end']);
     });
 
     test('a failing task frees the room for the next', async () => {
         const queue = new RoomQueue();
-        const failing = queue.run('r', async () => {
-            throw new Error('boom');
-        });
-        const next = queue.run('r', async (waited) => waited);
+        const failing = queue.run(
+            'r',
+            soon(),
+            async () => {
+                throw new Error('boom');
+            },
+            late,
+        );
+        const next = queue.run(
+            'r',
+            soon(),
+            async (waited) => waited,
+            () => false,
+        );
         await assert.rejects(failing, /boom/);
         assert.equal(await next, true);
         assert.equal(queue.busyRooms, 0);

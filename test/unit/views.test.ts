@@ -50,11 +50,17 @@ test('groupView: nothing is made up for fields the server did not send', () => {
 
 test("translate: the user's language, its base language, else English; placeholders filled once", () => {
     const user = (language?: string) => ({ settings: language ? { preferences: { language } } : undefined }) as unknown as IUser;
-    assert.equal(translate(user('de'), 'reply_cannot_toggle'), 'Sie dürfen das nicht ändern.');
-    assert.equal(translate(user('DE-at'), 'reply_cannot_toggle'), 'Sie dürfen das nicht ändern.');
-    assert.equal(translate(user('pt-BR'), 'reply_cannot_toggle'), 'You may not change it.');
-    assert.equal(translate(user(), 'reply_cannot_toggle'), 'You may not change it.');
-    assert.equal(translate(user('__proto__'), 'reply_cannot_toggle'), 'You may not change it.');
+    assert.equal(
+        translate(user('de'), 'refusal_write-failed'),
+        'Die Änderung konnte nicht gespeichert werden; nichts wurde geändert. Bitte später erneut versuchen.',
+    );
+    assert.equal(
+        translate(user('DE-at'), 'refusal_write-failed'),
+        'Die Änderung konnte nicht gespeichert werden; nichts wurde geändert. Bitte später erneut versuchen.',
+    );
+    assert.equal(translate(user('pt-BR'), 'refusal_write-failed'), 'The change could not be saved; nothing was changed. Please try again later.');
+    assert.equal(translate(user(), 'refusal_write-failed'), 'The change could not be saved; nothing was changed. Please try again later.');
+    assert.equal(translate(user('__proto__'), 'refusal_write-failed'), 'The change could not be saved; nothing was changed. Please try again later.');
     assert.equal(translate(user(), 'reply_enabled', { group: '{group}' }), 'End-to-end encryption is now on for #{group}.');
     assert.equal(translate(user(), 'reply_status_on', {}), 'End-to-end encryption is on for #{group}.');
 });

@@ -1,6 +1,8 @@
-// How the flag gets written: the room modifier where the server honours it (before 7.4), else the
-// server's REST API with the caller's session, else the service account, else a clear refusal.
-// Only a read-back that shows the new value counts, and the room notice is posted exactly once.
+// How the flag gets written: the room modifier where the server honours it (before 7.4); else the
+// server's own route with the caller's session (endpoint calls), whose answer is the caller's
+// answer; the service account only for calls that carry no session (slash commands); else a
+// clear refusal. A write counts once the server confirms it or a read-back shows it, and the room
+// notice is posted exactly once.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
@@ -22,13 +24,15 @@ function withServiceAccount(ws = onCurrentServer()) {
     return ws;
 }
 
+const urls = (ws: ReturnType<typeof workspace>) => ws.httpCalls.map((call) => call.url.replace('https://rc.test/api/v1/', '').replace(/\?.*$/, ''));
+
 describe('before Rocket.Chat 7.4: the room modifier', () => {
-    test('writes the flag itself, calls no REST API, posts the notice as the caller', async () => {
+    test('writes the flag itself, posts the notice as the caller; REST only to read the permission table', async () => {
         const ws = workspace();
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
         assert.equal(response.status, 200);
         assert.equal(ws.encryptedOf('secret'), true);
-        assert.equal(ws.httpCalls.length, 0);
+        assert.deepEqual(urls(ws), ['permissions.listAll']);
         assert.deepEqual(ws.notices, [{ roomId: 'secret', type: 'room_e2e_enabled', userId: 'olivia', by: 'app' }]);
     });
 
@@ -60,51 +64,73 @@ describe('before Rocket.Chat 7.4: the room modifier', () => {
         assert.equal(ws.rooms.get('team')!._unmappedProperties_.teamMain, true);
         assert.equal(ws.rooms.get('team')!._unmappedProperties_.usersCount, 5);
     });
+
+    test('the room update fails and the caller has a session: written through the server with it', async () => {
+        const ws = workspace();
+        ws.faults.add('room-update');
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
+        assert.equal(response.status, 200);
+        assert.deepEqual(
+            ws.notices.map((notice) => `${notice.by}:${notice.userId}`),
+            ['server:olivia'],
+        );
+    });
+
+    test('a read-back that does not show the write is not taken as "this server ignores apps"', async () => {
+        const ws = workspace();
+        // Another writer puts the flag back between the app's write and its read-back, once.
+        const read = ws.read();
+        const rooms = read.getRoomReader();
+        const getById = rooms.getById.bind(rooms);
+        let confused = false;
+        rooms.getById = async (id: string) => {
+            const room = await getById(id);
+            if (!confused && ws.calls['room.update'] === 1 && room) {
+                confused = true;
+                (room as unknown as { _unmappedProperties_: Record<string, unknown> })._unmappedProperties_.encrypted = undefined;
+            }
+            return room;
+        };
+        read.getRoomReader = () => rooms;
+        ws.read = () => read;
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        assert.equal(ws.instance.memory.modifierHonoured, true);
+        const next = await setEncrypted(ws, 'olivia', { roomId: 'team', encrypted: true });
+        assert.equal(next.status, 200);
+        assert.equal(ws.calls['room.update'], 2, 'the modifier is still used');
+    });
 });
 
-describe('Rocket.Chat 7.4+: the modifier is ignored, so the read-back sends the app on', () => {
-    test("with the caller's session: groups.setEncrypted on Site_Url, server posts the only notice", async () => {
+describe('Rocket.Chat 7.4+: the runtime tells that room updates drop `encrypted`', () => {
+    test("with the caller's session: groups.setEncrypted on Site_Url, the server's group answered, its notice the only one", async () => {
         const ws = onCurrentServer();
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
         assert.equal(response.status, 200);
-        assert.equal(response.content.group.encrypted, true);
+        assert.deepEqual(response.content.group, { _id: 'secret', name: 'secret', t: 'p', encrypted: true });
         assert.equal(ws.encryptedOf('secret'), true);
-        assert.equal(ws.httpCalls.length, 1);
-        assert.equal(ws.httpCalls[0].url, 'http://rc.test/api/v1/groups.setEncrypted');
+        assert.deepEqual(urls(ws), ['groups.setEncrypted']);
         assert.deepEqual(ws.httpCalls[0].request.data, { roomId: 'secret', encrypted: true });
         assert.equal(ws.httpCalls[0].request.headers?.['X-User-Id'], 'olivia');
+        assert.equal(ws.calls['room.update'], undefined, 'the modifier is not even tried');
         assert.deepEqual(ws.notices, [{ roomId: 'secret', type: 'room_e2e_enabled', userId: 'olivia', by: 'server' }]);
     });
 
-    test('without a session: the service account through rooms.saveRoomSettings', async () => {
+    test('without a session (a slash command): the service account through rooms.saveRoomSettings, after reading the table with it', async () => {
         const ws = withServiceAccount();
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
         assert.equal(response.status, 200);
-        assert.equal(ws.httpCalls.length, 1);
-        assert.equal(ws.httpCalls[0].url, 'http://rc.test/api/v1/rooms.saveRoomSettings');
-        assert.deepEqual(ws.httpCalls[0].request.data, { rid: 'secret', encrypted: true });
+        assert.deepEqual(urls(ws), ['permissions.listAll', 'rooms.saveRoomSettings']);
+        assert.deepEqual(ws.httpCalls[1].request.data, { rid: 'secret', encrypted: true });
         assert.deepEqual(
-            ws.notices.map((notice) => notice.by),
-            ['server'],
+            ws.notices.map((notice) => `${notice.by}:${notice.userId}`),
+            ['server:svc'],
         );
     });
 
     test('headers of another user than the authenticated one are not used', async () => {
         const ws = withServiceAccount();
         await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, { 'x-user-id': 'mia', 'x-auth-token': TOKEN });
-        assert.deepEqual(
-            ws.httpCalls.map((call) => call.url),
-            ['http://rc.test/api/v1/rooms.saveRoomSettings'],
-        );
-    });
-
-    test('a rejected caller session falls through to the service account', async () => {
-        const ws = withServiceAccount();
-        ws.restTokens.delete(TOKEN);
-        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
-        assert.equal(response.status, 200);
-        assert.equal(ws.httpCalls.length, 2);
-        assert.equal(ws.encryptedOf('secret'), true);
+        assert.ok(!ws.httpCalls.some((call) => call.request.headers?.['X-User-Id'] === 'mia'));
     });
 
     test('no way left → a clear refusal naming the service account, nothing changed', async () => {
@@ -128,55 +154,88 @@ describe('Rocket.Chat 7.4+: the modifier is ignored, so the read-back sends the 
         assert.equal(ws.encryptedOf('secret'), undefined);
     });
 
-    test('Site_Url unset: the REST ways are skipped, not called on a bad URL', async () => {
+    test('Site_Url unset: no REST call, a refusal that says why', async () => {
         const ws = withServiceAccount();
         ws.serverSettings.Site_Url = '';
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
-        assert.equal(response.content.errorType, 'error-app-cannot-write-encryption');
+        assert.equal(response.status, 503);
+        assert.equal(response.content.errorType, 'error-app-site-url');
         assert.equal(ws.httpCalls.length, 0);
     });
 });
 
-describe('faults', () => {
-    test('the room update fails and nothing else is possible → 503, nothing changed, logged', async () => {
-        const ws = workspace();
-        ws.faults.add('room-update');
-        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+describe("never escalate: once the caller's session is in play, its answer is the answer", () => {
+    for (const [label, statusCode, body] of [
+        [
+            'a 429 from the rate limiter',
+            429,
+            {
+                success: false,
+                error: 'Error, too many requests. Please slow down. You must wait 42 seconds before trying this endpoint again. [error-too-many-requests]',
+            },
+        ],
+        [
+            'a 401 (session expired)',
+            401,
+            { success: false, error: 'You must be logged in to do this.', status: 'error', message: 'You must be logged in to do this.' },
+        ],
+        ['a 403', 403, { success: false, error: 'unauthorized' }],
+    ] as const) {
+        test(`${label} is passed on as it came; no service-account write, no notice`, async () => {
+            const ws = withServiceAccount();
+            ws.restAnswers['groups.setEncrypted'] = { statusCode, body: { ...body } };
+            const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
+            assert.equal(response.status, statusCode);
+            assert.deepEqual(response.content, body);
+            assert.deepEqual(urls(ws), ['groups.setEncrypted']);
+            assert.equal(ws.encryptedOf('secret'), undefined);
+            assert.deepEqual(ws.notices, []);
+        });
+    }
+
+    test('a 5xx → 503 error-app-write-failed, no service-account write', async () => {
+        const ws = withServiceAccount();
+        ws.restAnswers['groups.setEncrypted'] = { statusCode: 502, body: {} };
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
         assert.equal(response.status, 503);
         assert.deepEqual(response.content, rcError('The encryption change could not be saved; nothing was changed', 'error-app-write-failed'));
-        assert.equal(ws.encryptedOf('secret'), undefined);
-        assert.deepEqual(ws.notices, []);
-        assert.ok(ws.logLines.some((line) => line.includes('room modifier failed')));
+        assert.deepEqual(urls(ws), ['groups.setEncrypted']);
     });
 
-    test("the room update fails but the caller's session works → written through REST", async () => {
-        const ws = workspace();
-        ws.faults.add('room-update');
-        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
+    test('an OAuth caller: the same bearer token is sent on, never the service account', async () => {
+        const ws = withServiceAccount();
+        ws.bearerTokens.set('oauth-token-of-olivia', 'olivia');
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, { authorization: 'Bearer oauth-token-of-olivia' });
         assert.equal(response.status, 200);
+        assert.deepEqual(urls(ws), ['groups.setEncrypted']);
+        assert.equal(ws.httpCalls[0].request.headers?.Authorization, 'Bearer oauth-token-of-olivia');
         assert.deepEqual(
-            ws.notices.map((notice) => notice.by),
-            ['server'],
+            ws.notices.map((notice) => `${notice.by}:${notice.userId}`),
+            ['server:olivia'],
         );
     });
+});
 
-    test('the notice fails → the toggle stands, the failure is logged', async () => {
-        const ws = workspace();
-        ws.faults.add('message-create');
-        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
-        assert.equal(response.status, 200);
-        assert.equal(ws.encryptedOf('secret'), true);
-        assert.ok(ws.logLines.some((line) => line.startsWith('error:') && line.includes('notice of an encryption change could not be posted')));
-    });
-
-    test("reading rooms fails → 500 in Rocket.Chat's shape, nothing changed", async () => {
-        const ws = workspace();
-        ws.faults.add('room-read');
-        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
-        assert.equal(response.status, 500);
-        assert.deepEqual(response.content, { success: false, error: 'Internal server error' });
-        assert.equal(ws.encryptedOf('secret'), undefined);
-    });
+describe('the service account fails: the admin learns why, the caller is told it is not their fault', () => {
+    for (const [label, answer, errorText] of [
+        ['its token is rejected', { statusCode: 401, body: { success: false, error: 'You must be logged in to do this.' } }, /did not accept/],
+        ['it lacks the rights', { statusCode: 400, body: { ...TOGGLE_NOT_ALLOWED } }, /may not change encryption/],
+        ['it is rate-limited', { statusCode: 429, body: { success: false, error: 'Error, too many requests. [error-too-many-requests]' } }, /rate limit/],
+    ] as const) {
+        test(label, async () => {
+            const ws = withServiceAccount();
+            ws.restAnswers['rooms.saveRoomSettings'] = answer;
+            const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+            assert.equal(response.status, 503);
+            assert.equal(response.content.errorType, 'error-app-service-account');
+            assert.match(response.content.error, errorText);
+            assert.ok(
+                ws.logLines.some((line) => line.startsWith('warn:') && errorText.test(line)),
+                ws.logLines.join('\n'),
+            );
+            assert.equal(ws.encryptedOf('secret'), undefined);
+        });
+    }
 });
 
 describe('tokens stay secret', () => {
@@ -190,7 +249,7 @@ describe('tokens stay secret', () => {
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
         assert.equal(response.status, 503);
         const everything = JSON.stringify([ws.logLines, response.content]);
-        assert.ok(ws.logLines.length >= 2);
+        assert.ok(ws.logLines.length >= 1);
         assert.ok(!everything.includes(TOKEN), 'caller token leaked');
         assert.ok(!everything.includes(SERVICE_TOKEN), 'service token leaked');
     });
@@ -201,6 +260,26 @@ describe('tokens stay secret', () => {
         const everything = JSON.stringify([ws.logLines, response.content, ws.notices]);
         assert.ok(!everything.includes(TOKEN) && !everything.includes(SERVICE_TOKEN));
     });
+
+    for (const [siteUrl, sent] of [
+        ['http://chat.example.com', false],
+        ['http://10.0.0.5:3000', false],
+        ['https://chat.example.com', true],
+        ['http://localhost:3000', true],
+        ['http://127.0.0.1:3000/', true],
+        ['http://[::1]:3000', true],
+    ] as const) {
+        test(`Site_Url ${siteUrl}: a token is ${sent ? '' : 'not '}sent there`, async () => {
+            const ws = withServiceAccount();
+            ws.serverSettings.Site_Url = siteUrl;
+            const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
+            assert.equal(ws.httpCalls.length > 0, sent);
+            if (!sent) {
+                assert.equal(response.status, 503);
+                assert.equal(response.content.errorType, 'error-app-site-url');
+            }
+        });
+    }
 });
 
 describe('membership check', () => {
@@ -236,27 +315,60 @@ describe('membership check', () => {
     });
 });
 
-describe('the app remembers a server that ignores the room modifier', () => {
-    test('after one ignored write, later toggles go straight to REST (three bridge calls fewer)', async () => {
+describe('what the app knows of the server', () => {
+    test('7.4+ is recognised once per app instance from the runtime, and the modifier is never used there', async () => {
         const ws = onCurrentServer();
         await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
-        const readsAfterFirst = ws.calls['room.getById'];
         await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false }, callerHeaders);
-        assert.equal(ws.calls['room.update'], 1, 'the modifier was tried again');
-        assert.equal(ws.calls['room.getById'] - readsAfterFirst, 2, 'find + read-back only');
+        assert.equal(ws.instance.memory.modifierHonoured, false);
+        assert.equal(ws.calls['room.update.start'], 1, 'one look at the runtime');
+        assert.equal(ws.calls['room.update'], undefined);
         assert.equal(ws.encryptedOf('secret'), false);
     });
 
-    test('a modifier that failed (rather than being ignored) is tried again next time', async () => {
+    test('a look that failed is not remembered; the modifier is tried', async () => {
         const ws = workspace();
-        ws.faults.add('room-update');
+        ws.faults.add('room-read');
         await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
-        ws.faults.delete('room-update');
-        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false }, callerHeaders);
-        assert.equal(ws.calls['room.update'], 2, 'the failed attempt and the retry');
+        ws.faults.delete('room-read');
+        assert.equal(ws.instance.memory.modifierHonoured, undefined);
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
+        assert.equal(response.status, 200);
+        assert.equal(ws.instance.memory.modifierHonoured, true);
         assert.deepEqual(
             ws.notices.map((notice) => notice.by),
-            ['server', 'app'],
+            ['app'],
         );
+    });
+});
+
+describe('faults', () => {
+    test('the room update fails and nothing else is possible → 503, nothing changed, logged', async () => {
+        const ws = workspace();
+        ws.faults.add('room-update');
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        assert.equal(response.status, 503);
+        assert.deepEqual(response.content, rcError('The encryption change could not be saved; nothing was changed', 'error-app-write-failed'));
+        assert.equal(ws.encryptedOf('secret'), undefined);
+        assert.deepEqual(ws.notices, []);
+        assert.ok(ws.logLines.some((line) => line.includes('room modifier failed')));
+    });
+
+    test('the notice fails → the toggle stands, the failure is logged', async () => {
+        const ws = workspace();
+        ws.faults.add('message-create');
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        assert.equal(response.status, 200);
+        assert.equal(ws.encryptedOf('secret'), true);
+        assert.ok(ws.logLines.some((line) => line.startsWith('error:') && line.includes('notice of an encryption change could not be posted')));
+    });
+
+    test("reading rooms fails → 500 in Rocket.Chat's shape, nothing changed", async () => {
+        const ws = workspace();
+        ws.faults.add('room-read');
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        assert.equal(response.status, 500);
+        assert.deepEqual(response.content, { success: false, error: 'Internal server error' });
+        assert.equal(ws.encryptedOf('secret'), undefined);
     });
 });

@@ -13,12 +13,28 @@ const ROOMS = ['group', 'channel', 'DM', 'archived group', 'team main group'] as
 type Caller = (typeof CALLERS)[number];
 type RoomKind = (typeof ROOMS)[number];
 
-const EDIT_ROOM: ReadonlyArray<Caller> = ['admin member', 'owner', 'moderator'];
-const TOGGLE_E2E: ReadonlyArray<Caller> = ['admin member', 'owner'];
 const MEMBERS: ReadonlyArray<Caller> = ['admin member', 'owner', 'moderator', 'leader', 'member'];
 
+/** Who holds `edit-room` and `toggle-room-e2e-encryption` among the callers who are members. */
+interface Table {
+    editRoom: ReadonlyArray<Caller>;
+    toggle: ReadonlyArray<Caller>;
+}
+
+/** Rocket.Chat's default table (apps/meteor/app/authorization/server/constant/permissions.ts). */
+const DEFAULT_TABLE: Table = { editRoom: ['admin member', 'owner', 'moderator'], toggle: ['admin member', 'owner'] };
+
+/**
+ * A workspace that took toggling from owners and gave it to moderators (Rocket.Chat #12416, #13173):
+ * `toggle-room-e2e-encryption` held by admin and moderator. The app's setting names owner, admin
+ * and moderator, so it narrows nothing and the app must answer exactly as the core route.
+ */
+const CHANGED_TABLE: Table = { editRoom: DEFAULT_TABLE.editRoom, toggle: ['admin member', 'moderator'] };
+const CHANGED_PERMISSIONS = { 'toggle-room-e2e-encryption': ['admin', 'moderator'] };
+const CHANGED_SETTINGS = { toggle_roles: 'owner, admin, moderator' };
+
 /** Rocket.Chat's checks, in its order, for a room whose flag was never set (so either value is a change). */
-export function expected(caller: Caller, room: RoomKind, e2e: boolean, archivedName: string): { status: number; body?: unknown } {
+export function expected(caller: Caller, room: RoomKind, e2e: boolean, archivedName: string, table: Table = DEFAULT_TABLE): { status: number; body?: unknown } {
     if (caller === 'anonymous') {
         return { status: 401 };
     }
@@ -28,13 +44,13 @@ export function expected(caller: Caller, room: RoomKind, e2e: boolean, archivedN
     if (room === 'archived group') {
         return { status: 400, body: archivedError(archivedName) };
     }
-    if (!EDIT_ROOM.includes(caller)) {
+    if (!table.editRoom.includes(caller)) {
         return { status: 400, body: EDIT_NOT_ALLOWED };
     }
     if (!e2e) {
         return { status: 400, body: E2E_UNAVAILABLE };
     }
-    if (!TOGGLE_E2E.includes(caller)) {
+    if (!table.toggle.includes(caller)) {
         return { status: 400, body: TOGGLE_NOT_ALLOWED };
     }
     return { status: 200 };
@@ -118,6 +134,53 @@ export function roleMatrixSuite(scenario: () => Scenario): void {
             return route === 'app' ? s.viaApp(people[caller], body) : s.viaCore(people[caller], body);
         }
 
+        /** Every caller × room × value through the app's endpoint and the core route, held to `table`. */
+        function cells(e2e: boolean, table: Table): void {
+            for (const caller of CALLERS) {
+                for (const kind of ROOMS) {
+                    for (const value of [true, false]) {
+                        test(`${caller} · ${kind} · ${value ? 'on' : 'off'}`, async () => {
+                            const want = expected(caller, kind, e2e, archived.name, table);
+                            for (const route of ['app', 'core'] as const) {
+                                const room = await roomFor(kind, caller);
+                                const answer = await ask(route, caller, room._id, value);
+                                assert.equal(answer.status, want.status, `${route} status`);
+                                if (want.body) {
+                                    assert.deepEqual(answer.body, want.body, `${route} body`);
+                                }
+                                if (kind === 'group' || kind === 'team main group') {
+                                    const flag = await s.encryptedOf(people.owner, room._id);
+                                    assert.equal(flag, want.status === 200 ? value : undefined, `${route} left the flag at ${String(flag)}`);
+                                }
+                            }
+                        });
+                    }
+                }
+            }
+        }
+
+        /**
+         * `/encrypt` in the group by each member, with a service account configured, so the app
+         * reads the table and decides itself on every server generation: the flag changes exactly
+         * where Rocket.Chat's table lets the caller change it.
+         */
+        function commandCells(table: Table): void {
+            for (const caller of MEMBERS) {
+                for (const kind of ['group', 'team main group'] as const) {
+                    for (const value of [true, false]) {
+                        test(`/encrypt ${value ? 'on' : 'off'} · ${caller} · ${kind}`, async () => {
+                            const want = expected(caller, kind, true, archived.name, table);
+                            const room = await roomFor(kind, caller);
+                            const answer = await people[caller as Exclude<Caller, 'anonymous'>].client.command('encrypt', value ? 'on' : 'off', room._id);
+                            assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                            const flag = await s.encryptedOf(people.owner, room._id);
+                            assert.equal(flag, want.status === 200 ? value : undefined, `/encrypt left the flag at ${String(flag)}`);
+                        });
+                    }
+                }
+            }
+        }
+
         for (const e2e of [true, false]) {
             describe(`E2E ${e2e ? 'on' : 'off'}`, () => {
                 before(async () => {
@@ -127,28 +190,36 @@ export function roleMatrixSuite(scenario: () => Scenario): void {
                 after(async () => {
                     await s.target.admin.post('settings/E2E_Enable', { value: true });
                 });
-                for (const caller of CALLERS) {
-                    for (const kind of ROOMS) {
-                        for (const value of [true, false]) {
-                            test(`${caller} · ${kind} · ${value ? 'on' : 'off'}`, async () => {
-                                const want = expected(caller, kind, e2e, archived.name);
-                                for (const route of ['app', 'core'] as const) {
-                                    const room = await roomFor(kind, caller);
-                                    const answer = await ask(route, caller, room._id, value);
-                                    assert.equal(answer.status, want.status, `${route} status`);
-                                    if (want.body) {
-                                        assert.deepEqual(answer.body, want.body, `${route} body`);
-                                    }
-                                    if (kind === 'group' || kind === 'team main group') {
-                                        const flag = await s.encryptedOf(people.owner, room._id);
-                                        assert.equal(flag, want.status === 200 ? value : undefined, `${route} left the flag at ${String(flag)}`);
-                                    }
-                                }
-                            });
-                        }
-                    }
-                }
+                cells(e2e, DEFAULT_TABLE);
             });
         }
+
+        describe('a service account configured: /encrypt by each member', () => {
+            let restore: () => Promise<void>;
+            before(async () => {
+                const service = await s.person('m-service', ['admin', 'user']);
+                restore = await s.holdAppSettings({ service_account_user_id: service.id, service_account_token: service.client.authToken });
+            });
+            after(async () => restore());
+            commandCells(DEFAULT_TABLE);
+        });
+
+        describe('a changed permission table: owners may no longer toggle, moderators may', () => {
+            let restore: Array<() => Promise<void>> = [];
+            before(async () => {
+                const service = await s.person('m-service-2', ['admin', 'user']);
+                restore = [
+                    (await s.holdPermissions(CHANGED_PERMISSIONS)).restore,
+                    await s.holdAppSettings({ ...CHANGED_SETTINGS, service_account_user_id: service.id, service_account_token: service.client.authToken }),
+                ];
+            });
+            after(async () => {
+                for (const undo of restore.reverse()) {
+                    await undo();
+                }
+            });
+            cells(true, CHANGED_TABLE);
+            commandCells(CHANGED_TABLE);
+        });
     });
 }
