@@ -128,6 +128,7 @@ export class EncryptionService {
             return Refusal.roomArchived(displayName(room));
         }
         const plan = await this.deps.plan(room, caller, request.credential);
+        plan.ways[0]?.prepare?.();
         const allowed = await this.deps.authority.allowedRoles(plan.serverChecksCaller, plan.tableCredential?.credential);
         if (!isAllowedRoles(allowed)) {
             return this.tableRefusal(allowed, plan);
@@ -141,7 +142,7 @@ export class EncryptionService {
         if (current === encrypted) {
             return { room, encrypted, changed: false };
         }
-        const refusal = await this.toggleRefusal(room, roles, allowed, current, encrypted);
+        const refusal = await this.toggleRefusal(room, roles, allowed, current, encrypted, plan.serverChecksCaller);
         if (refusal) {
             return refusal;
         }
@@ -198,13 +199,28 @@ export class EncryptionService {
         return (await this.toggleRefusal(room, roles, allowed, current, encrypted)) ?? (plan.ways.length === 0 ? Refusal.writeUnsupported() : undefined);
     }
 
-    /** The checks Rocket.Chat makes only when the value would change, plus the app's "allow off". */
-    private async toggleRefusal(room: IRoom, roles: RoomRoles, allowed: AllowedRoles, current: unknown, encrypted: boolean): Promise<Refusal | undefined> {
-        if ((await this.deps.serverSettings.getValueById('E2E_Enable')) !== true || isFederated(room)) {
-            return Refusal.e2eUnavailable();
+    /**
+     * The checks Rocket.Chat makes only when the value would change, in its order (E2E available,
+     * then the toggle permission), plus the app's "allow off". Where the server checks the caller
+     * again (`serverChecks`), it answers "E2E off" itself in the same words, so the setting is read
+     * only when the app refuses on its own and must know which refusal comes first.
+     */
+    private async toggleRefusal(
+        room: IRoom,
+        roles: RoomRoles,
+        allowed: AllowedRoles,
+        current: unknown,
+        encrypted: boolean,
+        serverChecks = false,
+    ): Promise<Refusal | undefined> {
+        const unavailable = async () =>
+            (await this.deps.serverSettings.getValueById('E2E_Enable')) !== true || isFederated(room) ? Refusal.e2eUnavailable() : undefined;
+        const first = serverChecks ? undefined : await unavailable();
+        if (first) {
+            return first;
         }
         if (!(await roles.holdsAny(allowed.toggle))) {
-            return Refusal.toggleNotAllowed();
+            return (serverChecks ? await unavailable() : undefined) ?? Refusal.toggleNotAllowed();
         }
         if (current === true && !encrypted && !(await this.deps.settings.allowTurningOff())) {
             return Refusal.turningOffDisabled();

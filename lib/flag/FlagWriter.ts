@@ -22,6 +22,8 @@ export interface FlagWriter {
     readonly serverPostsNotice: boolean;
     /** The server checks the caller's own rights again when this way writes (their session). */
     readonly serverChecksCaller: boolean;
+    /** Starts what the write will need (the server's address), so it is ready by the time the rules are checked. */
+    prepare?(): void;
     /**
      * Resolves to a Refusal when the way said no (its answer is the caller's); throws only when
      * the way itself is broken before it reached the server, so the next way may be tried.

@@ -16,19 +16,26 @@ export class RestApiWriter implements FlagWriter {
     private constructor(
         public readonly name: string,
         public readonly serverChecksCaller: boolean,
+        private readonly rest: Pick<ServerRest, 'post' | 'baseUrl'>,
         private readonly send: (roomId: string, encrypted: boolean) => Promise<RestAnswer>,
         private readonly refusalOf: (answer: RestAnswer) => Refusal,
     ) {}
+
+    public prepare(): void {
+        // A failure here is the write's to report, when it asks again.
+        this.rest.baseUrl().catch(() => undefined);
+    }
 
     /**
      * The caller's own session: Rocket.Chat's `groups.setEncrypted` with the caller's rights and
      * name on the notice. Whatever the server answers is the caller's answer: its refusal, its 429,
      * its 401 — never a retry as someone else.
      */
-    public static asCaller(rest: Pick<ServerRest, 'post'>, credential: Credential): RestApiWriter {
+    public static asCaller(rest: Pick<ServerRest, 'post' | 'baseUrl'>, credential: Credential): RestApiWriter {
         return new RestApiWriter(
             'REST as caller',
             true,
+            rest,
             (roomId, encrypted) => rest.post('groups.setEncrypted', credential, { roomId, encrypted }),
             ({ statusCode, body }) => ([400, 401, 403, 429].includes(statusCode) ? Refusal.passedOn(statusCode, body) : Refusal.writeFailed()),
         );
@@ -39,10 +46,11 @@ export class RestApiWriter implements FlagWriter {
      * after the app has checked the caller's rights itself. `rooms.saveRoomSettings` asks for
      * permissions, not a subscription. When it says no, the fault is the account's, not the caller's.
      */
-    public static asServiceAccount(rest: Pick<ServerRest, 'post'>, credential: Credential): RestApiWriter {
+    public static asServiceAccount(rest: Pick<ServerRest, 'post' | 'baseUrl'>, credential: Credential): RestApiWriter {
         return new RestApiWriter(
             'REST as service account',
             false,
+            rest,
             (rid, encrypted) => rest.post('rooms.saveRoomSettings', credential, { rid, encrypted }),
             ({ statusCode, body }) => {
                 if (statusCode === 401) {

@@ -29,7 +29,7 @@ export type WritePlanner = (room: IRoom, caller: IUser, callerCredential?: Crede
  */
 export function writePlanner(
     modify: Pick<IModify, 'getUpdater'>,
-    rest: Pick<ServerRest, 'post'>,
+    rest: Pick<ServerRest, 'post' | 'baseUrl'>,
     settings: Pick<AppSettings, 'serviceAccount'>,
     memory: WriteWayMemory,
 ): WritePlanner {

@@ -56,8 +56,15 @@ export class ServerRest {
         return this.call('post', route, credential, { data });
     }
 
-    /** The API's base URL, or why a token must not go there. */
-    public async baseUrl(): Promise<string> {
+    /** The API's base URL, or why a token must not go there; read once per call of the app. */
+    public baseUrl(): Promise<string> {
+        this.base ??= this.readBaseUrl();
+        return this.base;
+    }
+
+    private base?: Promise<string>;
+
+    private async readBaseUrl(): Promise<string> {
         const siteUrl = String((await this.serverSettings.getValueById('Site_Url')) ?? '').replace(/\/+$/, '');
         if (!siteUrl) {
             throw new ServerUnreachable('no-site-url', 'the server setting Site_Url is empty');

@@ -129,21 +129,16 @@ async function main(): Promise<void> {
         await command();
     }
 
+    // Interleaved: each round takes one sample of each, so machine noise lands on all alike.
     const toggleSamples: Array<number> = [];
-    for (let i = 0; i < TOGGLES; i++) {
-        toggleSamples.push(await timed(() => toggle(groups[5])));
-    }
     const noopSamples: Array<number> = [];
-    for (let i = 0; i < TOGGLES; i++) {
-        noopSamples.push(await timed(refused));
-    }
     const commandSamples: Array<number> = [];
-    for (let i = 0; i < TOGGLES; i++) {
-        commandSamples.push(await timed(command));
-    }
     // The user's alternative: Rocket.Chat's own route on the same server.
     const coreSamples: Array<number> = [];
     for (let i = 0; i < TOGGLES; i++) {
+        toggleSamples.push(await timed(() => toggle(groups[5])));
+        noopSamples.push(await timed(refused));
+        commandSamples.push(await timed(command));
         coreSamples.push(await timed(core));
     }
     // Interleaved rounds, so machine noise lands on every size alike.

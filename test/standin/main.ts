@@ -74,6 +74,8 @@ async function main(): Promise<void> {
 
     const app = await admin.installApp(readFileSync(zipPath), basename(zipPath));
     // On 7.4+ `/encrypt` needs a service account (README); the demo gives it one.
+    // The service account /encrypt needs from 7.4 (README: "A least-privilege service account"),
+    // made the Community way: a bot user, and the bot role given the two encryption permissions.
     let serviceNote = 'not needed on this version';
     if (standin.profile.generation.roomUpdate === 'changes-only') {
         await admin.post('users.create', {
@@ -81,11 +83,16 @@ async function main(): Promise<void> {
             name: 'Encrypt Group service',
             email: 'svc@example.com',
             password: DEMO_PASSWORD,
-            roles: ['admin', 'user'],
+            roles: ['bot'],
+        });
+        const { update: table } = await admin.get('permissions.listAll');
+        const withBot = (id: string) => [...new Set([...table.find((permission: { _id: string }) => permission._id === id).roles, 'bot'])];
+        await admin.post('permissions.update', {
+            permissions: ['edit-room', 'toggle-room-e2e-encryption'].map((_id) => ({ _id, roles: withBot(_id) })),
         });
         const service = await RestClient.login(standin.url, 'encrypt-service', DEMO_PASSWORD);
         await admin.setAppSettings(app.id, { service_account_user_id: service.userId, service_account_token: service.authToken });
-        serviceNote = 'encrypt-service (admin), set in the app settings';
+        serviceNote = 'encrypt-service (a bot; the bot role holds edit-room and toggle-room-e2e-encryption), set in the app settings';
     }
     const { room: dm } = await alice.post('im.create', { username: 'encrypt-group.bot' });
 
