@@ -70,6 +70,8 @@ test('40 concurrent toggles of one group on a 7.4+ server: all succeed, notices 
         [],
     );
     const types = ws.notices.map((notice) => notice.type);
+    // The first `true` changed the never-set group: at least that change was announced.
+    assert.ok(types.length > 0, 'no notice at all');
     types.forEach((type, i) => assert.equal(type, i % 2 === 0 ? 'room_e2e_enabled' : 'room_e2e_disabled'));
     assert.equal(ws.encryptedOf('secret'), values.at(-1));
     assert.equal(ws.instance.queue.busyRooms, 0);

@@ -23,6 +23,8 @@ export function concurrencySuite(scenario: () => Scenario): void {
         });
 
         function assertConsistent(notices: Array<string>, flag: unknown, where: string): void {
+            // Some request switched the never-set group on: at least that change was announced.
+            assert.ok(notices.length > 0, `${where}: no notice for any change`);
             notices.forEach((notice, i) => {
                 const expectedType = i % 2 === 0 ? 'room_e2e_enabled' : 'room_e2e_disabled';
                 assert.ok(notice.startsWith(expectedType), `${where}: notice ${i} is ${notice}; the notices do not match real changes: ${notices.join(', ')}`);
