@@ -2,5 +2,3 @@
 export function packageApp(options?: { quiet?: boolean; ifStale?: boolean; onBuild?: () => void }): string;
 /** The zip entries a Rocket.Chat server needs; anything else is left out. */
 export const SHIPPED: RegExp;
-/** `rc-apps deploy` with these flags, from a staging copy of just the app. */
-export function deployApp(args: Array<string>): void;

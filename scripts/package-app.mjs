@@ -1,4 +1,4 @@
-// `npm run package` (and `npm run deploy`): builds dist/encrypt-group_<version>.zip with `rc-apps package`, run on a copy
+// `npm run package`: builds dist/encrypt-group_<version>.zip with `rc-apps package`, run on a copy
 // of just the app's files. rc-apps zips every non-dot file of the folder it runs in (lock file,
 // tsconfig, lint config…) and rewrites app.json in place; a staging copy keeps the working tree
 // untouched, and the package.json rc-apps insists on is taken out of the zip afterwards.
@@ -54,13 +54,14 @@ export function packageApp({ quiet = false, ifStale = false, onBuild = () => und
     });
 }
 
-/** `npm run deploy -- --url … --username … --password …`: `rc-apps deploy` from the same staging copy. */
-export function deployApp(args) {
-    inStage((stage) => rcApps(stage, ['deploy', ...args], false));
-}
-
-function inStage(run) {
+/**
+ * Runs `run` in a staging copy of just the app's files (rc-apps takes whatever the folder holds),
+ * removed when `run` is done — when the promise it returns settles, if it returns one.
+ */
+export function inStage(run) {
     const stage = mkdtempSync(join(tmpdir(), 'encrypt-group-package-'));
+    const remove = () => rmSync(stage, { recursive: true, force: true });
+    let result;
     try {
         for (const entry of APP_FILES) {
             cpSync(join(root, entry), join(stage, entry), { recursive: true });
@@ -68,13 +69,19 @@ function inStage(run) {
         // rc-apps reads the engine version (requiredApiVersion) from the devDependencies.
         copyFileSync(join(root, 'package.json'), join(stage, 'package.json'));
         symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'), 'dir');
-        return run(stage);
-    } finally {
-        rmSync(stage, { recursive: true, force: true });
+        result = run(stage);
+    } catch (error) {
+        remove();
+        throw error;
     }
+    if (result && typeof result.then === 'function') {
+        return result.finally(remove);
+    }
+    remove();
+    return result;
 }
 
-function rcApps(stage, args, quiet) {
+export function rcApps(stage, args, quiet) {
     execFileSync(join(root, 'node_modules', '.bin', 'rc-apps'), args, {
         cwd: stage,
         stdio: quiet ? 'pipe' : 'inherit',
@@ -83,9 +90,5 @@ function rcApps(stage, args, quiet) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-    if (process.argv[2] === 'deploy') {
-        deployApp(process.argv.slice(3));
-    } else {
-        console.log(`Packaged: ${packageApp({ ifStale: process.argv.includes('--if-stale') })}`);
-    }
+    console.log(`Packaged: ${packageApp({ ifStale: process.argv.includes('--if-stale') })}`);
 }

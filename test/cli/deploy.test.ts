@@ -1,0 +1,65 @@
+// `npm run deploy` as a person uses it against a server (the stand-in, started here): a base URL
+// with a trailing slash works, and a failed deploy says why in one last line — with no password
+// anywhere in what it prints.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+
+import { createUser } from '../standin/core/users';
+import { type Standin, startStandin } from '../standin/server';
+
+const ROOT = join(__dirname, '..', '..');
+const PASSWORD = 'S3cret-admin-pw!';
+const APP_ID = 'db028aaf-6e0e-4c44-a2fe-4d038948e0f5';
+
+function deploy(args: Array<string>, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+    return new Promise((resolve) => {
+        const child = spawn('npm', ['run', 'deploy', '--silent', '--', ...args], {
+            cwd: ROOT,
+            env: { ...process.env, ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let output = '';
+        child.stdout.on('data', (chunk) => (output += chunk));
+        child.stderr.on('data', (chunk) => (output += chunk));
+        child.on('close', (code) => resolve({ code, output }));
+    });
+}
+
+describe('npm run deploy', () => {
+    let standin: Standin;
+    before(async () => {
+        standin = await startStandin({ port: 0 });
+        createUser(standin.storage, { username: 'admin', password: PASSWORD, roles: ['admin', 'user'] });
+    });
+    after(() => standin.close());
+
+    test('installs the app; a trailing slash on --url is fine', async () => {
+        const { code, output } = await deploy(['--url', `${standin.url}/`, '--username', 'admin'], { RC_PASSWORD: PASSWORD });
+        assert.equal(code, 0, output);
+        assert.ok(standin.host.isInstalled(APP_ID));
+        assert.ok(!output.includes(PASSWORD));
+    });
+
+    test('a wrong password: one line says so, the password is printed nowhere', async () => {
+        const { code, output } = await deploy(['--url', standin.url, '--username', 'admin', '--password', 'not-the-password'], {});
+        assert.equal(code, 1);
+        assert.equal(output.trim().split('\n').at(-1), `Deploy to ${standin.url} failed: Invalid username and password or missing 2FA code (if active)`);
+        assert.ok(!output.includes('not-the-password'), output);
+        assert.doesNotMatch(output, /\n\s+at /, 'a stack trace');
+    });
+
+    test('an unreachable server: one line says so, the password is printed nowhere', async () => {
+        const { code, output } = await deploy(['--url', 'http://127.0.0.1:9', '--username', 'admin'], { RC_PASSWORD: PASSWORD });
+        assert.equal(code, 1);
+        assert.match(output.trim().split('\n').at(-1)!, /^Deploy to http:\/\/127\.0\.0\.1:9 failed: Problems conecting to Rocket\.Chat/);
+        assert.ok(!output.includes(PASSWORD));
+    });
+
+    test('no password or token: says how to give one, before anything runs', async () => {
+        const { code, output } = await deploy(['--url', standin.url, '--username', 'admin'], { RC_PASSWORD: '' });
+        assert.equal(code, 2);
+        assert.match(output.trim(), /^npm run deploy: give a password in RC_PASSWORD/);
+    });
+});
