@@ -3,20 +3,22 @@ import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import type { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import type { ISetting } from '@rocket.chat/apps-engine/definition/settings';
+import type { ISettingUpdateContext } from '@rocket.chat/apps-engine/definition/settings/ISettingUpdateContext';
 
 import { EncryptCommand } from './commands/EncryptCommand';
 import { GetEncryptedEndpoint } from './endpoints/GetEncryptedEndpoint';
 import { SetEncryptedEndpoint } from './endpoints/SetEncryptedEndpoint';
-import { SETTINGS, SettingId } from './lib/AppSettings';
+import { ROLE_SETTINGS, SETTINGS, SettingId, normaliseRoles } from './lib/AppSettings';
 import { PermissionTable } from './lib/authority/PermissionTable';
-import { RoleIds } from './lib/authority/RoleIds';
+import { RoleIds, isBuiltInRole } from './lib/authority/RoleIds';
 import { describeServiceAccount } from './lib/authority/ServiceAccountCheck';
 import {
     type AppInstanceState,
     type EncryptionServiceFactory,
-    type ServiceAccountCheck,
+    adminReporter,
     createEncryptionService,
     serviceAccountCheck,
+    unknownRoles,
 } from './lib/createEncryptionService';
 import { WriteWayMemory } from './lib/flag/WriteWayMemory';
 import { RoomQueue } from './lib/RoomQueue';
@@ -30,8 +32,33 @@ export class EncryptGroupApp extends App {
         this.instance = { appId: info.id, memory: new WriteWayMemory(), queue: new RoomQueue(), table: new PermissionTable(), roleIds: new RoleIds() };
     }
 
-    /** An admin changed the service account: check it at once and say the result in the app's log. */
+    /**
+     * A role setting is about to be saved: spelled as the app reads it. The admin cannot be shown an
+     * error here, so what was corrected is said in the app's log (and `/encrypt status` for admins
+     * names roles that do not exist).
+     */
+    public async onPreSettingUpdate(context: ISettingUpdateContext): Promise<ISetting> {
+        const { newSetting } = context;
+        const fallback = ROLE_SETTINGS[newSetting.id];
+        if (fallback === undefined) {
+            return newSetting;
+        }
+        const { value, notes } = normaliseRoles(newSetting.value, fallback, isBuiltInRole);
+        for (const note of notes) {
+            this.getLogger().warn(`Encrypt Group: setting ${newSetting.id}: ${note}`);
+        }
+        return { ...newSetting, value };
+    }
+
+    /** An admin changed a setting: check what can be checked at once and say the result in the app's log. */
     public async onSettingUpdated(setting: ISetting, _configurationModify: IConfigurationModify, read: IRead, http: IHttp): Promise<void> {
+        if (ROLE_SETTINGS[setting.id] !== undefined) {
+            const unknown = await unknownRoles(this.instance, read);
+            if (unknown.length) {
+                this.getLogger().warn(`Encrypt Group: the role settings name roles this workspace does not have: ${unknown.join(', ')}`);
+            }
+            return;
+        }
         if (setting.id !== SettingId.ServiceAccountUserId && setting.id !== SettingId.ServiceAccountToken) {
             return;
         }
@@ -42,9 +69,8 @@ export class EncryptGroupApp extends App {
 
     protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {
         const services: EncryptionServiceFactory = (read, modify, http) => createEncryptionService(read, modify, http, this.getLogger(), this.instance);
-        const serviceAccount: ServiceAccountCheck = serviceAccountCheck(this.instance);
         await Promise.all(SETTINGS.map((setting) => configuration.settings.provideSetting(setting)));
-        await configuration.slashCommands.provideSlashCommand(new EncryptCommand(this, services, serviceAccount));
+        await configuration.slashCommands.provideSlashCommand(new EncryptCommand(this, services, adminReporter(this.instance)));
         await configuration.api.provideApi({
             visibility: ApiVisibility.PUBLIC,
             security: ApiSecurity.UNSECURE,

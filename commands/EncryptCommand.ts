@@ -2,7 +2,7 @@ import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engi
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import type { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
-import type { EncryptionServiceFactory, ServiceAccountCheck } from '../lib/createEncryptionService';
+import type { AdminReporter, EncryptionServiceFactory } from '../lib/createEncryptionService';
 import type { GroupTarget } from '../lib/EncryptionService';
 import { describeError } from '../lib/describeError';
 import { isRefusal } from '../lib/Refusal';
@@ -22,7 +22,7 @@ export class EncryptCommand implements ISlashCommand {
     constructor(
         private readonly app: IApp,
         private readonly services: EncryptionServiceFactory,
-        private readonly serviceAccount: ServiceAccountCheck,
+        private readonly adminReport: AdminReporter,
     ) {}
 
     public async executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, _persistence: IPersistence): Promise<void> {
@@ -39,7 +39,13 @@ export class EncryptCommand implements ISlashCommand {
             return reply(replies.usage());
         }
         if (request.action === 'invalid') {
-            return reply(request.problem === 'too-many-arguments' ? replies.tooManyArguments() : replies.unknownOption(request.argument));
+            return reply(
+                request.problem === 'too-many-arguments'
+                    ? replies.tooManyArguments()
+                    : request.problem === 'option-as-group'
+                      ? replies.optionNotGroup(request.argument)
+                      : replies.unknownOption(request.argument),
+            );
         }
 
         const target: GroupTarget = request.group === undefined ? { roomId: here.id } : { roomName: request.group };
@@ -50,7 +56,12 @@ export class EncryptCommand implements ISlashCommand {
                 const status = await service.status(sender, target);
                 text = isRefusal(status) ? replies.refusal(status, request.group, here.slugifiedName) : replies.status(status);
                 if ((sender.roles ?? []).includes('admin')) {
-                    text = `${text}\n${replies.serviceAccount(await this.serviceAccount(read, http))}`;
+                    const report = await this.adminReport(read, http);
+                    text = [
+                        text,
+                        replies.serviceAccount(report.serviceAccount),
+                        ...(report.unknownRoles.length ? [replies.unknownRoles(report.unknownRoles)] : []),
+                    ].join('\n');
                 }
                 if (request.withUsage) {
                     text = `${text}\n${replies.usage()}`;

@@ -4,6 +4,7 @@ export type EncryptCommandRequest =
     | { action: 'help' }
     | { action: 'set'; encrypted: boolean; group?: string }
     | { action: 'invalid'; problem: 'unknown-option'; argument: string }
+    | { action: 'invalid'; problem: 'option-as-group'; argument: string }
     | { action: 'invalid'; problem: 'too-many-arguments' };
 
 const SET_WORDS: Record<string, boolean> = { on: true, enable: true, off: false, disable: false };
@@ -17,9 +18,17 @@ export function parseArguments(args: ReadonlyArray<string>): EncryptCommandReque
         return { action: 'invalid', problem: 'too-many-arguments' };
     }
     const [option, groupWord] = words;
+    // `/encrypt #project-x`: a group and no option most likely asks how that group stands.
+    if (groupWord === undefined && /^#./.test(option)) {
+        return { action: 'status', group: option.slice(1), withUsage: false };
+    }
     const group = groupWord === undefined ? undefined : groupWord.replace(/^#/, '');
     if (group === '') {
         return { action: 'invalid', problem: 'unknown-option', argument: groupWord };
+    }
+    // `/encrypt on off`: two options, no group.
+    if (group !== undefined && isOption(group) && !groupWord.startsWith('#')) {
+        return { action: 'invalid', problem: 'option-as-group', argument: group };
     }
     const word = option.toLowerCase();
     if (Object.prototype.hasOwnProperty.call(SET_WORDS, word)) {
@@ -32,4 +41,9 @@ export function parseArguments(args: ReadonlyArray<string>): EncryptCommandReque
         return { action: 'help' };
     }
     return { action: 'invalid', problem: 'unknown-option', argument: option };
+}
+
+function isOption(word: string): boolean {
+    const lower = word.toLowerCase();
+    return Object.prototype.hasOwnProperty.call(SET_WORDS, lower) || lower === 'status' || lower === 'help';
 }

@@ -45,6 +45,15 @@ export class Replies {
             return translate(this.user, 'refusal_room-not-found_here');
         }
         const params = { group: group ?? roomName, target: `#${group ?? roomName}`, error: refusal.error };
+        const who = refusal.hint?.who;
+        if ((refusal.reason === 'edit-not-allowed' || refusal.reason === 'toggle-not-allowed') && who) {
+            return who.length
+                ? translate(this.user, `refusal_${refusal.reason}_who`, { ...params, who: this.roles(who) })
+                : translate(this.user, 'refusal_nobody', params);
+        }
+        if (refusal.reason === 'e2e-unavailable' && refusal.hint?.cause === 'federated') {
+            return translate(this.user, 'refusal_e2e-unavailable_federated', params);
+        }
         switch (refusal.reason) {
             case 'room-not-found':
             case 'room-archived':
@@ -66,6 +75,24 @@ export class Replies {
                 // The command never sends a malformed body; show Rocket.Chat's own words if it ever does.
                 return refusal.error;
         }
+    }
+
+    /** "the group's owners or an admin", from the roles in force, in the user's language. */
+    private roles(names: ReadonlyArray<string>): string {
+        const words = [...new Set(names)].map((name) =>
+            name === 'owner' || name === 'moderator' || name === 'leader' || name === 'admin'
+                ? translate(this.user, `reply_role_${name}`)
+                : translate(this.user, 'reply_role_other', { role: name }),
+        );
+        return words.length > 1 ? `${words.slice(0, -1).join(', ')} ${translate(this.user, 'reply_word_or')} ${words.at(-1)}` : words[0];
+    }
+
+    public optionNotGroup(word: string): string {
+        return translate(this.user, 'reply_option_not_group', { word });
+    }
+
+    public unknownRoles(names: ReadonlyArray<string>): string {
+        return translate(this.user, 'reply_admin_unknown_roles', { roles: names.join(', ') });
     }
 
     public unknownOption(argument: string): string {

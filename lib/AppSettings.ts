@@ -97,3 +97,32 @@ export function parseRoles(value: unknown, fallback: string): Array<string> {
     const text = typeof value === 'string' && value.trim() ? value : fallback;
     return text.split(/[\s,]+/).filter(Boolean);
 }
+
+/**
+ * A role setting as an admin typed it, made the way the app reads it: built-in role names in
+ * Rocket.Chat's spelling (`Owner` → `owner`: roles are compared exactly), no repeats, one comma
+ * list; empty becomes the default, which is what it meant anyway. `notes` says what was changed.
+ */
+export function normaliseRoles(value: unknown, fallback: string, builtIn: (name: string) => boolean): { value: string; notes: Array<string> } {
+    const notes: Array<string> = [];
+    if (typeof value !== 'string' || !value.trim()) {
+        notes.push(
+            `an empty value means Rocket.Chat's default roles (${fallback}); to let nobody, take the permission from every role in Rocket.Chat's permission table`,
+        );
+        return { value: fallback, notes };
+    }
+    const names = value.split(/[\s,]+/).filter(Boolean);
+    const fixed = names.map((name) => (builtIn(name.toLowerCase()) ? name.toLowerCase() : name));
+    for (const [i, name] of names.entries()) {
+        if (name !== fixed[i]) {
+            notes.push(`"${name}" is read as the built-in role "${fixed[i]}"`);
+        }
+    }
+    return { value: [...new Set(fixed)].join(', '), notes };
+}
+
+/** The two role settings and their defaults. */
+export const ROLE_SETTINGS: Record<string, string> = {
+    [SettingId.EditRoomRoles]: DEFAULT_EDIT_ROOM_ROLES,
+    [SettingId.ToggleRoles]: DEFAULT_TOGGLE_ROLES,
+};

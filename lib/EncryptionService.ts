@@ -136,7 +136,7 @@ export class EncryptionService {
         const current = encryptedFlag(room);
         const roles = new RoomRoles(this.deps.rooms, room.id, caller);
         if (!(await roles.holdsAny(allowed.editRoom))) {
-            return Refusal.editNotAllowed();
+            return Refusal.editNotAllowed(names(allowed.editRoom));
         }
         // Strict, as Rocket.Chat: a group that never had the flag counts as a change even for `false`.
         if (current === encrypted) {
@@ -194,7 +194,7 @@ export class EncryptionService {
     ): Promise<Refusal | undefined> {
         const roles = new RoomRoles(this.deps.rooms, room.id, caller);
         if (!(await roles.holdsAny(allowed.editRoom))) {
-            return Refusal.editNotAllowed();
+            return Refusal.editNotAllowed(names(allowed.editRoom));
         }
         return (await this.toggleRefusal(room, roles, allowed, current, encrypted)) ?? (plan.ways.length === 0 ? Refusal.writeUnsupported() : undefined);
     }
@@ -214,13 +214,17 @@ export class EncryptionService {
         serverChecks = false,
     ): Promise<Refusal | undefined> {
         const unavailable = async () =>
-            (await this.deps.serverSettings.getValueById('E2E_Enable')) !== true || isFederated(room) ? Refusal.e2eUnavailable() : undefined;
+            (await this.deps.serverSettings.getValueById('E2E_Enable')) !== true
+                ? Refusal.e2eUnavailable('workspace')
+                : isFederated(room)
+                  ? Refusal.e2eUnavailable('federated')
+                  : undefined;
         const first = serverChecks ? undefined : await unavailable();
         if (first) {
             return first;
         }
         if (!(await roles.holdsAny(allowed.toggle))) {
-            return (serverChecks ? await unavailable() : undefined) ?? Refusal.toggleNotAllowed();
+            return (serverChecks ? await unavailable() : undefined) ?? Refusal.toggleNotAllowed(names(allowed.toggle));
         }
         if (current === true && !encrypted && !(await this.deps.settings.allowTurningOff())) {
             return Refusal.turningOffDisabled();
@@ -323,6 +327,11 @@ export class EncryptionService {
             this.deps.logger.error(`Encrypt Group: a room notice for a change that did not happen could not be removed: ${describeError(error)}`);
         }
     }
+}
+
+/** The roles as the admin named them, for the app's own sentences. */
+function names(roles: ReadonlyArray<{ name: string }>): Array<string> {
+    return roles.map((role) => role.name);
 }
 
 function isAllowedRoles(value: AllowedRoles | TableUnavailable): value is AllowedRoles {

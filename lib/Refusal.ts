@@ -36,11 +36,20 @@ export class Refusal {
         public readonly details?: Record<string, unknown>,
         /** The server's own answer, passed on as it came (a 429, a 401): set for those only. */
         public readonly body?: Record<string, unknown>,
+        /** For the app's own sentences, never sent: who may do it after all, or why it is unavailable. */
+        public readonly hint?: { who?: ReadonlyArray<string>; cause?: 'workspace' | 'federated' },
     ) {}
 
     /** Rocket.Chat's Meteor errors reach REST clients as "<message> [<code>]" with the code beside. */
-    private static coded(reason: RefusalReason, message: string, errorType: string, status?: number, details?: Record<string, unknown>): Refusal {
-        return new Refusal(reason, `${message} [${errorType}]`, errorType, status, details);
+    private static coded(
+        reason: RefusalReason,
+        message: string,
+        errorType: string,
+        status?: number,
+        details?: Record<string, unknown>,
+        hint?: Refusal['hint'],
+    ): Refusal {
+        return new Refusal(reason, `${message} [${errorType}]`, errorType, status, details, undefined, hint);
     }
 
     public static encryptedRequired(): Refusal {
@@ -61,25 +70,20 @@ export class Refusal {
 
     // The next three are thrown by Rocket.Chat's `saveRoomSettings` with these `details`
     // (apps/meteor/app/channel-settings/server/methods/saveRoomSettings.ts).
-    public static editNotAllowed(): Refusal {
-        return Refusal.coded('edit-not-allowed', 'Editing room is not allowed', 'error-action-not-allowed', 400, {
-            method: 'saveRoomSettings',
-            action: 'Editing_room',
-        });
+    // `who`: the names of the roles that may, for the app's own sentence.
+    public static editNotAllowed(who?: ReadonlyArray<string>): Refusal {
+        const details = { method: 'saveRoomSettings', action: 'Editing_room' };
+        return Refusal.coded('edit-not-allowed', 'Editing room is not allowed', 'error-action-not-allowed', 400, details, { who });
     }
 
-    public static e2eUnavailable(): Refusal {
-        return Refusal.coded('e2e-unavailable', 'Only groups or direct channels can enable encryption', 'error-action-not-allowed', 400, {
-            method: 'saveRoomSettings',
-            action: 'Change_Room_Encrypted',
-        });
+    public static e2eUnavailable(cause?: 'workspace' | 'federated'): Refusal {
+        const details = { method: 'saveRoomSettings', action: 'Change_Room_Encrypted' };
+        return Refusal.coded('e2e-unavailable', 'Only groups or direct channels can enable encryption', 'error-action-not-allowed', 400, details, { cause });
     }
 
-    public static toggleNotAllowed(): Refusal {
-        return Refusal.coded('toggle-not-allowed', 'You do not have permission to toggle E2E encryption', 'error-action-not-allowed', 400, {
-            method: 'saveRoomSettings',
-            action: 'Change_Room_Encrypted',
-        });
+    public static toggleNotAllowed(who?: ReadonlyArray<string>): Refusal {
+        const details = { method: 'saveRoomSettings', action: 'Change_Room_Encrypted' };
+        return Refusal.coded('toggle-not-allowed', 'You do not have permission to toggle E2E encryption', 'error-action-not-allowed', 400, details, { who });
     }
 
     public static turningOffDisabled(): Refusal {

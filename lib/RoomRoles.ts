@@ -5,8 +5,9 @@ export type RoomRoleReader = Pick<IRoomRead, 'getOwners' | 'getModerators' | 'ge
 
 /**
  * Answers "does the caller hold one of these roles here", the way Rocket.Chat's `hasPermission`
- * does for a room: global roles from `user.roles`, room roles from the subscription. Apps cannot
- * ask for permissions directly, so the role lists come from the app settings. Each room-role list
+ * does for a room: global roles from `user.roles`, room roles from the subscription, compared by
+ * role id. Apps cannot ask for permissions directly, so the roles come from the permission table
+ * (see Authority). Each room-role list
  * is fetched at most once per request, and only when a global role did not already answer.
  */
 export class RoomRoles {
@@ -18,7 +19,8 @@ export class RoomRoles {
         private readonly caller: IUser,
     ) {}
 
-    public async holdsAny(roles: ReadonlyArray<string>): Promise<boolean> {
+    public async holdsAny(allowed: ReadonlyArray<{ id: string }>): Promise<boolean> {
+        const roles = allowed.map((role) => role.id);
         const globalRoles = this.caller.roles ?? [];
         if (roles.some((role) => globalRoles.includes(role))) {
             return true;

@@ -65,6 +65,26 @@ export function serviceAccountCheck(instance: AppInstanceState): ServiceAccountC
     };
 }
 
+/** What an admin is shown besides a group's status: the service account, and role names that match no role. */
+export interface AdminReport {
+    serviceAccount: ServiceAccountReport;
+    unknownRoles: Array<string>;
+}
+
+export type AdminReporter = (read: IRead, http: IHttp) => Promise<AdminReport>;
+
+export function adminReporter(instance: AppInstanceState): AdminReporter {
+    const check = serviceAccountCheck(instance);
+    return async (read, http) => ({ serviceAccount: await check(read, http), unknownRoles: await unknownRoles(instance, read) });
+}
+
+/** Names in the role settings that are no role of this workspace. */
+export async function unknownRoles(instance: AppInstanceState, read: IRead): Promise<Array<string>> {
+    const settings = new AppSettings(read.getEnvironmentReader().getSettings());
+    const names = [...new Set([...(await settings.editRoomRoles()), ...(await settings.toggleRoles())])];
+    return instance.roleIds.unknown(names, { roles: roleReader(read), appId: instance.appId });
+}
+
 /** The role reader, where the server has one (Apps-Engine 1.41+) and grants the app `role.read`. */
 function roleReader(read: IRead) {
     try {

@@ -2,12 +2,12 @@ import type { AppSettings } from '../AppSettings';
 import type { Credential } from '../rest/Credential';
 import type { ServerRest } from '../rest/ServerRest';
 import { type PermissionTable, type TableUnavailable, isUnavailable } from './PermissionTable';
-import type { RoleIds, RoleReader } from './RoleIds';
+import type { Role, RoleIds, RoleReader } from './RoleIds';
 
-/** The role ids that may edit a group and switch its encryption, for one decision. */
+/** The roles that may edit a group and switch its encryption, for one decision. */
 export interface AllowedRoles {
-    editRoom: ReadonlyArray<string>;
-    toggle: ReadonlyArray<string>;
+    editRoom: ReadonlyArray<Role>;
+    toggle: ReadonlyArray<Role>;
     /**
      * Who applies Rocket.Chat's permission table: the app itself (`table`: the live table ∩ the
      * app's settings), the server, which checks the caller again when it writes (`server`: here the
@@ -56,7 +56,7 @@ export class Authority {
         if (isUnavailable(table)) {
             return table;
         }
-        const holding = (permission: string, wanted: ReadonlyArray<string>) => wanted.filter((role) => (table.get(permission) ?? []).includes(role));
+        const holding = (permission: string, wanted: ReadonlyArray<Role>) => wanted.filter((role) => (table.get(permission) ?? []).includes(role.id));
         return { editRoom: holding(EDIT_ROOM, editRoom), toggle: holding(TOGGLE_E2E, toggle), decidedBy: 'table' };
     }
 }

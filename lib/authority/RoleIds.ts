@@ -28,9 +28,15 @@ const BUILT_IN = new Set([
 export class RoleIds {
     private readonly found = new Map<string, string>();
 
-    public async of(names: ReadonlyArray<string>, reader: RoleReader): Promise<Array<string>> {
+    public async of(names: ReadonlyArray<string>, reader: RoleReader): Promise<Array<Role>> {
         const ids = await Promise.all(names.map((name) => this.idOf(name, reader)));
-        return ids.filter((id): id is string => id !== undefined);
+        return names.flatMap((name, i) => (ids[i] === undefined ? [] : [{ id: ids[i]!, name }]));
+    }
+
+    /** Of these names, those that are no role of the workspace (for the admin to correct). */
+    public async unknown(names: ReadonlyArray<string>, reader: RoleReader): Promise<Array<string>> {
+        const ids = await Promise.all(names.map((name) => this.idOf(name, reader)));
+        return names.filter((_, i) => ids[i] === undefined);
     }
 
     private async idOf(name: string, reader: RoleReader): Promise<string | undefined> {
@@ -49,6 +55,17 @@ export class RoleIds {
         }
         return this.found.get(name);
     }
+}
+
+/** A role as the server compares it (`id`) and as the admin named it (`name`). */
+export interface Role {
+    id: string;
+    name: string;
+}
+
+/** Whether a name is one of Rocket.Chat's built-in roles. */
+export function isBuiltInRole(name: string): boolean {
+    return BUILT_IN.has(name);
 }
 
 /** The role reader of the call at hand, and the app's id it asks with. */

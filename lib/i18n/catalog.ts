@@ -16,7 +16,7 @@ export const CATALOG = {
         "refusal_room-not-found_here": "Dieser Raum ist keine private Gruppe, in der Sie Mitglied sind. Nennen Sie eine Gruppe: `/encrypt status #gruppe`.",
         "refusal_room-archived": "#{group} ist archiviert und muss erst wiederhergestellt werden.",
         "refusal_edit-not-allowed": "Sie dürfen #{group} nicht bearbeiten: nur ihre Eigentümer, Moderatoren oder ein Admin.",
-        "refusal_e2e-unavailable": "Ende-zu-Ende-Verschlüsselung ist in diesem Workspace ausgeschaltet (oder für föderierte Gruppen nicht verfügbar).",
+        "refusal_e2e-unavailable": "Ende-zu-Ende-Verschlüsselung ist in diesem Workspace ausgeschaltet; ein Admin kann sie einschalten (Administration → Einstellungen → E2E-Verschlüsselung).",
         "refusal_toggle-not-allowed": "Nur die Eigentümer der Gruppe oder ein Admin können die Verschlüsselung ändern.",
         "refusal_turning-off-disabled": "Dieser Workspace erlaubt nicht, die Verschlüsselung auszuschalten.",
         "refusal_write-unsupported": "Diese Rocket.Chat-Version lässt Apps die Verschlüsselung nicht selbst ändern. Ein Admin muss das Dienstkonto der App einrichten (Administration → Apps → Encrypt Group → Einstellungen).",
@@ -34,7 +34,19 @@ export const CATALOG = {
         "reply_admin_service_account_unreachable": "Für Admins: Das Dienstkonto konnte nicht geprüft werden; die REST-API des Servers antwortete unter seiner Site_Url nicht.",
         "reply_admin_service_account_ok": "Für Admins: Das Dienstkonto @{username} hat alle nötigen Rechte.",
         "reply_admin_service_account_missing": "Für Admins: Dem Dienstkonto @{username} fehlt {permissions}.",
-        "reply_admin_service_account_full_admin": "Es ist ein voller Admin, weit mehr, als die App braucht: Das README der App beschreibt ein Konto mit den geringsten nötigen Rechten."
+        "reply_admin_service_account_full_admin": "Es ist ein voller Admin, weit mehr, als die App braucht: Das README der App beschreibt ein Konto mit den geringsten nötigen Rechten.",
+        "refusal_edit-not-allowed_who": "Sie dürfen #{group} nicht bearbeiten: nur {who}.",
+        "refusal_toggle-not-allowed_who": "Nur {who} kann die Verschlüsselung von #{group} ändern.",
+        "refusal_nobody": "In diesem Workspace darf das bei #{group} über die App niemand (Rocket.Chats Berechtigungstabelle und die Rolleneinstellungen der App lassen keine Rolle übrig).",
+        "refusal_e2e-unavailable_federated": "#{group} ist föderiert, und Rocket.Chat verschlüsselt keine föderierten Gruppen.",
+        "reply_role_owner": "die Eigentümer der Gruppe",
+        "reply_role_moderator": "ihre Moderatoren",
+        "reply_role_leader": "ihre Leiter",
+        "reply_role_admin": "ein Admin",
+        "reply_role_other": "Personen mit der Rolle {role}",
+        "reply_word_or": "oder",
+        "reply_option_not_group": "\"{word}\" ist eine Option, keine Gruppe. Eine Option und dann die Gruppe angeben: `/encrypt {word} #gruppe`.",
+        "reply_admin_unknown_roles": "Für Admins: Die Rolleneinstellungen der App nennen Rollen, die es in diesem Workspace nicht gibt: {roles}."
     },
     "en": {
         "reply_usage": "Usage: `/encrypt on`, `/encrypt off`, `/encrypt status`, each optionally followed by a group (`#name`). Without a group it acts on this room. Clients do not send commands inside an encrypted group: to switch one off, run `/encrypt off #group` from another room or a direct message with the app.",
@@ -52,7 +64,7 @@ export const CATALOG = {
         "refusal_room-not-found_here": "This room is not a private group you are a member of. Name a group: `/encrypt status #group`.",
         "refusal_room-archived": "#{group} is archived; it must be unarchived first.",
         "refusal_edit-not-allowed": "You may not edit #{group}: only its owners, moderators or an admin can.",
-        "refusal_e2e-unavailable": "End-to-end encryption is switched off for this workspace (or not available for federated groups).",
+        "refusal_e2e-unavailable": "End-to-end encryption is switched off for this workspace; an admin can switch it on (Administration → Settings → E2E Encryption).",
         "refusal_toggle-not-allowed": "Only the group's owners or an admin can change encryption.",
         "refusal_turning-off-disabled": "This workspace does not allow turning encryption off.",
         "refusal_write-unsupported": "This Rocket.Chat version does not let apps change encryption on their own. An admin must set the app's service account (Administration → Apps → Encrypt Group → Settings).",
@@ -70,6 +82,18 @@ export const CATALOG = {
         "reply_admin_service_account_unreachable": "For admins: the service account could not be checked; the server's REST API did not answer at its Site_Url.",
         "reply_admin_service_account_ok": "For admins: the service account @{username} holds what it needs.",
         "reply_admin_service_account_missing": "For admins: the service account @{username} lacks {permissions}.",
-        "reply_admin_service_account_full_admin": "It is a full admin, far more than the app needs: the app's README has a least-privilege recipe."
+        "reply_admin_service_account_full_admin": "It is a full admin, far more than the app needs: the app's README has a least-privilege recipe.",
+        "refusal_edit-not-allowed_who": "You may not edit #{group}: only {who} can.",
+        "refusal_toggle-not-allowed_who": "Only {who} can change encryption of #{group}.",
+        "refusal_nobody": "In this workspace nobody may do that to #{group} through the app (Rocket.Chat's permission table and the app's role settings leave no role).",
+        "refusal_e2e-unavailable_federated": "#{group} is federated, and Rocket.Chat does not encrypt federated groups.",
+        "reply_role_owner": "the group's owners",
+        "reply_role_moderator": "its moderators",
+        "reply_role_leader": "its leaders",
+        "reply_role_admin": "an admin",
+        "reply_role_other": "people with the role {role}",
+        "reply_word_or": "or",
+        "reply_option_not_group": "\"{word}\" is an option, not a group. Give one option and then the group: `/encrypt {word} #group`.",
+        "reply_admin_unknown_roles": "For admins: the app's role settings name roles this workspace does not have: {roles}."
     }
 } as const;

@@ -7,7 +7,7 @@ import type { IPersistence } from '@rocket.chat/apps-engine/definition/accessors
 import { SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
 import { EncryptCommand } from '../../commands/EncryptCommand';
-import { createEncryptionService, type EncryptionServiceFactory, serviceAccountCheck } from '../../lib/createEncryptionService';
+import { adminReporter, createEncryptionService, type EncryptionServiceFactory } from '../../lib/createEncryptionService';
 import { GetEncryptedEndpoint } from '../../endpoints/GetEncryptedEndpoint';
 import { SetEncryptedEndpoint } from '../../endpoints/SetEncryptedEndpoint';
 import { FakeWorkspace } from './FakeWorkspace';
@@ -90,7 +90,7 @@ export function getEncrypted(
 
 /** `/encrypt <args>` typed by `userId` in room `roomId`; resolves to the ephemeral reply. */
 export async function runCommand(ws: FakeWorkspace, userId: string, roomId: string, args: Array<string>): Promise<string> {
-    const command = new EncryptCommand(fakeApp(ws), services(ws), serviceAccountCheck(ws.instance));
+    const command = new EncryptCommand(fakeApp(ws), services(ws), adminReporter(ws.instance));
     const sender = ws.users.get(userId)!;
     const room = ws.rooms.get(roomId)!;
     const before = ws.ephemeral.length;

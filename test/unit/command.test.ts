@@ -67,7 +67,7 @@ describe('/encrypt replies', () => {
 
     test('status for someone who may not toggle', async () => {
         const reply = await runCommand(workspace(), 'mia', 'secret', ['status']);
-        assert.match(reply, /^End-to-end encryption is off for #secret\. You may not edit #secret: only its owners, moderators or an admin can\./);
+        assert.match(reply, /^End-to-end encryption is off for #secret\. You may not edit #secret: only the group's owners, its moderators or an admin can\./);
     });
 
     test('in a channel without a group → says this is not a private group', async () => {
@@ -87,7 +87,39 @@ describe('/encrypt replies', () => {
 
     test('a moderator → only owners or an admin', async () => {
         const reply = await runCommand(workspace(), 'mo', 'secret', ['on']);
-        assert.equal(reply, "Only the group's owners or an admin can change encryption.");
+        assert.equal(reply, "Only the group's owners or an admin can change encryption of #secret.");
+    });
+
+    test('the sentence follows the roles in force: admins only, in German too', async () => {
+        const ws = workspace();
+        ws.setPermission('toggle-room-e2e-encryption', ['admin']);
+        ws.appSettings[SettingId.ToggleRoles] = 'admin';
+        assert.equal(await runCommand(ws, 'olivia', 'secret', ['on']), 'Only an admin can change encryption of #secret.');
+        ws.users.get('olivia')!.settings = { preferences: { language: 'de' } } as never;
+        assert.equal(await runCommand(ws, 'olivia', 'secret', ['on']), 'Nur ein Admin kann die Verschlüsselung von #secret ändern.');
+    });
+
+    test('a custom role named in the settings is named in the sentence', async () => {
+        const ws = workspace();
+        ws.customRoles.set('crypto-keepers', 'Xq7RkP3mWz');
+        ws.setPermission('toggle-room-e2e-encryption', ['owner', 'admin', 'Xq7RkP3mWz']);
+        ws.appSettings[SettingId.ToggleRoles] = 'owner, admin, crypto-keepers';
+        assert.equal(
+            await runCommand(ws, 'mo', 'secret', ['on']),
+            "Only the group's owners, an admin or people with the role crypto-keepers can change encryption of #secret.",
+        );
+    });
+
+    test('a federated group: says the federation is the reason, not the workspace', async () => {
+        assert.equal(await runCommand(workspace(), 'olivia', 'fed', ['on']), '#fed is federated, and Rocket.Chat does not encrypt federated groups.');
+    });
+
+    test('`/encrypt on off`: says that off is an option, not a group', async () => {
+        assert.match(await runCommand(workspace(), 'olivia', 'secret', ['on', 'off']), /^"off" is an option, not a group\./);
+    });
+
+    test('`/encrypt #secret`: the status of that group', async () => {
+        assert.match(await runCommand(workspace(), 'olivia', 'dm', ['#secret']), /^End-to-end encryption is off for #secret\./);
     });
 
     test('E2E switched off for the workspace', async () => {

@@ -1,13 +1,16 @@
-// The app settings: which roles may edit and toggle (for workspaces that changed Rocket.Chat's
-// permission table) and whether encryption may be switched off at all.
+// The app settings: which roles may edit and toggle (they narrow Rocket.Chat's permission table),
+// how they are read when an admin saves them, and whether encryption may be switched off at all.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { DEFAULT_TOGGLE_ROLES, SETTINGS, SettingId, parseRoles } from '../../lib/AppSettings';
-import { setEncrypted, workspace } from '../fakes/harness';
+import { DEFAULT_TOGGLE_ROLES, SETTINGS, SettingId, normaliseRoles, parseRoles } from '../../lib/AppSettings';
+import { isBuiltInRole } from '../../lib/authority/RoleIds';
+import { runCommand, setEncrypted, workspace } from '../fakes/harness';
 import { EDIT_NOT_ALLOWED, TOGGLE_NOT_ALLOWED, rcError } from '../support/rocketchat';
 
-describe('role settings', () => {
+// These calls carry no session and no service account is set (before 7.4): no credential can read
+// Rocket.Chat's permission table, so the settings alone decide (authority.test.ts has the table).
+describe('role settings, where they alone decide', () => {
     test("defaults are Rocket.Chat's: edit-room owner/moderator/admin, toggle owner/admin", () => {
         const value = (id: string) => SETTINGS.find((setting) => setting.id === id)?.packageValue;
         assert.deepEqual(parseRoles(value(SettingId.EditRoomRoles), ''), ['owner', 'moderator', 'admin']);
@@ -81,5 +84,33 @@ describe('allow turning encryption off', () => {
         const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false });
         assert.equal(response.status, 200);
         assert.equal(ws.encryptedOf('secret'), false);
+    });
+});
+
+describe('role settings as an admin types them', () => {
+    const normalise = (value: unknown) => normaliseRoles(value, 'owner, admin', isBuiltInRole);
+
+    test("built-in role names in any case are read in Rocket.Chat's spelling, and the change is said", () => {
+        assert.deepEqual(normalise('Owner, ADMIN'), {
+            value: 'owner, admin',
+            notes: ['"Owner" is read as the built-in role "owner"', '"ADMIN" is read as the built-in role "admin"'],
+        });
+    });
+
+    test('custom role names stay as typed; repeats and odd separators go', () => {
+        assert.deepEqual(normalise(' owner ,crypto-Keepers  owner'), { value: 'owner, crypto-Keepers', notes: [] });
+    });
+
+    test('empty: the default, and why', () => {
+        const { value, notes } = normalise('  ');
+        assert.equal(value, 'owner, admin');
+        assert.match(notes[0], /empty value means Rocket\.Chat's default roles/);
+    });
+
+    test('an admin is told which names are no role of the workspace', async () => {
+        const ws = workspace();
+        ws.appSettings[SettingId.ToggleRoles] = 'owner, admin, crypto-keepers';
+        const reply = await runCommand(ws, 'ada', 'secret', ['status']);
+        assert.match(reply, /For admins: the app's role settings name roles this workspace does not have: crypto-keepers\./);
     });
 });
