@@ -283,10 +283,9 @@ export class EncryptionService {
             }
             const after = outcome === 'broken' ? undefined : await this.deps.rooms.getById(room.id);
             if (after && encryptedFlag(after) === encrypted) {
-                if (changed && !encrypted && !writer.serverPostsNotice) {
-                    await this.postNotice(after, caller, false);
-                }
-                return { room: after };
+                const posted = changed && !encrypted && !writer.serverPostsNotice ? await this.postNotice(after, caller, false) : undefined;
+                // The room was read before that notice; the server counted it meanwhile.
+                return { room: posted ? ({ ...after, messageCount: (after.messageCount ?? 0) + 1 } as IRoom) : after };
             }
             await this.retract(announced);
             if (after) {

@@ -25,14 +25,23 @@ export function groupView(room: IRoom): Record<string, unknown> {
         ro: room.isReadOnly,
         teamId: teamId ?? extra.teamId,
         _updatedAt: isoDate(room.updatedAt),
+        default: room.isDefault,
+        sysMes: room.displaySystemMessages,
+        // As stored, `null` included (a whole-room update from the Deno runtime writes one).
+        federated: (room as RoomWithUnmapped).isFederated !== undefined ? (room as RoomWithUnmapped).isFederated : extra.federated,
     };
     return Object.fromEntries(Object.entries(view).filter(([, value]) => value !== undefined));
 }
 
+/**
+ * A date as Rocket.Chat's REST answers write it. Read through `getTime()` where the value has one:
+ * a Date from outside the vm2 sandbox (Rocket.Chat up to 6.10) is no `Date` inside it, and
+ * `new Date(thatDate)` goes through its text, which has no milliseconds.
+ */
 function isoDate(value: unknown): string | undefined {
     if (value === undefined || value === null) {
         return undefined;
     }
-    const date = new Date(value as string | number | Date);
-    return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+    const time = typeof (value as Date).getTime === 'function' ? (value as Date).getTime() : new Date(value as string | number).getTime();
+    return Number.isNaN(time) ? undefined : new Date(time).toISOString();
 }

@@ -124,6 +124,42 @@ export function endToEndSuite(scenario: () => Scenario): void {
                 assert.deepEqual(await e2eNotices(w), [`room_e2e_enabled by ${w.owner.username}`, `room_e2e_disabled by ${w.owner.username}`]);
             });
 
+            test("the answer's group is the group as Rocket.Chat's groups.info shows it right after", async () => {
+                const w = await world();
+                for (const encrypted of [true, false]) {
+                    const answer = await viaApp(w.owner, { roomId: w.group._id, encrypted });
+                    const { group } = await w.owner.client.get('groups.info', { roomId: w.group._id });
+                    if (target.modifierWorks) {
+                        // Rebuilt from the app's room: the fields of groups.setEncrypted's documented answer, and the room's flags.
+                        const fields = [
+                            '_id',
+                            'fname',
+                            'description',
+                            'broadcast',
+                            'encrypted',
+                            'teamMain',
+                            'name',
+                            't',
+                            'msgs',
+                            'usersCount',
+                            'u',
+                            'ts',
+                            'ro',
+                            'teamId',
+                            '_updatedAt',
+                            'default',
+                            'sysMes',
+                            'federated',
+                        ];
+                        const pick = (room: Record<string, unknown>) =>
+                            Object.fromEntries(fields.filter((key) => room[key] !== undefined).map((key) => [key, room[key]]));
+                        assert.deepEqual(answer.body.group, pick(group));
+                    } else {
+                        assert.deepEqual(answer.body.group, group);
+                    }
+                }
+            });
+
             test('a global admin who is a member may switch it', async () => {
                 const w = await world();
                 const answer = await viaApp(w.adminMember, { roomId: w.group._id, encrypted: true });

@@ -92,6 +92,12 @@ export interface ServerProfile {
     schemaValidatedCommands: boolean;
     /** `chat.sendMessage` refuses messages with a system type from 7.0 (apps/meteor/app/api/server/v1/chat.ts). */
     refusesSystemMessagesInChat: boolean;
+    /**
+     * The apps message converter maps a message's `t` to the app's `IMessage.type` from 7.4 (PR
+     * #35177, with `IPostSystemMessageSent`); before, `t` reached apps in `_unmappedProperties_`
+     * (apps/meteor/app/apps/server/converters/messages.ts).
+     */
+    messageTypeMapped: boolean;
 }
 
 export class VersionError extends Error {}
@@ -139,5 +145,6 @@ export function serverProfile(input: string = DEFAULT_VERSION): ServerProfile {
               : { success: false, error: NOT_LOGGED_IN, status: 'error', message: NOT_LOGGED_IN },
         schemaValidatedCommands: atLeast(8),
         refusesSystemMessagesInChat: atLeast(7),
+        messageTypeMapped: atLeast(7, 4),
     };
 }

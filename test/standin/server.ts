@@ -21,6 +21,7 @@ import { movedRedirect, standinRoutes } from './api/routes/standin';
 import { usersRoutes } from './api/routes/users';
 import { AppHost } from './apps/AppHost';
 import type { HostState } from './apps/bridges';
+import { JobScheduler } from './apps/scheduler';
 import { seedPermissions } from './core/authorization';
 import type { AppEvents, ServerContext } from './core/context';
 import { seedSettings } from './core/settings';
@@ -61,10 +62,16 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         apis: new Map(),
         bridgeCalls: new Map(),
         faults: new Set(),
+        scheduler: new JobScheduler(storage, log),
         fetch: (url, init) => fetch(url, init),
         log,
     };
     const host = new AppHost(state);
+    // Apps hear of system messages from Apps-Engine 1.49 (Rocket.Chat 7.4) on; older engines have
+    // no `IPostSystemMessageSent`, and their servers tell apps nothing.
+    if (host.hasInterface('IPostSystemMessageSent')) {
+        events.systemMessageSent = (message) => host.postSystemMessageSent(message);
+    }
     await host.load();
 
     const app = express();

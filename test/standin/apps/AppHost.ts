@@ -8,11 +8,11 @@ import { delimiter, join } from 'node:path';
 import AdmZip from 'adm-zip';
 
 import { type HostState, createBridges, engineModule } from './bridges';
-import { toAppRoom, toAppUser } from './converters';
+import { toAppMessage, toAppRoom, toAppUser } from './converters';
 import { createStorages } from './engineStorage';
 import { parseParameters } from '../core/parseParameters';
 import { childProcesses } from '../../support/processes';
-import type { RawRoom, RawUser } from '../storage/Storage';
+import type { RawMessage, RawRoom, RawUser } from '../storage/Storage';
 
 export interface ApiCall {
     method: string;
@@ -101,6 +101,50 @@ export class AppHost {
         await this.manager.getSettingsManager().updateAppSetting(appId, setting);
     }
 
+    /** Whether this engine release has the listener interface `name` in its `AppInterface` enum. */
+    public hasInterface(name: string): boolean {
+        return Object.prototype.hasOwnProperty.call(engineModule(this.state, 'definition/metadata').AppInterface, name);
+    }
+
+    /**
+     * `IPostSystemMessageSent` for a system message just stored. Rocket.Chat's
+     * `Message.saveSystemMessage` (apps/meteor/server/services/messages/service.ts, 7.4+) does
+     * `void Apps.getBridges()?.getListenerBridge().messageEvent('IPostSystemMessageSent', message)`:
+     * nobody waits for the apps, and what the caller does next goes on. So here the event leaves
+     * after the current route has run (`setImmediate`) and never reaches it. The listener bridge
+     * converts the message (`convertMessage`) and calls `executeListener`, which dispatches only to
+     * apps whose package `implements` lists the interface. `executeListener` does not await the
+     * dispatch either, so a rejection there is unhandled — Rocket.Chat's process handler logs it,
+     * Node would end the stand-in — and the engine's own dispatcher (`executePostSystemMessageSent`)
+     * is called and awaited instead, its failures logged.
+     */
+    public postSystemMessageSent(message: RawMessage): void {
+        setImmediate(() => {
+            this.dispatchSystemMessage(message).catch((error) => this.state.log(`IPostSystemMessageSent: ${(error as Error)?.message ?? String(error)}`));
+        });
+    }
+
+    private async dispatchSystemMessage(message: RawMessage): Promise<void> {
+        const { AppInterface } = engineModule(this.state, 'definition/metadata');
+        const listeners = this.manager.getListenerManager();
+        if (listeners.isEventBlocked(AppInterface.IPostSystemMessageSent)) {
+            throw new Error('There is one or more apps that are essential to this event but are disabled');
+        }
+        const { server } = this.state;
+        await listeners.executePostSystemMessageSent(toAppMessage(server.storage, message, server.profile.messageTypeMapped));
+    }
+
+    /**
+     * `GET /api/apps/:id/logs`: the app's log entries as the engine stored them, newest first, one
+     * page; undefined for an unknown app.
+     */
+    public async appLogs(appId: string, offset: number, count: number): Promise<{ logs: Array<any>; total: number } | undefined> {
+        if (!this.isInstalled(appId)) {
+            return undefined;
+        }
+        return this.manager.getLogStorage().findPaginated({ appId }, { skip: offset, limit: count });
+    }
+
     /**
      * Unloads the apps, waiting at most `graceMs`: an engine whose runtime subprocess was already
      * killed (a signal to the whole process group) may restart it and never settle. Whatever
@@ -118,6 +162,7 @@ export class AppHost {
 
     /** Ends the app runtime's subprocesses at once and removes the temporary files (the way out on a signal). */
     public kill(): void {
+        this.state.scheduler.stop();
         for (const child of childProcesses()) {
             try {
                 process.kill(child.pid, 'SIGKILL');

@@ -10,6 +10,8 @@ import type { ServerContext } from '../core/context';
 import { executeSendMessage } from '../core/messages';
 import { createUser } from '../core/users';
 import { fromAppMessage, fromAppRoom, toAppMessage, toAppRole, toAppRoom, toAppUser } from './converters';
+import type { JobScheduler } from './scheduler';
+import { type RawAppJob, type RawAppRecord, type RawAssociation, newId } from '../storage/Storage';
 
 const require = createRequire(__filename);
 
@@ -20,6 +22,8 @@ export interface HostState {
     apis: Map<string, Array<{ path: string; authRequired?: boolean; methods: Array<string> }>>;
     bridgeCalls: Map<string, number>;
     faults: Set<Fault>;
+    /** The apps' job runner (agenda's part in Rocket.Chat), over the storage's jobs. */
+    scheduler: JobScheduler;
     /** Rocket.Chat's own REST API, for the app's `http` accessor (`Site_Url` points at the stand-in). */
     fetch(url: string, init: RequestInit): Promise<Response>;
     log(line: string): void;
@@ -183,7 +187,7 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
             },
             getById: async (id: string) => {
                 const message = storage.messages.find((candidate) => candidate._id === id);
-                return message && toAppMessage(storage, message);
+                return message && toAppMessage(storage, message, server.profile.messageTypeMapped);
             },
             // `deleteMessage` (apps/meteor/app/lib/server/functions/deleteMessage.ts): with the
             // default settings (no deleted-status trace) the message is removed.
@@ -217,13 +221,8 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
             getOneByIdOrName: async (idOrName: string) => toAppRole(storage.roleByIdOrName(idOrName)) ?? null,
             getCustomRoles: async () => [...storage.roles.values()].filter((role) => !role.protected).map((role) => toAppRole(role)),
         },
-        PersistenceBridge: {
-            purge: async () => undefined,
-        },
-        SchedulerBridge: {
-            registerProcessors: async () => undefined,
-            cancelAllJobs: async () => undefined,
-        },
+        PersistenceBridge: persistenceBridge(state),
+        SchedulerBridge: schedulerBridge(state),
         InternalFederationBridge: {
             getPrivateKey: async () => signingKeys.privateKey,
             getPublicKey: async () => signingKeys.publicKey,
@@ -234,6 +233,166 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
         ListenerBridge: {
             messageEvent: async () => undefined,
             roomEvent: async () => undefined,
+        },
+    };
+}
+
+/**
+ * `AppPersistenceBridge` (apps/meteor/app/apps/server/bridges/persistence.ts) over the
+ * `appRecords` collection: `{_id, appId, data, associations}` rows. Lookups by associations are
+ * Mongo's `associations: {$all: [...]}` — every named association held, so an empty list matches
+ * nothing — while an update by associations matches the array itself (`{appId, associations}`:
+ * the same associations in the same order) and inserts it on upsert. `readById` is not scoped to
+ * the app, as Rocket.Chat's `findOneById` is not; `update` by id throws there, and so here. The
+ * engine's `doX` wrappers check the app's `persistence` permission first.
+ */
+function persistenceBridge(state: HostState): Methods {
+    const records = state.server.storage.appRecords;
+    const holdsAll = (record: RawAppRecord, associations: Array<RawAssociation>) =>
+        associations.length > 0 && associations.every((wanted) => record.associations?.some((held) => sameAssociation(held, wanted)));
+    const sameList = (record: RawAppRecord, associations: Array<RawAssociation>) =>
+        record.associations?.length === associations.length && associations.every((wanted, index) => sameAssociation(record.associations![index], wanted));
+    const checkData = (data: unknown) => {
+        if (typeof data !== 'object') {
+            throw new Error('Attempted to store an invalid data type, it must be an object.');
+        }
+    };
+    const removeWhere = (match: (record: RawAppRecord) => boolean) => {
+        const removed = records.filter(match);
+        for (const record of removed) {
+            records.splice(records.indexOf(record), 1);
+        }
+        return removed;
+    };
+    const insert = (appId: string, data: unknown, associations?: Array<RawAssociation>) => {
+        const record: RawAppRecord = { _id: newId(), appId, data: document(data), ...(associations && { associations: associations.map(association) }) };
+        records.push(record);
+        return record._id;
+    };
+    return {
+        purge: async (appId: string) => {
+            removeWhere((record) => record.appId === appId);
+        },
+        create: async (data: unknown, appId: string) => {
+            checkData(data);
+            return insert(appId, data);
+        },
+        createWithAssociations: async (data: unknown, associations: Array<RawAssociation>, appId: string) => {
+            checkData(data);
+            return insert(appId, data, associations);
+        },
+        readById: async (id: string) => document(records.find((record) => record._id === id)?.data),
+        readByAssociations: async (associations: Array<RawAssociation>, appId: string) =>
+            records.filter((record) => record.appId === appId && holdsAll(record, associations)).map((record) => document(record.data)),
+        remove: async (id: string, appId: string) => removeWhere((record) => record._id === id && record.appId === appId)[0]?.data,
+        removeByAssociations: async (associations: Array<RawAssociation>, appId: string) => {
+            const removed = removeWhere((record) => record.appId === appId && holdsAll(record, associations));
+            return removed.length ? removed.map((record) => record.data) : undefined;
+        },
+        update: async (_id: string, data: unknown) => {
+            checkData(data);
+            throw new Error('Not implemented.');
+        },
+        updateByAssociations: async (associations: Array<RawAssociation>, data: unknown, upsert: boolean, appId: string) => {
+            checkData(data);
+            const record = records.find((candidate) => candidate.appId === appId && sameList(candidate, associations));
+            if (record) {
+                record.data = document(data);
+                return record._id;
+            }
+            return upsert ? insert(appId, data, associations) : undefined;
+        },
+    };
+}
+
+function sameAssociation(a: RawAssociation, b: RawAssociation): boolean {
+    return a.model === b.model && a.id === b.id;
+}
+
+/** A `RocketChatAssociationRecord` as a plain `{model, id}`, as it is stored. */
+function association(record: RawAssociation): RawAssociation {
+    return { model: record.model, id: record.id };
+}
+
+/**
+ * A copy of what an app stores or reads, as a database round trip gives it: plain objects, arrays
+ * and Dates, nothing shared with the caller. Read field by field, since what comes from the vm2
+ * sandbox (1.42) is proxied and `structuredClone` refuses proxies.
+ */
+function document<T>(value: T): T {
+    if (Array.isArray(value)) {
+        return value.map((item) => document(item)) as T;
+    }
+    if (Object.prototype.toString.call(value) === '[object Date]') {
+        return new Date(Date.parse(String(value))) as T;
+    }
+    if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([, field]) => field !== undefined && typeof field !== 'function')
+                .map(([key, field]) => [key, document(field)]),
+        ) as T;
+    }
+    return value;
+}
+
+/** Agenda's `ObjectId` check on the part of a job id before its first `_`: 24 hex digits. */
+const OBJECT_ID = /^[0-9a-f]{24}$/i;
+
+/**
+ * `AppSchedulerBridge` (apps/meteor/app/apps/server/bridges/scheduler.ts) over the stand-in's
+ * JobScheduler. Processor ids arrive as the engine makes them, `<id>_<appId>`; a job's data
+ * carries the `appId`. Scheduling errors are logged and answer nothing, as Rocket.Chat's `catch`
+ * does — except a `when` or interval the stand-in cannot read, which is thrown to the app. A
+ * one-time startup job is scheduled only when none of its name is stored (`scheduleOnceAfterRegister`).
+ * `cancelJob(id)` cancels that job when the id (before `_<appId>`) is an ObjectId, else every job
+ * of the processor so named; `cancelAllJobs` every job whose name ends in `_<appId>`.
+ */
+function schedulerBridge(state: HostState): Methods {
+    const { scheduler } = state;
+    const withAppId = (data: unknown, appId: string) => ({ ...document((data ?? {}) as Record<string, unknown>), appId });
+    const logged = <T>(what: string, run: () => T): T | undefined => {
+        try {
+            return run();
+        } catch (error) {
+            if (String((error as Error)?.message).startsWith('stand-in:')) {
+                throw error;
+            }
+            state.log(`scheduler ${what}: ${(error as Error)?.message ?? error}`);
+            return undefined;
+        }
+    };
+    const scheduleOnce = async ({ id, when, data }: any, appId: string) =>
+        logged('scheduleOnce', () => scheduler.schedule(when, id, withAppId(data, appId))._id);
+    const scheduleRecurring = async ({ id, interval, skipImmediate = false, data }: any, appId: string) =>
+        logged('scheduleRecurring', () => scheduler.every(interval, id, withAppId(data, appId), skipImmediate)._id);
+    return {
+        registerProcessors: async (processors: Array<any> = [], appId: string) => {
+            const runAfterRegister: Array<Promise<string | undefined>> = [];
+            for (const { id, processor, startupSetting } of processors) {
+                scheduler.define(id, processor);
+                if (startupSetting?.type === 'onetime') {
+                    const stored = scheduler.jobs((job: RawAppJob) => job.name === id && job.type === 'normal');
+                    if (!stored.length) {
+                        runAfterRegister.push(scheduleOnce({ id, when: startupSetting.when, data: startupSetting.data }, appId));
+                    }
+                } else if (startupSetting?.type === 'recurring') {
+                    const { interval, skipImmediate, data } = startupSetting;
+                    runAfterRegister.push(scheduleRecurring({ id, interval, skipImmediate, data }, appId));
+                } else if (startupSetting) {
+                    state.log(`scheduler: unknown startup setting type ${JSON.stringify(startupSetting.type)}`);
+                }
+            }
+            return runAfterRegister.length ? Promise.all(runAfterRegister) : undefined;
+        },
+        scheduleOnce,
+        scheduleRecurring,
+        cancelJob: async (jobId: string) => {
+            const head = jobId.split('_')[0];
+            logged('cancelJob', () => scheduler.cancel((job: RawAppJob) => (OBJECT_ID.test(head) ? job._id === head : job.name === jobId)));
+        },
+        cancelAllJobs: async (appId: string) => {
+            logged('cancelAllJobs', () => scheduler.cancel((job: RawAppJob) => job.name.endsWith(`_${appId}`)));
         },
     };
 }

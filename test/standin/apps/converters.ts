@@ -135,8 +135,17 @@ export function fromAppMessage(storage: Storage, message: AppObject): NewMessage
     };
 }
 
-export function toAppMessage(storage: Storage, message: RawMessage): AppObject {
+/**
+ * `convertMessage`: room and sender converted in turn, the rest in `_unmappedProperties_`. From 7.4
+ * (PR #35177, which brought `IPostSystemMessageSent`) the converter maps `t` to `type` too, so a
+ * system message's type is `message.type` there and no longer in `_unmappedProperties_`.
+ */
+export function toAppMessage(storage: Storage, message: RawMessage, mapsType: boolean): AppObject {
     const { _id, rid, msg, u, ts, groupable, ...unmapped } = structuredClone(message);
+    const type = mapsType ? unmapped.t : undefined;
+    if (mapsType) {
+        delete unmapped.t;
+    }
     return {
         id: _id,
         room: toAppRoom(storage, storage.rooms.get(rid)),
@@ -144,6 +153,7 @@ export function toAppMessage(storage: Storage, message: RawMessage): AppObject {
         text: msg,
         createdAt: ts,
         groupable,
+        ...(type !== undefined && { type }),
         _unmappedProperties_: unmapped,
     };
 }

@@ -1,6 +1,10 @@
 // The engine's own storages (installed apps, their zips, their logs), in memory. Rocket.Chat keeps
 // them in MongoDB; the engine only needs these abstract classes implemented.
 import { engineModule, type HostState } from './bridges';
+import { newId } from '../storage/Storage';
+
+/** The log entries kept, all apps together; the oldest go first. */
+const MAX_LOG_ENTRIES = 500;
 
 /** In-memory `AppMetadataStorage`, `AppSourceStorage` and `AppLogStorage` for the engine. */
 export function createStorages(state: HostState): { metadataStorage: any; sourceStorage: any; logStorage: any } {
@@ -71,20 +75,25 @@ export function createStorages(state: HostState): { metadataStorage: any; source
               }
           })()
         : undefined;
+    // Rocket.Chat's `AppRealLogStorage` (apps/meteor/ee/server/apps/storage/AppRealLogStorage.ts):
+    // each entry a document of `rocketchat_apps_logs`, as the engine builds it (`AppConsole.toStorageEntry`:
+    // appId, method, entries [{severity, timestamp, caller, args, method}], start/end/total time,
+    // `_createdAt`) with the `_id` and `_updatedAt` every insert gets. Read newest first.
+    const { AppConsole } = engineModule(state, 'server/logging');
     const logStorage = new (class extends storage.AppLogStorage {
         constructor() {
             super('memory');
         }
         async storeEntries(...args: Array<any>) {
             // 1.46 and 1.62 pass one entry; 1.42 passes (appId, AppConsole).
-            const entry = args.length === 1 ? args[0] : { appId: args[0], method: args[1].getMethod(), entries: args[1].getEntries() };
+            const entry = { ...(args.length === 1 ? args[0] : AppConsole.toStorageEntry(args[0], args[1])), _id: newId(), _updatedAt: new Date() };
             for (const line of entry.entries ?? []) {
                 if (line.severity === 'error' || line.severity === 'warning') {
                     state.log(`app ${line.severity}: ${JSON.stringify(line.args)}`);
                 }
             }
             logs.push(entry);
-            if (logs.length > 500) {
+            if (logs.length > MAX_LOG_ENTRIES) {
                 logs.shift();
             }
             return entry;
@@ -92,14 +101,19 @@ export function createStorages(state: HostState): { metadataStorage: any; source
         async getEntriesFor(appId: string) {
             return logs.filter((entry) => entry.appId === appId);
         }
-        async removeEntriesFor() {
-            logs.length = 0;
+        async removeEntriesFor(appId: string) {
+            const kept = logs.filter((entry) => entry.appId !== appId);
+            logs.splice(0, logs.length, ...kept);
         }
-        async find() {
-            return logs;
+        /** 1.42 and 1.46: the entries matching `query` (its fields by equality), newest first. */
+        async find(query: Record<string, unknown> = {}, options: { skip?: number; limit?: number } = {}) {
+            return (await this.findPaginated(query, options)).logs;
         }
-        async findPaginated() {
-            return { logs, total: logs.length };
+        /** 1.62: one page of them and how many there are. */
+        async findPaginated(query: Record<string, unknown> = {}, options: { skip?: number; limit?: number } = {}) {
+            const matching = logs.filter((entry) => Object.entries(query).every(([field, value]) => entry[field] === value)).reverse();
+            const skip = options.skip ?? 0;
+            return { logs: matching.slice(skip, options.limit ? skip + options.limit : undefined), total: matching.length };
         }
     })();
     return { metadataStorage, sourceStorage, logStorage };

@@ -97,6 +97,46 @@ export interface OAuthAccessToken {
     expires: Date;
 }
 
+/** What an app associates a record with: a `RocketChatAssociationRecord` (`{model, id}`). */
+export interface RawAssociation {
+    model: string;
+    id: string;
+}
+
+/**
+ * A row of `rocketchat_apps_persistence`, what an app's `IPersistence` writes
+ * (apps/meteor/app/apps/server/bridges/persistence.ts): the app's data, with the models it is
+ * associated with when it named some.
+ */
+export interface RawAppRecord {
+    _id: string;
+    appId: string;
+    data: Record<string, unknown>;
+    associations?: Array<RawAssociation>;
+}
+
+/**
+ * A row of `rocketchat_apps_scheduler`, the collection Rocket.Chat's agenda keeps an app's jobs in
+ * (apps/meteor/app/apps/server/bridges/scheduler.ts): `name` is the processor id the engine made
+ * (`<processor>_<appId>`), `data` carries the `appId`; a one-time job is agenda's `normal` type, a
+ * recurring one its `single` type (one per name).
+ */
+export interface RawAppJob {
+    _id: string;
+    name: string;
+    type: 'normal' | 'single';
+    data: Record<string, unknown>;
+    /** When it runs next; none once a one-time job has failed (agenda keeps it, never to run again). */
+    nextRunAt?: Date;
+    /** A recurring job's interval, as the app gave it. */
+    repeatInterval?: string | number;
+    lastRunAt?: Date;
+    lastFinishedAt?: Date;
+    failedAt?: Date;
+    failReason?: string;
+    failCount?: number;
+}
+
 export function newId(): string {
     const alphabet = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
     return [...randomBytes(17)].map((byte) => alphabet[byte % alphabet.length]).join('');
@@ -114,6 +154,10 @@ export class Storage {
     /** OAuth access tokens: token → holder (`Authorization: Bearer <token>`). */
     public readonly oauthAccessTokens = new Map<string, OAuthAccessToken>();
     public readonly settings = new Map<string, unknown>();
+    /** Apps' persistent records (`rocketchat_apps_persistence`), kept across app updates and restarts. */
+    public readonly appRecords: Array<RawAppRecord> = [];
+    /** Apps' scheduled jobs (`rocketchat_apps_scheduler`), by `_id`. */
+    public readonly appJobs = new Map<string, RawAppJob>();
     /** Subscriptions indexed both ways, as Rocket.Chat's collection is: lookups never scan a room. */
     private readonly subscriptionsByRoom = new Map<string, Map<string, RawSubscription>>();
     private readonly subscriptionsByUser = new Map<string, Map<string, RawSubscription>>();

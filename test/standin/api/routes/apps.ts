@@ -65,6 +65,38 @@ export function appsRoutes(api: ApiRouter, server: ServerContext, host: AppHost)
             },
         },
     );
+
+    // `GET /api/apps/:id/logs` (apps/meteor/ee/server/apps/communication/endpoints/appLogsHandler.ts):
+    // `manage-apps`; the app's entries from the engine's log storage, newest first (`_updatedAt: -1`),
+    // paginated by `offset` and `count` (`getPaginationItems`); answered as 8.x does,
+    // `{offset, logs, count, total}` — servers before the paginated log storage answer `{logs}` only.
+    api.addRoute(
+        ':id/logs',
+        { authRequired: true },
+        {
+            get: async ({ user, urlParams, queryParams }) => {
+                requirePermission(storage, user._id, 'manage-apps');
+                const { offset, count } = paginationItems(queryParams);
+                const page = await host.appLogs(urlParams.id, offset, count);
+                if (!page) {
+                    return notFound(`No App found by the id of: ${urlParams.id}`);
+                }
+                return success({ offset, logs: page.logs, count: page.logs.length, total: page.total });
+            },
+        },
+    );
+}
+
+/**
+ * `getPaginationItems` (apps/meteor/app/api/server/helpers/getPaginationItems.ts) with the default
+ * settings: `API_Default_Count` 50, `API_Upper_Count_Limit` 100, and `API_Allow_Infinite_Count`
+ * on, so `count=0` means all of them.
+ */
+function paginationItems(query: Record<string, string>): { offset: number; count: number } {
+    const offset = Number.parseInt(query.offset ?? '', 10) || 0;
+    const asked = query.count === undefined ? 50 : Number.parseInt(query.count, 10);
+    const count = Number.isNaN(asked) ? 50 : Math.min(asked, 100);
+    return { offset: Math.max(0, offset), count: Math.max(0, count) };
 }
 
 async function appStatus(host: AppHost, id: string) {
