@@ -265,7 +265,12 @@ function persistenceBridge(state: HostState): Methods {
         return removed;
     };
     const insert = (appId: string, data: unknown, associations?: Array<RawAssociation>) => {
-        const record: RawAppRecord = { _id: newId(), appId, data: document(data), ...(associations && { associations: associations.map(association) }) };
+        const record: RawAppRecord = {
+            _id: newId(),
+            appId,
+            data: document(data as Record<string, unknown>),
+            ...(associations && { associations: associations.map(association) }),
+        };
         records.push(record);
         return record._id;
     };
@@ -297,7 +302,7 @@ function persistenceBridge(state: HostState): Methods {
             checkData(data);
             const record = records.find((candidate) => candidate.appId === appId && sameList(candidate, associations));
             if (record) {
-                record.data = document(data);
+                record.data = document(data as Record<string, unknown>);
                 return record._id;
             }
             return upsert ? insert(appId, data, associations) : undefined;
