@@ -1,4 +1,14 @@
-import type { IAppAccessors, IConfigurationExtend, IConfigurationModify, IHttp, ILogger, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import type {
+    IAppAccessors,
+    IConfigurationExtend,
+    IConfigurationModify,
+    IHttp,
+    ILogger,
+    IModify,
+    IPersistence,
+    IRead,
+} from '@rocket.chat/apps-engine/definition/accessors';
+import type { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { ApiSecurity, ApiVisibility } from '@rocket.chat/apps-engine/definition/api';
 import { App } from '@rocket.chat/apps-engine/definition/App';
 import type { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
@@ -7,7 +17,9 @@ import type { ISettingUpdateContext } from '@rocket.chat/apps-engine/definition/
 
 import { EncryptCommand } from './commands/EncryptCommand';
 import { GetEncryptedEndpoint } from './endpoints/GetEncryptedEndpoint';
+import { EncryptionHistoryEndpoint } from './endpoints/EncryptionHistoryEndpoint';
 import { SetEncryptedEndpoint } from './endpoints/SetEncryptedEndpoint';
+import type { IPostSystemMessageSent } from './lib/events/IPostSystemMessageSent';
 import { ROLE_SETTINGS, SETTINGS, SettingId, normaliseRoles } from './lib/AppSettings';
 import { PermissionTable } from './lib/authority/PermissionTable';
 import { RoleIds, isBuiltInRole } from './lib/authority/RoleIds';
@@ -17,19 +29,30 @@ import {
     type EncryptionServiceFactory,
     adminReporter,
     createEncryptionService,
+    createGuard,
+    historyReader,
     serviceAccountCheck,
     unknownRoles,
 } from './lib/createEncryptionService';
 import { WriteWayMemory } from './lib/flag/WriteWayMemory';
+import { AppWrites } from './lib/history/AppWrites';
 import { RoomQueue } from './lib/RoomQueue';
 
-export class EncryptGroupApp extends App {
+export class EncryptGroupApp extends App implements IPostSystemMessageSent {
     /** What lives as long as this app instance (see AppInstanceState). */
     private readonly instance: AppInstanceState;
 
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
         super(info, logger, accessors);
-        this.instance = { appId: info.id, memory: new WriteWayMemory(), queue: new RoomQueue(), table: new PermissionTable(), roleIds: new RoleIds() };
+        this.instance = {
+            appId: info.id,
+            memory: new WriteWayMemory(),
+            queue: new RoomQueue(),
+            table: new PermissionTable(),
+            roleIds: new RoleIds(),
+            writes: new AppWrites(),
+            guardWaiting: new Set(),
+        };
     }
 
     /**
@@ -67,14 +90,26 @@ export class EncryptGroupApp extends App {
         this.getLogger()[fine ? 'info' : 'warn'](`Encrypt Group: ${describeServiceAccount(report)}`);
     }
 
+    /** Rocket.Chat 7.4+ saved a system message: an encryption change by any route (see EncryptionGuard). */
+    public async executePostSystemMessageSent(message: IMessage, read: IRead, http: IHttp, persistence: IPersistence, modify: IModify): Promise<void> {
+        await createGuard(read, modify, http, persistence, this.getLogger(), this.instance).onSystemMessage(message);
+    }
+
     protected async extendConfiguration(configuration: IConfigurationExtend): Promise<void> {
-        const services: EncryptionServiceFactory = (read, modify, http) => createEncryptionService(read, modify, http, this.getLogger(), this.instance);
+        const services: EncryptionServiceFactory = (read, modify, http, persistence) =>
+            createEncryptionService(read, modify, http, persistence, this.getLogger(), this.instance);
         await Promise.all(SETTINGS.map((setting) => configuration.settings.provideSetting(setting)));
-        await configuration.slashCommands.provideSlashCommand(new EncryptCommand(this, services, adminReporter(this.instance)));
+        await configuration.slashCommands.provideSlashCommand(
+            new EncryptCommand(this, services, adminReporter(this.instance), historyReader(this.getLogger(), this.instance)),
+        );
         await configuration.api.provideApi({
             visibility: ApiVisibility.PUBLIC,
             security: ApiSecurity.UNSECURE,
-            endpoints: [new SetEncryptedEndpoint(this, services), new GetEncryptedEndpoint(this, services)],
+            endpoints: [
+                new SetEncryptedEndpoint(this, services),
+                new GetEncryptedEndpoint(this, services),
+                new EncryptionHistoryEndpoint(this, historyReader(this.getLogger(), this.instance)),
+            ],
         });
     }
 }

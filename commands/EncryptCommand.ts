@@ -2,7 +2,7 @@ import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engi
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import type { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
-import type { AdminReporter, EncryptionServiceFactory } from '../lib/createEncryptionService';
+import type { AdminReporter, EncryptionServiceFactory, HistoryReader } from '../lib/createEncryptionService';
 import type { GroupTarget } from '../lib/EncryptionService';
 import { describeError } from '../lib/describeError';
 import { isRefusal } from '../lib/Refusal';
@@ -23,9 +23,10 @@ export class EncryptCommand implements ISlashCommand {
         private readonly app: IApp,
         private readonly services: EncryptionServiceFactory,
         private readonly adminReport: AdminReporter,
+        private readonly history: HistoryReader,
     ) {}
 
-    public async executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, _persistence: IPersistence): Promise<void> {
+    public async executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, persistence: IPersistence): Promise<void> {
         const sender = context.getSender();
         const here = context.getRoom();
         const replies = new Replies(sender);
@@ -51,23 +52,21 @@ export class EncryptCommand implements ISlashCommand {
         const target: GroupTarget = request.group === undefined ? { roomId: here.id } : { roomName: request.group };
         let text: string;
         try {
-            const service = this.services(read, modify, http);
-            if (request.action === 'status') {
+            const service = this.services(read, modify, http, persistence);
+            if (request.action === 'history') {
+                const found = await this.history(read, modify, http, sender, target);
+                text = isRefusal(found) ? replies.refusal(found, request.group, here.slugifiedName) : replies.history(found);
+            } else if (request.action === 'status') {
                 const status = await service.status(sender, target);
                 text = isRefusal(status) ? replies.refusal(status, request.group, here.slugifiedName) : replies.status(status);
                 if ((sender.roles ?? []).includes('admin')) {
-                    const report = await this.adminReport(read, http);
-                    text = [
-                        text,
-                        replies.serviceAccount(report.serviceAccount),
-                        ...(report.unknownRoles.length ? [replies.unknownRoles(report.unknownRoles)] : []),
-                    ].join('\n');
+                    text = [text, ...replies.admin(await this.adminReport(read, http))].join('\n');
                 }
                 if (request.withUsage) {
                     text = `${text}\n${replies.usage()}`;
                 }
             } else {
-                const result = await service.setEncrypted({ caller: sender, target, encrypted: request.encrypted });
+                const result = await service.setEncrypted({ caller: sender, target, encrypted: request.encrypted, door: 'command' });
                 text = isRefusal(result) ? replies.refusal(result, request.group, here.slugifiedName) : replies.changed(result);
             }
         } catch (error) {

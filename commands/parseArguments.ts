@@ -1,6 +1,7 @@
 /** What `/encrypt …` asked for; `group` is a group name without its `#`, absent for "this room". */
 export type EncryptCommandRequest =
     | { action: 'status'; group?: string; withUsage: boolean }
+    | { action: 'history'; group?: string }
     | { action: 'help' }
     | { action: 'set'; encrypted: boolean; group?: string }
     | { action: 'invalid'; problem: 'unknown-option'; argument: string }
@@ -37,6 +38,9 @@ export function parseArguments(args: ReadonlyArray<string>): EncryptCommandReque
     if (word === 'status') {
         return { action: 'status', group, withUsage: false };
     }
+    if (word === 'history') {
+        return { action: 'history', group };
+    }
     if (word === 'help') {
         return { action: 'help' };
     }
@@ -45,5 +49,5 @@ export function parseArguments(args: ReadonlyArray<string>): EncryptCommandReque
 
 function isOption(word: string): boolean {
     const lower = word.toLowerCase();
-    return Object.prototype.hasOwnProperty.call(SET_WORDS, lower) || lower === 'status' || lower === 'help';
+    return Object.prototype.hasOwnProperty.call(SET_WORDS, lower) || ['status', 'history', 'help'].includes(lower);
 }

@@ -1,6 +1,8 @@
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import type { ServiceAccountReport } from '../lib/authority/ServiceAccountCheck';
+import type { AdminReport } from '../lib/createEncryptionService';
+import type { HistoryAnswer } from '../lib/history/HistoryView';
 import type { EncryptionStatus, SetEncryptedResult } from '../lib/EncryptionService';
 import { translate } from '../lib/i18n/translate';
 import type { Refusal } from '../lib/Refusal';
@@ -20,6 +22,40 @@ export class Replies {
         const advice = refusal ? this.refusal(refusal, group, group) : translate(this.user, 'reply_can_toggle', { group, action: encrypted ? 'off' : 'on' });
         const authority = decidedBy === 'settings' ? translate(this.user, 'reply_decided_by_settings') : '';
         return [state, advice, authority].filter(Boolean).join(' ');
+    }
+
+    /** The lines only admins get after a status: the service account, the guard, the role settings. */
+    public admin(report: AdminReport): Array<string> {
+        const guard =
+            report.guard === 'on' || report.guard === 'off'
+                ? translate(this.user, `reply_admin_guard_${report.guard}`)
+                : translate(this.user, 'reply_admin_guard_cannot', { why: translate(this.user, `reply_admin_guard_${report.guard}`) });
+        return [
+            this.serviceAccount(report.serviceAccount),
+            guard,
+            ...(report.forceMismatch ? [translate(this.user, 'reply_admin_force_mismatch')] : []),
+            ...(report.unknownRoles.length ? [this.unknownRoles(report.unknownRoles)] : []),
+        ];
+    }
+
+    /** The last changes, newest last, with where they came from. */
+    public history({ room, entries, since, sees }: HistoryAnswer): string {
+        const group = displayName(room);
+        const from = since ? translate(this.user, 'reply_history_since', { since: since.slice(0, 16).replace('T', ' ') }) : '';
+        const lines = entries.length
+            ? [
+                  translate(this.user, 'reply_history_title', { group, since: from }),
+                  ...entries.slice(-10).map((entry) =>
+                      translate(this.user, 'reply_history_entry', {
+                          at: entry.at.slice(0, 16).replace('T', ' '),
+                          state: translate(this.user, entry.encrypted ? 'reply_history_on' : 'reply_history_off'),
+                          username: entry.by.username,
+                          door: translate(this.user, `reply_history_door_${entry.door}`),
+                      }),
+                  ),
+              ]
+            : [translate(this.user, 'reply_history_empty', { group, since: from })];
+        return [...lines, ...(sees === 'app-doors' ? [translate(this.user, 'reply_history_partial')] : [])].join('\n');
     }
 
     /** For admins: what the service account can do, so nobody has to try a toggle to find out. */

@@ -25,15 +25,16 @@ export class SetEncryptedEndpoint extends ApiEndpoint {
         read: IRead,
         modify: IModify,
         http: IHttp,
-        _persistence: IPersistence,
+        persistence: IPersistence,
     ): Promise<IApiResponse> {
         return answer(this, request, async (caller) => {
             const body = bodyObject(request.content);
-            const result = await this.services(read, modify, http).setEncrypted({
+            const result = await this.services(read, modify, http, persistence).setEncrypted({
                 caller,
                 target: body,
                 encrypted: body.encrypted,
                 credential: callerCredential(request),
+                door: 'endpoint',
             });
             return isRefusal(result) ? refused(result) : success({ group: result.group ?? groupView(result.room) });
         });

@@ -10,6 +10,8 @@ import type { TableUnavailable } from './authority/PermissionTable';
 import { Deadline, TOGGLE_BUDGET_MS } from './Deadline';
 import { describeError } from './describeError';
 import type { FlagWriter } from './flag/FlagWriter';
+import type { ChangeLog } from './history/ChangeLog';
+import type { Door } from './history/EncryptionHistory';
 import type { WritePlan, WritePlanner } from './flag/writeWays';
 import { canAccess, type UserRoomIdsReader } from './Membership';
 import { isRefusal, Refusal } from './Refusal';
@@ -31,6 +33,8 @@ export interface SetEncryptedRequest {
     encrypted: unknown;
     /** The caller's own REST credential, when the call carried one (API endpoint calls do). */
     credential?: Credential;
+    /** Which of the app's doors the request came through, for the history. */
+    door: Door;
 }
 
 export interface SetEncryptedResult {
@@ -59,6 +63,7 @@ export interface ServiceDeps {
     authority: Pick<Authority, 'allowedRoles'>;
     plan: WritePlanner;
     notice: Pick<AuditNotice, 'post' | 'retract'>;
+    changes: ChangeLog;
     queue: RoomQueue;
     logger: Pick<ILogger, 'debug' | 'warn' | 'error'>;
     /** How long a toggle may take (tests shorten it). */
@@ -93,6 +98,11 @@ export class EncryptionService {
             },
             () => Refusal.timedOut(),
         );
+    }
+
+    /** The group a caller names, under Rocket.Chat's access rule (see findGroup): for the app's other views. */
+    public async accessibleGroup(caller: IUser, target: GroupTarget): Promise<IRoom | Refusal> {
+        return this.findGroup(caller, target);
     }
 
     /** What `/encrypt status` and `groups.getEncrypted` show; the same access rule and checks as a toggle. */
@@ -156,6 +166,9 @@ export class EncryptionService {
                 this.deps.logger.warn(`Encrypt Group: ${written.error}`);
             }
             return written;
+        }
+        if (changed) {
+            await this.deps.changes.record(room.id, encrypted, caller, request.door);
         }
         return { room: written.room, encrypted, changed, group: written.group };
     }
@@ -269,6 +282,9 @@ export class EncryptionService {
     ): Promise<{ room: IRoom; group?: Record<string, unknown> } | Refusal> {
         let broken = false;
         for (const writer of ways) {
+            if (changed && writer.serverPostsNotice) {
+                this.deps.changes.expect(room.id, encrypted);
+            }
             const announced = changed && encrypted && !writer.serverPostsNotice ? await this.postNotice(room, caller, true) : undefined;
             const outcome = await this.attempt(writer, room, encrypted, caller, deadline);
             if (outcome === 'broken') {

@@ -1,4 +1,5 @@
-import type { IHttp, ILogger, IModify, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import type { IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { AppSettings } from './AppSettings';
 import { AuditNotice } from './AuditNotice';
@@ -6,15 +7,21 @@ import { Authority } from './authority/Authority';
 import type { PermissionTable } from './authority/PermissionTable';
 import type { RoleIds } from './authority/RoleIds';
 import { type ServiceAccountReport, checkServiceAccount } from './authority/ServiceAccountCheck';
-import { EncryptionService } from './EncryptionService';
+import { EncryptionService, type GroupTarget } from './EncryptionService';
+import { EncryptionGuard } from './guard/EncryptionGuard';
+import { type HistoryAnswer, historyOf } from './history/HistoryView';
+import type { Refusal } from './Refusal';
 import { writePlanner } from './flag/writeWays';
 import type { WriteWayMemory } from './flag/WriteWayMemory';
 import type { UserRoomIdsReader } from './Membership';
 import { ServerRest } from './rest/ServerRest';
+import type { AppWrites } from './history/AppWrites';
+import { changeLog } from './history/ChangeLog';
+import { EncryptionHistory } from './history/EncryptionHistory';
 import type { RoomQueue } from './RoomQueue';
 
 /** What the entry points are given: a service for the accessors of the call at hand. */
-export type EncryptionServiceFactory = (read: IRead, modify: IModify, http: IHttp) => EncryptionService;
+export type EncryptionServiceFactory = (read: IRead, modify: IModify, http: IHttp, persistence?: IPersistence) => EncryptionService;
 
 /** What lives as long as the app instance: what it knows of the server, and the per-room queue. */
 export interface AppInstanceState {
@@ -23,12 +30,22 @@ export interface AppInstanceState {
     queue: RoomQueue;
     table: PermissionTable;
     roleIds: RoleIds;
+    writes: AppWrites;
+    /** Rooms with a guard run waiting (see EncryptionGuard). */
+    guardWaiting: Set<string>;
     /** How long a toggle may take; set only by tests, to see a deadline pass quickly. */
     budgetMs?: number;
 }
 
 /** Builds the service from one call's accessors: the runtime hands out fresh ones per call. */
-export function createEncryptionService(read: IRead, modify: IModify, http: IHttp, logger: ILogger, instance: AppInstanceState): EncryptionService {
+export function createEncryptionService(
+    read: IRead,
+    modify: IModify,
+    http: IHttp,
+    persistence: IPersistence | undefined,
+    logger: ILogger,
+    instance: AppInstanceState,
+): EncryptionService {
     const environment = read.getEnvironmentReader();
     const settings = new AppSettings(environment.getSettings());
     const serverSettings = environment.getServerSettings();
@@ -48,10 +65,53 @@ export function createEncryptionService(read: IRead, modify: IModify, http: IHtt
         }),
         plan: writePlanner(modify, rest, settings, instance.memory),
         notice: new AuditNotice(modify),
+        changes: changeLog(instance.writes, new EncryptionHistory(read.getPersistenceReader(), persistence), logger),
         queue: instance.queue,
         logger,
         budgetMs: instance.budgetMs,
     });
+}
+
+/** The guard and history keeper for one system-message event (see EncryptionGuard). */
+export function createGuard(
+    read: IRead,
+    modify: IModify,
+    http: IHttp,
+    persistence: IPersistence,
+    logger: ILogger,
+    instance: AppInstanceState,
+): EncryptionGuard {
+    const environment = read.getEnvironmentReader();
+    return new EncryptionGuard({
+        rooms: read.getRoomReader(),
+        users: read.getUserReader(),
+        serverSettings: environment.getServerSettings(),
+        settings: new AppSettings(environment.getSettings()),
+        rest: new ServerRest(http, environment.getServerSettings()),
+        modify,
+        queue: instance.queue,
+        writes: instance.writes,
+        changes: changeLog(instance.writes, new EncryptionHistory(read.getPersistenceReader(), persistence), logger),
+        waiting: instance.guardWaiting,
+        logger,
+    });
+}
+
+/** A group's history under the status's access rule (see HistoryView). */
+export type HistoryReader = (read: IRead, modify: IModify, http: IHttp, caller: IUser, target: GroupTarget) => Promise<HistoryAnswer | Refusal>;
+
+export function historyReader(logger: ILogger, instance: AppInstanceState): HistoryReader {
+    return (read, modify, http, caller, target) =>
+        historyOf(
+            {
+                service: createEncryptionService(read, modify, http, undefined, logger, instance),
+                history: new EncryptionHistory(read.getPersistenceReader()),
+                modify,
+                memory: instance.memory,
+            },
+            caller,
+            target,
+        );
 }
 
 /** Checks the configured service account (see ServiceAccountCheck) with one call's accessors. */
@@ -69,13 +129,32 @@ export function serviceAccountCheck(instance: AppInstanceState): ServiceAccountC
 export interface AdminReport {
     serviceAccount: ServiceAccountReport;
     unknownRoles: Array<string>;
+    /** Whether encrypted groups stay encrypted whoever switches them off, or why not (see EncryptionGuard). */
+    guard: 'on' | 'off' | 'needs-service-account' | 'needs-events';
+    /** Rocket.Chat 8.8+ encrypts new private groups, yet the app lets people switch encryption off. */
+    forceMismatch: boolean;
 }
 
 export type AdminReporter = (read: IRead, http: IHttp) => Promise<AdminReport>;
 
 export function adminReporter(instance: AppInstanceState): AdminReporter {
     const check = serviceAccountCheck(instance);
-    return async (read, http) => ({ serviceAccount: await check(read, http), unknownRoles: await unknownRoles(instance, read) });
+    return async (read, http) => {
+        const environment = read.getEnvironmentReader();
+        const allowOff = await new AppSettings(environment.getSettings()).allowTurningOff();
+        const serviceAccount = await check(read, http);
+        const canWrite = serviceAccount.state === 'checked' && !serviceAccount.missing.some((permission) => permission !== 'api-bypass-rate-limit');
+        // Only servers whose app room updates drop `encrypted` (7.4+) tell apps of system messages.
+        const events = instance.memory.modifierHonoured !== true;
+        const guard = allowOff ? 'off' : !events ? 'needs-events' : !canWrite ? 'needs-service-account' : 'on';
+        let force: unknown;
+        try {
+            force = await environment.getServerSettings().getValueById('E2E_Force_Encryption_For_Private_Rooms');
+        } catch {
+            force = undefined; // a server before 8.8 has no such setting
+        }
+        return { serviceAccount, unknownRoles: await unknownRoles(instance, read), guard, forceMismatch: force === true && allowOff };
+    };
 }
 
 /** Names in the role settings that are no role of this workspace. */

@@ -56,7 +56,7 @@ export function writePlanner(
 }
 
 /** Asked once per app instance; a look that failed is not remembered, and the modifier is tried. */
-async function modifierHonoured(modifier: RoomModifierWriter, memory: WriteWayMemory, room: IRoom, caller: IUser): Promise<boolean> {
+export async function modifierHonoured(modifier: RoomModifierWriter, memory: WriteWayMemory, room: IRoom, caller: IUser): Promise<boolean> {
     if (memory.modifierHonoured === undefined) {
         try {
             memory.modifierHonoured = await modifier.honoured(room, caller);

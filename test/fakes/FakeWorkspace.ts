@@ -2,7 +2,7 @@
 // uses the Apps-Engine's own RoomBuilder/MessageBuilder and mimics the one server behaviour that
 // matters here: whether a room update from the app keeps `_unmappedProperties_` (before 7.4) or
 // drops it (7.4+). The end-to-end suite runs the real runtime; these fakes keep unit tests fast.
-import type { IHttp, IHttpRequest, IHttpResponse, ILogger, IModify, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import type { IHttp, IHttpRequest, IHttpResponse, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import type { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
@@ -16,6 +16,7 @@ import { RoomQueue } from '../../lib/RoomQueue';
 import { PermissionTable } from '../../lib/authority/PermissionTable';
 import { RoleIds } from '../../lib/authority/RoleIds';
 import type { AppInstanceState } from '../../lib/createEncryptionService';
+import { AppWrites } from '../../lib/history/AppWrites';
 import type { Fault } from '../support/faults';
 
 type RoomRole = 'owner' | 'moderator' | 'leader';
@@ -76,7 +77,11 @@ export class FakeWorkspace {
         queue: new RoomQueue(),
         table: new PermissionTable(),
         roleIds: new RoleIds(),
+        writes: new AppWrites(),
+        guardWaiting: new Set(),
     };
+    /** The app's persistence: records with their associations, as Rocket.Chat's apps persistence keeps them. */
+    public readonly records: Array<{ data: object; associations: Array<{ model: string; id: string }> }> = [];
     /** When set, room updates wait for it before they are applied (a slow write). */
     public roomUpdateGate?: Promise<void>;
 
@@ -170,7 +175,7 @@ export class FakeWorkspace {
             this.count(`room.get${role}s`);
             return [...(this.roles.get(roomId)?.[role] ?? [])].map((id) => this.users.get(id)).filter(Boolean);
         };
-        const userReader: Record<string, unknown> = {};
+        const userReader: Record<string, unknown> = { getById: async (id: string) => this.users.get(id) };
         if (this.hasUserRoomIds) {
             userReader.getUserRoomIds = async (userId: string) => {
                 this.count('user.getUserRoomIds');
@@ -178,6 +183,10 @@ export class FakeWorkspace {
             };
         }
         return {
+            getPersistenceReader: () => ({
+                readByAssociations: async (associations: Array<{ model: string; id: string }>) =>
+                    this.matching(associations).map((record) => structuredClone(record.data)),
+            }),
             getRoleReader: () => ({
                 getOneByIdOrName: async (idOrName: string) => {
                     this.count('role.getOneByIdOrName');
@@ -272,6 +281,36 @@ export class FakeWorkspace {
                 },
             }),
         } as unknown as IModify;
+    }
+
+    public persistence(): IPersistence {
+        return {
+            updateByAssociations: async (associations: Array<{ model: string; id: string }>, data: object, upsert?: boolean) => {
+                this.count('persistence.update');
+                const found = this.matching(associations);
+                if (found.length === 0 && upsert) {
+                    this.records.push({ data: structuredClone(data), associations: structuredClone(associations) });
+                }
+                for (const record of found) {
+                    record.data = structuredClone(data);
+                }
+                return 'record';
+            },
+            removeByAssociations: async (associations: Array<{ model: string; id: string }>) => {
+                const found = this.matching(associations);
+                for (const record of found) {
+                    this.records.splice(this.records.indexOf(record), 1);
+                }
+                return found.map((record) => record.data);
+            },
+        } as unknown as IPersistence;
+    }
+
+    /** Records holding every one of these associations. */
+    private matching(associations: Array<{ model: string; id: string }>) {
+        return this.records.filter((record) =>
+            associations.every((wanted) => record.associations.some((held) => held.model === wanted.model && held.id === wanted.id)),
+        );
     }
 
     public http(): IHttp {

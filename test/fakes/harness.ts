@@ -3,11 +3,12 @@ import type { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definit
 import { RequestMethod } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IApiEndpointInfo } from '@rocket.chat/apps-engine/definition/api';
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import type { IPersistence } from '@rocket.chat/apps-engine/definition/accessors';
 import { SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
 import { EncryptCommand } from '../../commands/EncryptCommand';
-import { adminReporter, createEncryptionService, type EncryptionServiceFactory } from '../../lib/createEncryptionService';
+import { adminReporter, createEncryptionService, createGuard, type EncryptionServiceFactory, historyReader } from '../../lib/createEncryptionService';
+import { EncryptionHistoryEndpoint } from '../../endpoints/EncryptionHistoryEndpoint';
+import type { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { GetEncryptedEndpoint } from '../../endpoints/GetEncryptedEndpoint';
 import { SetEncryptedEndpoint } from '../../endpoints/SetEncryptedEndpoint';
 import { FakeWorkspace } from './FakeWorkspace';
@@ -49,7 +50,7 @@ function fakeApp(ws: FakeWorkspace): IApp {
 
 /** The wiring EncryptGroupApp does, with the workspace's memory of the server's write ways. */
 function services(ws: FakeWorkspace): EncryptionServiceFactory {
-    return (read, modify, http) => createEncryptionService(read, modify, http, ws.logger(), ws.instance);
+    return (read, modify, http, persistence) => createEncryptionService(read, modify, http, persistence, ws.logger(), ws.instance);
 }
 
 function apiRequest(ws: FakeWorkspace, userId: string | undefined, parts: Partial<IApiRequest>): IApiRequest {
@@ -67,7 +68,7 @@ function apiRequest(ws: FakeWorkspace, userId: string | undefined, parts: Partia
 /** POST groups.setEncrypted as `userId` (undefined: not logged in). */
 export function setEncrypted(ws: FakeWorkspace, userId: string | undefined, content: unknown, headers: Record<string, string> = {}): Promise<IApiResponse> {
     const endpoint = new SetEncryptedEndpoint(fakeApp(ws), services(ws));
-    return endpoint.post(apiRequest(ws, userId, { content, headers }), {} as IApiEndpointInfo, ws.read(), ws.modify(), ws.http(), {} as IPersistence);
+    return endpoint.post(apiRequest(ws, userId, { content, headers }), {} as IApiEndpointInfo, ws.read(), ws.modify(), ws.http(), ws.persistence());
 }
 
 /** GET groups.getEncrypted as `userId`. */
@@ -84,20 +85,39 @@ export function getEncrypted(
         ws.read(),
         ws.modify(),
         ws.http(),
-        {} as IPersistence,
+        ws.persistence(),
     );
 }
 
 /** `/encrypt <args>` typed by `userId` in room `roomId`; resolves to the ephemeral reply. */
 export async function runCommand(ws: FakeWorkspace, userId: string, roomId: string, args: Array<string>): Promise<string> {
-    const command = new EncryptCommand(fakeApp(ws), services(ws), adminReporter(ws.instance));
+    const command = new EncryptCommand(fakeApp(ws), services(ws), adminReporter(ws.instance), historyReader(ws.logger(), ws.instance));
     const sender = ws.users.get(userId)!;
     const room = ws.rooms.get(roomId)!;
     const before = ws.ephemeral.length;
-    await command.executor(new SlashCommandContext(sender, room, args), ws.read(), ws.modify(), ws.http(), {} as IPersistence);
+    await command.executor(new SlashCommandContext(sender, room, args), ws.read(), ws.modify(), ws.http(), ws.persistence());
     const replies = ws.ephemeral.slice(before);
     if (replies.length !== 1 || replies[0].userId !== userId || replies[0].roomId !== roomId) {
         throw new Error(`expected one private reply to ${userId} in ${roomId}, got ${JSON.stringify(replies)}`);
     }
     return replies[0].text;
+}
+
+/** Rocket.Chat 7.4+ tells the app it saved a system message in a room (IPostSystemMessageSent). */
+export async function systemMessage(ws: FakeWorkspace, roomId: string, type: string, senderId: string): Promise<void> {
+    const message = { room: ws.rooms.get(roomId)!, sender: ws.users.get(senderId)!, _unmappedProperties_: { t: type } } as unknown as IMessage;
+    await createGuard(ws.read(), ws.modify(), ws.http(), ws.persistence(), ws.logger(), ws.instance).onSystemMessage(message);
+}
+
+/** GET groups.encryptionHistory as `userId`. */
+export function encryptionHistory(ws: FakeWorkspace, userId: string, query: Record<string, string>): Promise<IApiResponse> {
+    const endpoint = new EncryptionHistoryEndpoint(fakeApp(ws), historyReader(ws.logger(), ws.instance));
+    return endpoint.get(
+        apiRequest(ws, userId, { method: RequestMethod.GET, query }),
+        {} as IApiEndpointInfo,
+        ws.read(),
+        ws.modify(),
+        ws.http(),
+        ws.persistence(),
+    );
 }

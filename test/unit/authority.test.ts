@@ -197,7 +197,7 @@ describe('the service account, as an admin sees it without trying a toggle', () 
         const ws = workspace();
         ws.roomModifier = 'ignored';
         configure(ws);
-        return (await runCommand(ws, 'ada', 'secret', ['status'])).split('\n').at(-1);
+        return (await runCommand(ws, 'ada', 'secret', ['status'])).split('\n').find((line) => /service account/.test(line) && line.startsWith('For admins'));
     };
     const withAccount = (ws: ReturnType<typeof workspace>) => {
         ws.appSettings[SettingId.ServiceAccountUserId] = 'svc';

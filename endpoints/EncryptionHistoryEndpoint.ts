@@ -1,0 +1,38 @@
+import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+
+import type { HistoryReader } from '../lib/createEncryptionService';
+import { isRefusal } from '../lib/Refusal';
+import { answer, refused, success } from './responses';
+
+/**
+ * `GET …/groups.encryptionHistory?roomId=|roomName=`: the group's recorded encryption changes,
+ * newest last, under the same access rule as `groups.getEncrypted` (a group the caller is not in
+ * gets Rocket.Chat's "not found").
+ */
+export class EncryptionHistoryEndpoint extends ApiEndpoint {
+    public path = 'groups.encryptionHistory';
+    public authRequired = true;
+
+    constructor(
+        app: IApp,
+        private readonly history: HistoryReader,
+    ) {
+        super(app);
+    }
+
+    public get(
+        request: IApiRequest,
+        _endpoint: IApiEndpointInfo,
+        read: IRead,
+        modify: IModify,
+        http: IHttp,
+        _persistence: IPersistence,
+    ): Promise<IApiResponse> {
+        return answer(this, request, async (caller) => {
+            const found = await this.history(read, modify, http, caller, request.query ?? {});
+            return isRefusal(found) ? refused(found) : success({ history: found.entries, since: found.since ?? null, sees: found.sees });
+        });
+    }
+}

@@ -1,0 +1,182 @@
+// Encryption that stays on (the guard) and a history of every change, over the fake workspace: the
+// server's system-message event is played by hand, as Rocket.Chat 7.4+ would fire it.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { SettingId } from '../../lib/AppSettings';
+import { ENTRIES_PER_GROUP } from '../../lib/history/EncryptionHistory';
+import { SERVICE_TOKEN, TOKEN, encryptionHistory, runCommand, setEncrypted, systemMessage, workspace } from '../fakes/harness';
+import { NOT_FOUND } from '../support/rocketchat';
+
+const session = { 'x-user-id': 'olivia', 'x-auth-token': TOKEN };
+
+/** A 7.4+ workspace whose app keeps encrypted groups encrypted, with a service account that may. */
+function guarded() {
+    const ws = workspace();
+    ws.roomModifier = 'ignored';
+    ws.appSettings[SettingId.AllowTurningOff] = false;
+    ws.appSettings[SettingId.ServiceAccountUserId] = 'svc';
+    ws.appSettings[SettingId.ServiceAccountToken] = SERVICE_TOKEN;
+    return ws;
+}
+
+/** What Rocket.Chat does when someone switches a group off through its own route: the flag, then the event. */
+async function switchedOffInCore(ws: ReturnType<typeof workspace>, roomId: string, by: string) {
+    ws.setEncryptedFlag(roomId, false);
+    await systemMessage(ws, roomId, 'room_e2e_disabled', by);
+}
+
+const historyOf = async (ws: ReturnType<typeof workspace>, roomId = 'secret') =>
+    (await encryptionHistory(ws, 'olivia', { roomId })).content.history.map(
+        (entry: any) => `${entry.encrypted ? 'on' : 'off'} by ${entry.by.username} (${entry.door})`,
+    );
+
+describe('the guard', () => {
+    test('a group switched off in Rocket.Chat itself is switched back on by the service account; the person is told why', async () => {
+        const ws = guarded();
+        ws.setEncryptedFlag('secret', true);
+        await switchedOffInCore(ws, 'secret', 'olivia');
+        assert.equal(ws.encryptedOf('secret'), true);
+        assert.deepEqual(
+            ws.notices.map((notice) => `${notice.type} by ${notice.userId}`),
+            ['room_e2e_enabled by svc'],
+        );
+        assert.match(ws.lastReply('olivia') ?? '', /^You switched end-to-end encryption off for #secret\. This workspace keeps encrypted groups encrypted/);
+        assert.deepEqual(await historyOf(ws), ['off by olivia (core)', 'on by svc (guard)']);
+    });
+
+    test('in the language of whoever switched it off', async () => {
+        const ws = guarded();
+        ws.users.get('mo')!.settings = { preferences: { language: 'de' } } as never;
+        await switchedOffInCore(ws, 'secret', 'mo');
+        assert.match(ws.lastReply('mo') ?? '', /^Sie haben die Ende-zu-Ende-Verschlüsselung von #secret ausgeschaltet/);
+    });
+
+    test('its own switch-on does not set it off again (no loop), and is recorded once', async () => {
+        const ws = guarded();
+        await switchedOffInCore(ws, 'secret', 'olivia');
+        // The server then tells of the guard's own room_e2e_enabled.
+        await systemMessage(ws, 'secret', 'room_e2e_enabled', 'svc');
+        assert.equal(ws.calls['http.post'], 1);
+        assert.deepEqual(await historyOf(ws), ['off by olivia (core)', 'on by svc (guard)']);
+    });
+
+    test('a burst of 50 switch-offs of one group: it ends encrypted, with a bounded number of writes', async () => {
+        const ws = guarded();
+        await Promise.all(Array.from({ length: 50 }, () => switchedOffInCore(ws, 'secret', 'olivia')));
+        assert.equal(ws.encryptedOf('secret'), true);
+        assert.ok(ws.calls['http.post'] <= 2, `${ws.calls['http.post']} writes`);
+    });
+
+    test('with "Allow turning encryption off" on, the group stays off; the change is still recorded', async () => {
+        const ws = guarded();
+        ws.appSettings[SettingId.AllowTurningOff] = true;
+        await switchedOffInCore(ws, 'secret', 'olivia');
+        assert.equal(ws.encryptedOf('secret'), false);
+        assert.equal(ws.calls['http.post'], undefined);
+        assert.deepEqual(await historyOf(ws), ['off by olivia (core)']);
+    });
+
+    for (const [label, room, prepare, why] of [
+        ['a federated group', 'fed', () => undefined, /federated groups cannot be encrypted/],
+        ['an archived group', 'old', () => undefined, /it is archived/],
+        [
+            'E2E switched off for the workspace',
+            'secret',
+            (ws: ReturnType<typeof workspace>) => (ws.serverSettings.E2E_Enable = false),
+            /switched off for the workspace/,
+        ],
+    ] as const) {
+        test(`declines ${label}, and says so in the log`, async () => {
+            const ws = guarded();
+            prepare(ws);
+            await switchedOffInCore(ws, room, 'olivia');
+            assert.equal(ws.calls['http.post'], undefined);
+            assert.ok(
+                ws.logLines.some((line) => why.test(line)),
+                ws.logLines.join('\n'),
+            );
+        });
+    }
+
+    test('no service account: it cannot, and says so in the log', async () => {
+        const ws = guarded();
+        ws.appSettings[SettingId.ServiceAccountToken] = '';
+        await switchedOffInCore(ws, 'secret', 'olivia');
+        assert.equal(ws.encryptedOf('secret'), false);
+        assert.ok(ws.logLines.some((line) => line.startsWith('warn:') && /no service account is set/.test(line)));
+    });
+
+    test('an admin sees whether the guard works here', async () => {
+        const on = guarded();
+        on.setPermission('edit-room', ['admin', 'owner', 'moderator']);
+        assert.match(await runCommand(on, 'ada', 'secret', ['status']), /encrypted groups stay encrypted/);
+        const before74 = workspace();
+        before74.appSettings[SettingId.AllowTurningOff] = false;
+        await setEncrypted(before74, 'olivia', { roomId: 'team', encrypted: true });
+        assert.match(await runCommand(before74, 'ada', 'secret', ['status']), /before Rocket\.Chat 7\.4\) does not tell apps/);
+    });
+});
+
+describe('the history', () => {
+    test("the app's own changes through each door, and Rocket.Chat's, in order, each once, naming the real caller", async () => {
+        const ws = workspace();
+        ws.roomModifier = 'ignored';
+        ws.appSettings[SettingId.ServiceAccountUserId] = 'svc';
+        ws.appSettings[SettingId.ServiceAccountToken] = SERVICE_TOKEN;
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, session);
+        // On 7.4+ the server fires the event for the app's own writes too: recognised, not recorded twice.
+        await systemMessage(ws, 'secret', 'room_e2e_enabled', 'olivia');
+        await runCommand(ws, 'olivia', 'secret', ['off']);
+        await systemMessage(ws, 'secret', 'room_e2e_disabled', 'svc');
+        ws.setEncryptedFlag('secret', true);
+        await systemMessage(ws, 'secret', 'room_e2e_enabled', 'ada');
+        assert.deepEqual(await historyOf(ws), ['on by olivia (endpoint)', 'off by olivia (command)', 'on by ada (core)']);
+        const answer = await encryptionHistory(ws, 'olivia', { roomId: 'secret' });
+        assert.match(answer.content.since, /^\d{4}-\d\d-\d\dT/);
+        assert.equal(answer.content.sees, 'every-door');
+    });
+
+    test("before 7.4 it says it sees only the app's doors", async () => {
+        const ws = workspace();
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        const answer = await encryptionHistory(ws, 'olivia', { roomId: 'secret' });
+        assert.equal(answer.content.sees, 'app-doors');
+        assert.match(await runCommand(ws, 'olivia', 'secret', ['history']), /Before Rocket\.Chat 7\.4 the app sees only the changes made through it\./);
+    });
+
+    test('nothing recorded yet: an empty history with no beginning, not invented changes', async () => {
+        const answer = await encryptionHistory(workspace(), 'olivia', { roomId: 'secret' });
+        assert.deepEqual(answer.content, { history: [], since: null, sees: 'app-doors', success: true });
+    });
+
+    test("someone not in the group gets Rocket.Chat's 'not found', as for a group that does not exist", async () => {
+        const ws = workspace();
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        const outsider = await encryptionHistory(ws, 'otto', { roomId: 'secret' });
+        const missing = await encryptionHistory(ws, 'otto', { roomId: 'no-such-group' });
+        assert.deepEqual(outsider.content, NOT_FOUND);
+        assert.deepEqual({ status: outsider.status, body: outsider.content }, { status: missing.status, body: missing.content });
+    });
+
+    test(`bounded: a group keeps its last ${ENTRIES_PER_GROUP} changes, and reading it is one record whatever the total`, async () => {
+        const ws = workspace();
+        for (let i = 0; i < ENTRIES_PER_GROUP + 10; i++) {
+            await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: i % 2 === 0 });
+        }
+        const { history } = (await encryptionHistory(ws, 'olivia', { roomId: 'secret' })).content;
+        assert.equal(history.length, ENTRIES_PER_GROUP);
+        assert.equal(history.at(-1).encrypted, false);
+        assert.equal(ws.records.length, 3, 'the group, the index of groups, the beginning');
+    });
+
+    test('/encrypt history #group: the last changes, with their doors', async () => {
+        const ws = workspace();
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        const reply = await runCommand(ws, 'olivia', 'dm', ['history', '#secret']);
+        assert.match(
+            reply,
+            /^Encryption changes of #secret, newest last since \d{4}-\d\d-\d\d \d\d:\d\d:\n\d{4}-\d\d-\d\d \d\d:\d\d: on by @olivia \(the app's API\)/,
+        );
+    });
+});
