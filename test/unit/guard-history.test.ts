@@ -28,7 +28,7 @@ async function switchedOffInCore(ws: ReturnType<typeof workspace>, roomId: strin
 
 const historyOf = async (ws: ReturnType<typeof workspace>, roomId = 'secret') =>
     (await encryptionHistory(ws, 'olivia', { roomId })).content.history.map(
-        (entry: any) => `${entry.encrypted ? 'on' : 'off'} by ${entry.by.username} (${entry.door})`,
+        (entry: { encrypted: boolean; by: { username: string }; door: string }) => `${entry.encrypted ? 'on' : 'off'} by ${entry.by.username} (${entry.door})`,
     );
 
 describe('the guard', () => {
