@@ -45,13 +45,32 @@ export function packageApp({ quiet = false, ifStale = false, onBuild = () => und
         const archive = new AdmZip();
         for (const entry of built.getEntries()) {
             if (!entry.isDirectory && SHIPPED.test(entry.entryName)) {
-                archive.addFile(entry.entryName, entry.getData());
+                archive.addFile(entry.entryName, entry.entryName === 'app.json' ? withDeclaredInterfaces(entry.getData()) : entry.getData());
             }
         }
         mkdirSync(join(root, 'dist'), { recursive: true });
         archive.writeZip(zipPath);
         return zipPath;
     });
+}
+
+/**
+ * The packaged app.json's `implements`, with every interface the main class names. The runtime
+ * registers an app's event handlers from that list only, and rc-apps fills it from the class's
+ * `implements` clause filtered by the interfaces of the Apps-Engine it compiles against (1.42.1):
+ * `IPostSystemMessageSent` (1.49+) would be dropped and the guard would never hear of a change.
+ * Engines that do not know a name ignore it.
+ */
+function withDeclaredInterfaces(appJson) {
+    const manifest = JSON.parse(appJson.toString('utf8'));
+    const source = readFileSync(join(root, manifest.classFile), 'utf8');
+    const clause = /class\s+\w+\s+extends\s+App\s+implements\s+([\w\s,]+?)\s*\{/.exec(source)?.[1] ?? '';
+    const named = clause
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean);
+    manifest.implements = [...new Set([...(manifest.implements ?? []), ...named])];
+    return Buffer.from(JSON.stringify(manifest, null, 4));
 }
 
 /**

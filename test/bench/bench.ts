@@ -17,6 +17,8 @@ const TOGGLES = 300;
 const SIZE_ROUNDS = 100;
 const MEMORY_FIRST = 200;
 const MEMORY_TOTAL = 2000;
+const GUARD_ROUNDS = 100;
+const HISTORY_CHANGES = 1000;
 
 function percentile(samples: Array<number>, p: number): number {
     const sorted = [...samples].sort((a, b) => a - b);
@@ -152,6 +154,47 @@ async function main(): Promise<void> {
     const perRefusal = await callsDuring(50, refused);
     const perCommand = await callsDuring(50, command);
 
+    // The guard: from Rocket.Chat's own switch-off to the group encrypted again, measured in the
+    // stand-in's storage (exact, no polling over HTTP); its cost in bridge calls.
+    await admin.setAppSettings(appId, { allow_turning_off: false });
+    const guarded = groups[5];
+    const switchOff = async () => {
+        if (storage.rooms.get(guarded)?.encrypted !== true) {
+            await owner.post('groups.setEncrypted', { roomId: guarded, encrypted: true });
+        }
+        const started = process.hrtime.bigint();
+        await owner.post('groups.setEncrypted', { roomId: guarded, encrypted: false });
+        while (storage.rooms.get(guarded)?.encrypted !== true) {
+            if (Number(process.hrtime.bigint() - started) / 1e6 > 5000) {
+                throw new Error('the guard did not switch the group back on within 5 s');
+            }
+            await new Promise((resolve) => setImmediate(resolve));
+        }
+        return Number(process.hrtime.bigint() - started) / 1e6;
+    };
+    const guardSamples: Array<number> = [];
+    for (let i = 0; i < GUARD_ROUNDS; i++) {
+        guardSamples.push(await switchOff());
+    }
+    const perGuard = await callsDuring(20, async () => void (await switchOff()));
+    await admin.setAppSettings(appId, { allow_turning_off: true });
+
+    // The history: reading a group's history costs the same with few changes recorded or thousands.
+    const historyRead = () => owner.appCall(appId, `groups.encryptionHistory?roomId=${groups[500]}`, 'GET');
+    const perHistoryFew = await callsDuring(20, async () => void (await historyRead()));
+    const historyFewSamples: Array<number> = [];
+    for (let i = 0; i < 50; i++) {
+        historyFewSamples.push(await timed(historyRead));
+    }
+    for (let i = 0; i < HISTORY_CHANGES; i++) {
+        await toggle(groups[500]);
+    }
+    const perHistoryMany = await callsDuring(20, async () => void (await historyRead()));
+    const historyManySamples: Array<number> = [];
+    for (let i = 0; i < 50; i++) {
+        historyManySamples.push(await timed(historyRead));
+    }
+
     const memory = storage.messages.length;
     for (let i = 0; i < MEMORY_FIRST; i++) {
         await toggle(groups[5]);
@@ -188,6 +231,13 @@ async function main(): Promise<void> {
         install_ms: round(installMs),
         rss_growth_mb: round(rssAt2000 - rssAt200),
         app_runtime_rss_growth_mb: round(appRssAt2000 - appRssAt200),
+        guard_reaction_p50_ms: round(percentile(guardSamples, 50)),
+        guard_reaction_p99_ms: round(percentile(guardSamples, 99)),
+        bridge_calls_per_guard_switch_back: perGuard.bridge,
+        rest_calls_per_guard_switch_back: perGuard.rest,
+        history_read_p50_ms_few: round(percentile(historyFewSamples, 50)),
+        history_read_p50_ms_after_1000_changes: round(percentile(historyManySamples, 50)),
+        bridge_calls_per_history_read: { few: perHistoryFew.bridge, after_1000_changes: perHistoryMany.bridge },
         duration_s: round((Date.now() - began) / 1000),
     };
 
@@ -221,6 +271,18 @@ async function main(): Promise<void> {
             `${round(rssAt200)} / ${round(rssAt2000)} MB (growth ${result.rss_growth_mb} MB; ${storedMessages} room messages stored meanwhile)`,
         ],
         ['app runtime (Deno) RSS after 200 / 2000', `${round(appRssAt200)} / ${round(appRssAt2000)} MB (growth ${result.app_runtime_rss_growth_mb} MB)`],
+        [
+            'guard: core switch-off → encrypted again, p50 / p99',
+            `${result.guard_reaction_p50_ms} / ${result.guard_reaction_p99_ms} ms (${GUARD_ROUNDS} switch-offs)`,
+        ],
+        [
+            'guard: calls per switch-back (with the core route)',
+            `${perGuard.bridge} bridge: ${listed(perGuard.bridgePer)} / ${perGuard.rest} REST: ${listed(perGuard.restPer)}`,
+        ],
+        [
+            'history read, p50 and bridge calls',
+            `${result.history_read_p50_ms_few} ms, ${perHistoryFew.bridge} calls with few changes; ${result.history_read_p50_ms_after_1000_changes} ms, ${perHistoryMany.bridge} calls after ${HISTORY_CHANGES} more`,
+        ],
         ['run time', `${result.duration_s} s`],
     ];
     const width = Math.max(...rows.map(([label]) => label.length));

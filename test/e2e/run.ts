@@ -5,6 +5,7 @@ import { abuseSuite } from './hardening/abuse';
 import { concurrencySuite } from './hardening/concurrency';
 import { faultSuite } from './hardening/faults';
 import { fidelitySuite } from './fidelity';
+import { guardSuite } from './guard';
 import { roleMatrixSuite } from './hardening/roleMatrix';
 import { type Suite, onTarget } from './scenario';
 import { serverRulesSuite } from './server-rules';
@@ -12,7 +13,16 @@ import { endToEndSuite } from './suite';
 import { realServerTarget, standinTarget } from './target';
 import { serverProfile } from '../standin/generations';
 
-export const REAL_SERVER_SUITES: Array<Suite> = [endToEndSuite, fidelitySuite, serverRulesSuite, authoritySuite, roleMatrixSuite, abuseSuite, concurrencySuite];
+export const REAL_SERVER_SUITES: Array<Suite> = [
+    endToEndSuite,
+    fidelitySuite,
+    serverRulesSuite,
+    authoritySuite,
+    guardSuite,
+    roleMatrixSuite,
+    abuseSuite,
+    concurrencySuite,
+];
 
 /** Every suite on a stand-in started in this process as Rocket.Chat `version`. */
 export function standinSuites(version: string): void {
