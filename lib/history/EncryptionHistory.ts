@@ -22,27 +22,29 @@ export interface GroupHistory {
 /** What one group's record holds, and what the index holds. */
 interface GroupRecord {
     roomId: string;
+    /** When the app began recording, for any group (copied from the index when the group's record was made). */
+    since: string;
     entries: Array<HistoryEntry>;
 }
 interface IndexRecord {
-    /** Tracked groups, least recently changed first. */
-    groups: Array<string>;
-}
-interface SinceRecord {
+    /** When the app began recording. */
     since: string;
+    /** Tracked groups, in the order they were first recorded. */
+    groups: Array<string>;
 }
 
 /** The newest changes kept per group, and the groups kept in all: the history never grows without bound. */
 export const ENTRIES_PER_GROUP = 50;
 export const GROUPS_KEPT = 2000;
 
-const kind = (name: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, name);
+const INDEX = [new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'encryption-history-index')];
 
 /**
- * Every encryption change the app sees or makes, per group, in the app's own persistence: one
- * record per group (so reading a group's history costs the same whatever the total), an index that
- * bounds how many groups are kept (the least recently changed is dropped first), and the moment
- * recording began (nothing before it is known, and nothing is invented).
+ * Every encryption change the app sees or makes, per group, in the app's own persistence. One record
+ * per group: reading a group's history is one read, and recording a change to a group already known
+ * is one read and one write, whatever the total. An index, touched only when a group is first
+ * recorded, bounds how many groups are kept (the longest-tracked is dropped first) and holds the
+ * moment recording began — nothing before it is known, and nothing is invented.
  */
 export class EncryptionHistory {
     constructor(
@@ -51,41 +53,45 @@ export class EncryptionHistory {
     ) {}
 
     public async of(roomId: string): Promise<GroupHistory> {
-        const [group, since] = await Promise.all([this.group(roomId), this.one<SinceRecord>('encryption-history-since')]);
-        return { entries: group?.entries ?? [], since: since?.since };
+        const group = await this.group(roomId);
+        return { entries: group?.entries ?? [], since: group?.since ?? (await this.index())?.since };
     }
 
     public async record(roomId: string, entry: HistoryEntry): Promise<void> {
         if (!this.writer) {
             throw new Error('the history is read-only here');
         }
-        const [group, index, since] = await Promise.all([
-            this.group(roomId),
-            this.one<IndexRecord>('encryption-history-index'),
-            this.one<SinceRecord>('encryption-history-since'),
-        ]);
-        if (!since) {
-            await this.writer.updateByAssociations([kind('encryption-history-since')], { since: entry.at } satisfies SinceRecord, true);
-        }
+        const group = await this.group(roomId);
+        const since = group?.since ?? (await this.track(roomId, entry.at));
         const entries = [...(group?.entries ?? []), entry].slice(-ENTRIES_PER_GROUP);
-        await this.writer.updateByAssociations(groupAssociations(roomId), { roomId, entries } satisfies GroupRecord, true);
-        const groups = [...(index?.groups ?? []).filter((id) => id !== roomId), roomId];
+        await this.writer.updateByAssociations(groupAssociations(roomId), { roomId, since, entries } satisfies GroupRecord, true);
+    }
+
+    /** A group recorded for the first time: into the index, the longest-tracked out if there are too many. */
+    private async track(roomId: string, at: string): Promise<string> {
+        const index = await this.index();
+        const groups = [...(index?.groups ?? []), roomId];
         const dropped = groups.splice(0, Math.max(0, groups.length - GROUPS_KEPT));
-        await this.writer.updateByAssociations([kind('encryption-history-index')], { groups } satisfies IndexRecord, true);
+        const since = index?.since ?? at;
+        await this.writer!.updateByAssociations(INDEX, { since, groups } satisfies IndexRecord, true);
         for (const id of dropped) {
-            await this.writer.removeByAssociations(groupAssociations(id));
+            await this.writer!.removeByAssociations(groupAssociations(id));
         }
+        return since;
     }
 
     private async group(roomId: string): Promise<GroupRecord | undefined> {
         return (await this.reader.readByAssociations(groupAssociations(roomId)))[0] as GroupRecord | undefined;
     }
 
-    private async one<T>(name: string): Promise<T | undefined> {
-        return (await this.reader.readByAssociations([kind(name)]))[0] as T | undefined;
+    private async index(): Promise<IndexRecord | undefined> {
+        return (await this.reader.readByAssociations(INDEX))[0] as IndexRecord | undefined;
     }
 }
 
 function groupAssociations(roomId: string): Array<RocketChatAssociationRecord> {
-    return [new RocketChatAssociationRecord(RocketChatAssociationModel.ROOM, roomId), kind('encryption-history')];
+    return [
+        new RocketChatAssociationRecord(RocketChatAssociationModel.ROOM, roomId),
+        new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'encryption-history'),
+    ];
 }

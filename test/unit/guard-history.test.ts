@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { SettingId } from '../../lib/AppSettings';
-import { ENTRIES_PER_GROUP } from '../../lib/history/EncryptionHistory';
+import { ENTRIES_PER_GROUP, EncryptionHistory, GROUPS_KEPT } from '../../lib/history/EncryptionHistory';
 import { SERVICE_TOKEN, TOKEN, encryptionHistory, runCommand, setEncrypted, systemMessage, workspace } from '../fakes/harness';
 import { NOT_FOUND } from '../support/rocketchat';
 
@@ -159,7 +159,7 @@ describe('the history', () => {
         assert.deepEqual({ status: outsider.status, body: outsider.content }, { status: missing.status, body: missing.content });
     });
 
-    test(`bounded: a group keeps its last ${ENTRIES_PER_GROUP} changes, and reading it is one record whatever the total`, async () => {
+    test(`bounded: a group keeps its last ${ENTRIES_PER_GROUP} changes; reading it is one read, recording another change one read and one write`, async () => {
         const ws = workspace();
         for (let i = 0; i < ENTRIES_PER_GROUP + 10; i++) {
             await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: i % 2 === 0 });
@@ -167,7 +167,22 @@ describe('the history', () => {
         const { history } = (await encryptionHistory(ws, 'olivia', { roomId: 'secret' })).content;
         assert.equal(history.length, ENTRIES_PER_GROUP);
         assert.equal(history.at(-1).encrypted, false);
-        assert.equal(ws.records.length, 3, 'the group, the index of groups, the beginning');
+        assert.equal(ws.records.length, 2, 'the group and the index of groups');
+        const writes = ws.calls['persistence.update'];
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        assert.equal(ws.calls['persistence.update'] - writes, 1);
+    });
+
+    test(`bounded in all: at most ${GROUPS_KEPT} groups, the longest-tracked dropped first`, async () => {
+        const ws = workspace();
+        const history = new EncryptionHistory(ws.read().getPersistenceReader(), ws.persistence());
+        const entry = { at: new Date().toISOString(), encrypted: true, door: 'core' as const, by: { id: 'olivia', username: 'olivia' } };
+        for (let i = 0; i <= GROUPS_KEPT; i++) {
+            await history.record(`room-${i}`, entry);
+        }
+        assert.deepEqual((await history.of('room-0')).entries, []);
+        assert.equal((await history.of('room-1')).entries.length, 1);
+        assert.equal(ws.records.length, GROUPS_KEPT + 1, 'the groups kept and the index');
     });
 
     test('/encrypt history #group: the last changes, with their doors', async () => {
