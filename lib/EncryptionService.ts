@@ -13,7 +13,7 @@ import type { FlagWriter } from './flag/FlagWriter';
 import type { ChangeLog } from './history/ChangeLog';
 import type { Door } from './history/EncryptionHistory';
 import type { WritePlan, WritePlanner } from './flag/writeWays';
-import { canAccess, type UserRoomIdsReader } from './Membership';
+import { canAccess, roomIdsOf, type UserRoomIdsReader } from './Membership';
 import { isRefusal, Refusal } from './Refusal';
 import type { Credential } from './rest/Credential';
 import { displayName, encryptedFlag, isArchived, isFederated } from './RoomFacts';
@@ -160,6 +160,9 @@ export class EncryptionService {
             return Refusal.writeUnsupported();
         }
         const changed = Boolean(current) !== encrypted;
+        if (changed) {
+            this.deps.changes.prepare(room.id);
+        }
         const written = await this.write(room, encrypted, caller, plan.ways, changed, deadline);
         if (isRefusal(written)) {
             if (written.reason.startsWith('service-account-')) {
@@ -189,8 +192,10 @@ export class EncryptionService {
         if (typeof key !== 'string' || !key) {
             return Refusal.roomNotFound();
         }
+        // The caller's rooms are asked for beside the lookup: one round trip instead of two.
+        const roomIds = roomIdsOf(this.deps.users, caller.id);
         const room = byId ? await this.deps.rooms.getById(key) : await this.deps.rooms.getByName(key);
-        if (!room || room.type !== RoomType.PRIVATE_GROUP || !(await canAccess(this.deps.users, this.deps.rooms, caller.id, room))) {
+        if (!room || room.type !== RoomType.PRIVATE_GROUP || !(await canAccess(this.deps.users, this.deps.rooms, caller.id, room, roomIds))) {
             return Refusal.roomNotFound();
         }
         return room;

@@ -7,6 +7,8 @@ import type { Door, EncryptionHistory } from './EncryptionHistory';
 
 /** What the service tells about the changes it makes, for the history. */
 export interface ChangeLog {
+    /** A change of this group is about to be written: what recording it needs can be read meanwhile. */
+    prepare(roomId: string): void;
     /** The app is about to make this change through the server: the server's event for it is the app's own. */
     expect(roomId: string, encrypted: boolean): void;
     /** A change was made through one of the app's doors, by `by`. */
@@ -16,6 +18,7 @@ export interface ChangeLog {
 /** A history that cannot be written must not undo or fail the change: it is logged. */
 export function changeLog(writes: AppWrites, history: EncryptionHistory | undefined, logger: Pick<ILogger, 'error'>): ChangeLog {
     return {
+        prepare: (roomId) => history?.prefetch(roomId),
         expect: (roomId, encrypted) => writes.mark(roomId, encrypted),
         record: async (roomId, encrypted, by, door) => {
             try {

@@ -57,11 +57,24 @@ export class EncryptionHistory {
         return { entries: group?.entries ?? [], since: group?.since ?? (await this.index())?.since };
     }
 
+    /** Starts reading a group's record, so that recording a change right after needs only the write. */
+    public prefetch(roomId: string): void {
+        if (!this.pending.has(roomId)) {
+            const read = this.group(roomId);
+            read.catch(() => undefined);
+            this.pending.set(roomId, read);
+        }
+    }
+
+    private readonly pending = new Map<string, Promise<GroupRecord | undefined>>();
+
     public async record(roomId: string, entry: HistoryEntry): Promise<void> {
         if (!this.writer) {
             throw new Error('the history is read-only here');
         }
-        const group = await this.group(roomId);
+        const prefetched = this.pending.get(roomId);
+        this.pending.delete(roomId);
+        const group = await (prefetched ?? this.group(roomId));
         const since = group?.since ?? (await this.track(roomId, entry.at));
         const entries = [...(group?.entries ?? []), entry].slice(-ENTRIES_PER_GROUP);
         await this.writer.updateByAssociations(groupAssociations(roomId), { roomId, since, entries } satisfies GroupRecord, true);
