@@ -21,8 +21,7 @@ import { EncryptionHistoryEndpoint } from './endpoints/EncryptionHistoryEndpoint
 import { SetEncryptedEndpoint } from './endpoints/SetEncryptedEndpoint';
 import type { IPostSystemMessageSent } from './lib/events/IPostSystemMessageSent';
 import { ROLE_SETTINGS, SETTINGS, SettingId, normaliseRoles } from './lib/AppSettings';
-import { PermissionTable } from './lib/authority/PermissionTable';
-import { RoleIds, isBuiltInRole } from './lib/authority/RoleIds';
+import { isBuiltInRole } from './lib/authority/RoleIds';
 import { describeServiceAccount } from './lib/authority/ServiceAccountCheck';
 import {
     type AppInstanceState,
@@ -31,12 +30,10 @@ import {
     createEncryptionService,
     createGuard,
     historyReader,
+    newInstanceState,
     serviceAccountCheck,
     unknownRoles,
 } from './lib/createEncryptionService';
-import { WriteWayMemory } from './lib/flag/WriteWayMemory';
-import { AppWrites } from './lib/history/AppWrites';
-import { RoomQueue } from './lib/RoomQueue';
 
 export class EncryptGroupApp extends App implements IPostSystemMessageSent {
     /** What lives as long as this app instance (see AppInstanceState). */
@@ -44,15 +41,7 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent {
 
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
         super(info, logger, accessors);
-        this.instance = {
-            appId: info.id,
-            memory: new WriteWayMemory(),
-            queue: new RoomQueue(),
-            table: new PermissionTable(),
-            roleIds: new RoleIds(),
-            writes: new AppWrites(),
-            guardWaiting: new Set(),
-        };
+        this.instance = newInstanceState(info.id);
     }
 
     /**

@@ -4,21 +4,21 @@ import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 import { AppSettings } from './AppSettings';
 import { AuditNotice } from './AuditNotice';
 import { Authority } from './authority/Authority';
-import type { PermissionTable } from './authority/PermissionTable';
-import type { RoleIds } from './authority/RoleIds';
+import { PermissionTable } from './authority/PermissionTable';
+import { RoleIds } from './authority/RoleIds';
 import { type ServiceAccountReport, checkServiceAccount } from './authority/ServiceAccountCheck';
 import { EncryptionService, type GroupTarget } from './EncryptionService';
 import { EncryptionGuard } from './guard/EncryptionGuard';
 import { type HistoryAnswer, historyOf } from './history/HistoryView';
 import type { Refusal } from './Refusal';
 import { writePlanner } from './flag/writeWays';
-import type { WriteWayMemory } from './flag/WriteWayMemory';
+import { WriteWayMemory } from './flag/WriteWayMemory';
 import type { UserRoomIdsReader } from './Membership';
 import { ServerRest } from './rest/ServerRest';
-import type { AppWrites } from './history/AppWrites';
+import { AppWrites } from './history/AppWrites';
 import { changeLog } from './history/ChangeLog';
 import { EncryptionHistory } from './history/EncryptionHistory';
-import type { RoomQueue } from './RoomQueue';
+import { RoomQueue } from './RoomQueue';
 
 /** What the entry points are given: a service for the accessors of the call at hand. */
 export type EncryptionServiceFactory = (read: IRead, modify: IModify, http: IHttp, persistence?: IPersistence) => EncryptionService;
@@ -35,6 +35,19 @@ export interface AppInstanceState {
     guardWaiting: Set<string>;
     /** How long a toggle may take; set only by tests, to see a deadline pass quickly. */
     budgetMs?: number;
+}
+
+/** A fresh app instance's state. */
+export function newInstanceState(appId: string): AppInstanceState {
+    return {
+        appId,
+        memory: new WriteWayMemory(),
+        queue: new RoomQueue(),
+        table: new PermissionTable(),
+        roleIds: new RoleIds(),
+        writes: new AppWrites(),
+        guardWaiting: new Set(),
+    };
 }
 
 /** Builds the service from one call's accessors: the runtime hands out fresh ones per call. */

@@ -8,6 +8,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
+import { eventually } from '../support/eventually';
+
 const ROOT = join(__dirname, '..', '..');
 const READY = 'Ctrl-C stops everything.';
 
@@ -25,17 +27,6 @@ function npmStart(env: Record<string, string>): Started {
     child.stderr!.on('data', (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     return { child, output: () => output, exited };
-}
-
-async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-        if (condition()) {
-            return true;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    return condition();
 }
 
 /** Processes of a process group that still run (a zombie has ended and waits to be reaped). */
@@ -98,13 +89,13 @@ describe('npm start: every way of stopping it ends everything within 3 s, printi
         test(`${label}, RC_VERSION=${version}`, async () => {
             const started = npmStart({ PORT: '0', RC_VERSION: version });
             try {
-                assert.ok(await until(() => started.output().includes(READY), 60_000), `never ready:\n${started.output()}`);
+                assert.ok(await eventually(() => started.output().includes(READY), 60_000), `never ready:\n${started.output()}`);
                 const chosen = version.replace(/^v/, '').split('.').concat(['0', '0']).slice(0, 3).join('.');
                 assert.match(started.output(), new RegExp(`Rocket\\.Chat ${chosen.replace(/\./g, '\\.')} stand-in, with the behaviour of Rocket\\.Chat`));
                 const printed = started.output().length;
                 stop(started.child);
                 assert.ok(
-                    await until(() => runningInGroup(started.child.pid!).length === 0, 3000),
+                    await eventually(() => runningInGroup(started.child.pid!).length === 0, 3000),
                     `still running: ${runningInGroup(started.child.pid!).join(', ')}`,
                 );
                 assert.equal(started.output().slice(printed), '');

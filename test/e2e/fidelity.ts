@@ -5,15 +5,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
 import type { Scenario, World } from './scenario';
-
-type Version = [number, number];
-
-function versionOf(text: string): Version {
-    const [major, minor] = text.split('.').map((part) => Number.parseInt(part, 10));
-    return [major, minor || 0];
-}
-
-const atLeast = ([major, minor]: Version, [wantMajor, wantMinor]: Version) => major > wantMajor || (major === wantMajor && minor >= wantMinor);
+import { type Version, atLeast, versionOf } from '../support/versions';
 
 const NOT_LOGGED_IN = 'You must be logged in to do this.';
 

@@ -4,18 +4,8 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
 import type { Person, Scenario, World } from './scenario';
+import { eventually } from '../support/eventually';
 import { NOT_FOUND } from '../support/rocketchat';
-
-async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<boolean> {
-    const end = Date.now() + timeoutMs;
-    while (Date.now() < end) {
-        if (await check()) {
-            return true;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    return check();
-}
 
 export function guardSuite(scenario: () => Scenario): void {
     describe('encryption that stays on, and the history', () => {

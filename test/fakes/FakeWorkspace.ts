@@ -11,12 +11,7 @@ import { MessageBuilder } from '@rocket.chat/apps-engine/server/accessors/Messag
 import { RoomBuilder } from '@rocket.chat/apps-engine/server/accessors/RoomBuilder';
 
 import { SETTINGS } from '../../lib/AppSettings';
-import { WriteWayMemory } from '../../lib/flag/WriteWayMemory';
-import { RoomQueue } from '../../lib/RoomQueue';
-import { PermissionTable } from '../../lib/authority/PermissionTable';
-import { RoleIds } from '../../lib/authority/RoleIds';
-import type { AppInstanceState } from '../../lib/createEncryptionService';
-import { AppWrites } from '../../lib/history/AppWrites';
+import { type AppInstanceState, newInstanceState } from '../../lib/createEncryptionService';
 import type { Fault } from '../support/faults';
 
 type RoomRole = 'owner' | 'moderator' | 'leader';
@@ -71,15 +66,7 @@ export class FakeWorkspace {
     public readonly customRoles = new Map<string, string>();
     public readonly faults = new Set<Fault>();
     /** What the real app keeps across calls on its instance. */
-    public readonly instance: AppInstanceState = {
-        appId: 'encrypt-group-app',
-        memory: new WriteWayMemory(),
-        queue: new RoomQueue(),
-        table: new PermissionTable(),
-        roleIds: new RoleIds(),
-        writes: new AppWrites(),
-        guardWaiting: new Set(),
-    };
+    public readonly instance: AppInstanceState = newInstanceState('encrypt-group-app');
     /** The app's persistence: records with their associations, as Rocket.Chat's apps persistence keeps them. */
     public readonly records: Array<{ data: object; associations: Array<{ model: string; id: string }> }> = [];
     /** When set, room updates wait for it before they are applied (a slow write). */
