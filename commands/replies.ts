@@ -113,14 +113,17 @@ export class Replies {
         }
     }
 
-    /** "the group's owners or an admin", from the roles in force, in the user's language. */
+    /**
+     * "the group's owners or an admin", from the roles in force, in the user's language. (No
+     * `Array.prototype.at`: Rocket.Chat 6.x runs apps under vm2 on Node.js 14.)
+     */
     private roles(names: ReadonlyArray<string>): string {
         const words = [...new Set(names)].map((name) =>
             name === 'owner' || name === 'moderator' || name === 'leader' || name === 'admin'
                 ? translate(this.user, `reply_role_${name}`)
                 : translate(this.user, 'reply_role_other', { role: name }),
         );
-        return words.length > 1 ? `${words.slice(0, -1).join(', ')} ${translate(this.user, 'reply_word_or')} ${words.at(-1)}` : words[0];
+        return words.length > 1 ? `${words.slice(0, -1).join(', ')} ${translate(this.user, 'reply_word_or')} ${words[words.length - 1]}` : words[0];
     }
 
     public optionNotGroup(word: string): string {

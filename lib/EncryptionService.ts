@@ -287,7 +287,8 @@ export class EncryptionService {
     ): Promise<{ room: IRoom; group?: Record<string, unknown> } | Refusal> {
         let broken = false;
         for (const writer of ways) {
-            if (changed && writer.serverPostsNotice) {
+            const expected = changed && writer.serverPostsNotice;
+            if (expected) {
                 this.deps.changes.expect(room.id, encrypted);
             }
             const announced = changed && encrypted && !writer.serverPostsNotice ? await this.postNotice(room, caller, true) : undefined;
@@ -297,19 +298,26 @@ export class EncryptionService {
             }
             if (isRefusal(outcome)) {
                 await this.retract(announced);
+                if (expected) {
+                    this.deps.changes.unexpect(room.id, encrypted);
+                }
                 return outcome;
             }
             if (outcome !== 'broken' && outcome.group) {
                 return { room, group: outcome.group };
             }
-            const after = outcome === 'broken' ? undefined : await this.deps.rooms.getById(room.id);
+            // A REST request that broke may have reached the server (a timeout after sending): read back.
+            const after = outcome === 'broken' && !writer.serverPostsNotice ? undefined : await this.deps.rooms.getById(room.id);
             if (after && encryptedFlag(after) === encrypted) {
                 const posted = changed && !encrypted && !writer.serverPostsNotice ? await this.postNotice(after, caller, false) : undefined;
                 // The room was read before that notice; the server counted it meanwhile.
                 return { room: posted ? ({ ...after, messageCount: (after.messageCount ?? 0) + 1 } as IRoom) : after };
             }
             await this.retract(announced);
-            if (after) {
+            if (expected) {
+                this.deps.changes.unexpect(room.id, encrypted);
+            }
+            if (after && outcome !== 'broken') {
                 this.deps.logger.warn(`Encrypt Group: the write via ${writer.name} was accepted, but the room does not show it`);
             }
         }

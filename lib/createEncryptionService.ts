@@ -18,6 +18,7 @@ import { ServerRest } from './rest/ServerRest';
 import { AppWrites } from './history/AppWrites';
 import { changeLog } from './history/ChangeLog';
 import { EncryptionHistory } from './history/EncryptionHistory';
+import { Serial } from './history/Serial';
 import { RoomQueue } from './RoomQueue';
 
 /** What the entry points are given: a service for the accessors of the call at hand. */
@@ -33,6 +34,8 @@ export interface AppInstanceState {
     writes: AppWrites;
     /** Rooms with a guard run waiting (see EncryptionGuard). */
     guardWaiting: Set<string>;
+    /** Changes of the history's index of groups, one at a time (see Serial). */
+    historyIndex: Serial;
     /** How long a toggle may take; set only by tests, to see a deadline pass quickly. */
     budgetMs?: number;
 }
@@ -47,6 +50,7 @@ export function newInstanceState(appId: string): AppInstanceState {
         roleIds: new RoleIds(),
         writes: new AppWrites(),
         guardWaiting: new Set(),
+        historyIndex: new Serial(),
     };
 }
 
@@ -78,7 +82,7 @@ export function createEncryptionService(
         }),
         plan: writePlanner(modify, rest, settings, instance.memory),
         notice: new AuditNotice(modify),
-        changes: changeLog(instance.writes, new EncryptionHistory(read.getPersistenceReader(), persistence), logger),
+        changes: changeLog(instance.writes, new EncryptionHistory(read.getPersistenceReader(), persistence, instance.historyIndex), logger),
         queue: instance.queue,
         logger,
         budgetMs: instance.budgetMs,
@@ -104,7 +108,7 @@ export function createGuard(
         modify,
         queue: instance.queue,
         writes: instance.writes,
-        changes: changeLog(instance.writes, new EncryptionHistory(read.getPersistenceReader(), persistence), logger),
+        changes: changeLog(instance.writes, new EncryptionHistory(read.getPersistenceReader(), persistence, instance.historyIndex), logger),
         waiting: instance.guardWaiting,
         logger,
     });

@@ -15,27 +15,32 @@ export interface TableUnavailable {
  * Rocket.Chat's permission table (`GET /api/v1/permissions.listAll`, any logged-in user), as this
  * app instance last read it. Every read asks the server: the first for the whole table, later ones
  * with `updatedSince` for what changed since, so a change made by an admin counts from the next
- * toggle on and each read stays one small call. Reads that overlap share one request. A failed
+ * toggle on and each read stays one small call. Reads that overlap with the same credential share
+ * one request. A failed
  * read leaves no stale answer to use: the caller gets `unavailable`.
  */
 export class PermissionTable {
     private readonly roles = new Map<string, ReadonlyArray<string>>();
     /** The newest `_updatedAt` seen, in ms: the next read asks for everything changed since. */
     private newest?: number;
-    private inFlight?: { read: Promise<Permissions | TableUnavailable>; since: number };
+    /** Reads under way, by credential: an answer made with someone's token is given to nobody else. */
+    private readonly inFlight = new Map<string, { read: Promise<Permissions | TableUnavailable>; since: number }>();
 
     public async current(rest: Pick<ServerRest, 'get'>, credential: Credential): Promise<Permissions | TableUnavailable> {
+        const key = credential.token;
+        const pending = this.inFlight.get(key);
         // A read still pending after its own timeout is hung: it is not shared, a new one is made.
-        if (!this.inFlight || Date.now() - this.inFlight.since > REST_TIMEOUT_MS) {
-            const inFlight = { read: this.refresh(rest, credential), since: Date.now() };
-            this.inFlight = inFlight;
-            void inFlight.read.finally(() => {
-                if (this.inFlight === inFlight) {
-                    this.inFlight = undefined;
-                }
-            });
+        if (pending && Date.now() - pending.since <= REST_TIMEOUT_MS) {
+            return pending.read;
         }
-        return this.inFlight.read;
+        const inFlight = { read: this.refresh(rest, credential), since: Date.now() };
+        this.inFlight.set(key, inFlight);
+        void inFlight.read.finally(() => {
+            if (this.inFlight.get(key) === inFlight) {
+                this.inFlight.delete(key);
+            }
+        });
+        return inFlight.read;
     }
 
     private async refresh(rest: Pick<ServerRest, 'get'>, credential: Credential): Promise<Permissions | TableUnavailable> {

@@ -50,7 +50,8 @@ export class EncryptionGuard {
     public async onSystemMessage(message: IMessage): Promise<void> {
         const encrypted = encryptionChange(message);
         const room = message.room;
-        if (encrypted === undefined || !room || this.deps.writes.consume(room.id, encrypted)) {
+        // Only private groups are the app's concern (direct messages toggle encryption too).
+        if (encrypted === undefined || !room || room.type !== RoomType.PRIVATE_GROUP || this.deps.writes.consume(room.id, encrypted)) {
             return;
         }
         // At most one switch-back waits per room: a burst of switch-offs is one more run, not one each.

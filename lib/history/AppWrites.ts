@@ -13,6 +13,11 @@ export class AppWrites {
         this.marks.set(key(roomId, encrypted), Date.now() + MARK_MS);
     }
 
+    /** The write did not land: no event of the server's is the app's own. */
+    public unmark(roomId: string, encrypted: boolean): void {
+        this.marks.delete(key(roomId, encrypted));
+    }
+
     /** Whether the event for this change is the app's own (the mark is used up). */
     public consume(roomId: string, encrypted: boolean): boolean {
         const until = this.marks.get(key(roomId, encrypted));

@@ -11,6 +11,8 @@ export interface ChangeLog {
     prepare(roomId: string): void;
     /** The app is about to make this change through the server: the server's event for it is the app's own. */
     expect(roomId: string, encrypted: boolean): void;
+    /** That change did not land after all. */
+    unexpect(roomId: string, encrypted: boolean): void;
     /** A change was made through one of the app's doors, by `by`. */
     record(roomId: string, encrypted: boolean, by: IUser, door: Door): Promise<void>;
 }
@@ -20,6 +22,7 @@ export function changeLog(writes: AppWrites, history: EncryptionHistory | undefi
     return {
         prepare: (roomId) => history?.prefetch(roomId),
         expect: (roomId, encrypted) => writes.mark(roomId, encrypted),
+        unexpect: (roomId, encrypted) => writes.unmark(roomId, encrypted),
         record: async (roomId, encrypted, by, door) => {
             try {
                 await history?.record(roomId, { at: new Date().toISOString(), encrypted, door, by: { id: by.id, username: by.username } });

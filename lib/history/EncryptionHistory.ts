@@ -1,6 +1,8 @@
 import type { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
+import { Serial } from './Serial';
+
 /** Through which door a change came. */
 export type Door = 'endpoint' | 'command' | 'guard' | 'core';
 
@@ -50,6 +52,8 @@ export class EncryptionHistory {
     constructor(
         private readonly reader: Pick<IPersistenceRead, 'readByAssociations'>,
         private readonly writer?: Pick<IPersistence, 'updateByAssociations' | 'removeByAssociations'>,
+        /** The app instance's one line for changes of the index (see Serial). */
+        private readonly indexChanges: Serial = new Serial(),
     ) {}
 
     public async of(roomId: string): Promise<GroupHistory> {
@@ -81,7 +85,11 @@ export class EncryptionHistory {
     }
 
     /** A group recorded for the first time: into the index, the longest-tracked out if there are too many. */
-    private async track(roomId: string, at: string): Promise<string> {
+    private track(roomId: string, at: string): Promise<string> {
+        return this.indexChanges.run(() => this.addToIndex(roomId, at));
+    }
+
+    private async addToIndex(roomId: string, at: string): Promise<string> {
         const index = await this.index();
         const groups = [...(index?.groups ?? []), roomId];
         const dropped = groups.splice(0, Math.max(0, groups.length - GROUPS_KEPT));

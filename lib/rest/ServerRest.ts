@@ -97,6 +97,12 @@ export class ServerRest {
  * (Rocket.Chat up to 6.10) has no `URL`.
  */
 export function isSafeForTokens(siteUrl: string): boolean {
+    // A backslash, white space or a control character makes parsers disagree on the host
+    // (`http://evil.example\@localhost` is evil.example to a WHATWG client): none is accepted.
+    // eslint-disable-next-line no-control-regex -- control characters are what is looked for
+    if (/[\\\s\u0000-\u001f\u007f]/.test(siteUrl.trim())) {
+        return false;
+    }
     const match = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)/i.exec(siteUrl.trim());
     if (!match) {
         return false;

@@ -195,3 +195,14 @@ describe('the history', () => {
         );
     });
 });
+
+test('groups recorded at the same time all enter the index (it is changed one at a time)', async () => {
+    const ws = workspace();
+    const entry = { at: new Date().toISOString(), encrypted: true, door: 'core' as const, by: { id: 'olivia', username: 'olivia' } };
+    // One history per call, as the app makes them, sharing the instance's line for the index.
+    const record = (i: number) =>
+        new EncryptionHistory(ws.read().getPersistenceReader(), ws.persistence(), ws.instance.historyIndex).record(`room-${i}`, entry);
+    await Promise.all(Array.from({ length: 40 }, (_, i) => record(i)));
+    const index = ws.records.find((record) => record.associations.some((association) => association.id === 'encryption-history-index'));
+    assert.equal((index?.data as { groups: Array<string> }).groups.length, 40);
+});
