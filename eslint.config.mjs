@@ -20,6 +20,6 @@ export default tseslint.config(
     },
     {
         files: ['**/*.mjs'],
-        languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+        languageOptions: { globals: { process: 'readonly', console: 'readonly', fetch: 'readonly', FormData: 'readonly', Blob: 'readonly', URL: 'readonly' } },
     },
 );

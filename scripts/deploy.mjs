@@ -1,106 +1,116 @@
 // `npm run deploy -- --url <server> --username <admin>` (password in RC_PASSWORD), or with
-// `--userid <id>` and a personal access token in RC_TOKEN: `rc-apps deploy` from a staging copy of
-// just the app's files. The password and token are read from the environment so that no command
-// line holds them — npm prints a script's arguments — and anything rc-apps prints is passed on with
-// them blanked out. A failed deploy ends with one line saying what went wrong.
-import { spawn } from 'node:child_process';
-import { dirname, join } from 'node:path';
+// `--userid <id>` and a personal access token in RC_TOKEN: installs the zip `npm run package`
+// builds, or updates the installed app, through Rocket.Chat's Apps admin API (`POST /api/apps`,
+// `POST /api/apps/:id`, what `rc-apps deploy` calls). It uploads that zip rather than letting rc-apps
+// build its own, because rc-apps' zip drops from app.json the event the guard listens for (see
+// withDeclaredInterfaces in package-app.mjs). The password and token are read from the environment
+// so that no command line holds them — npm prints a script's arguments — and nothing printed holds
+// them; a failed deploy ends with one line saying what went wrong.
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { inStage } from './package-app.mjs';
+import { packageApp } from './package-app.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const FLAGS = {
+    '--url': 'url',
+    '--server': 'url',
+    '-s': 'url',
+    '--username': 'username',
+    '-u': 'username',
+    '--password': 'password',
+    '-p': 'password',
+    '--userid': 'userId',
+    '-i': 'userId',
+    '--token': 'token',
+    '-t': 'token',
+    '--code': 'code',
+    '-c': 'code',
+};
 
-/** The flags rc-apps takes that carry a secret, and the environment variable each may come from. */
-const SECRET_FLAGS = { '--password': 'RC_PASSWORD', '-p': 'RC_PASSWORD', '--token': 'RC_TOKEN', '-t': 'RC_TOKEN' };
-
-export function deployArguments(argv, env) {
-    const args = [];
-    const secrets = [];
-    let url;
+export function deployOptions(argv, env) {
+    const options = {};
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].split(/=(.*)/s);
-        const value = () => inline ?? argv[++i];
-        if (flag === '--url' || flag === '--server' || flag === '-s') {
-            // Rocket.Chat tolerates a trailing slash; rc-apps would ask for `//api/…`.
-            url = String(value() ?? '').replace(/\/+$/, '');
-            args.push('--url', url);
-        } else if (flag in SECRET_FLAGS) {
-            const secret = value();
-            secrets.push(secret);
-            args.push(flag.startsWith('--') ? flag : `--${flag === '-p' ? 'password' : 'token'}`, secret);
-        } else {
-            args.push(argv[i]);
+        if (FLAGS[flag]) {
+            options[FLAGS[flag]] = inline ?? argv[++i];
         }
     }
-    for (const [flag, variable] of [
-        ['--password', 'RC_PASSWORD'],
-        ['--token', 'RC_TOKEN'],
-    ]) {
-        if (!args.includes(flag) && env[variable]) {
-            secrets.push(env[variable]);
-            args.push(flag, env[variable]);
-        }
-    }
-    const problem = !url
+    // Rocket.Chat tolerates a trailing slash; the API paths are appended to it.
+    options.url = String(options.url ?? '').replace(/\/+$/, '');
+    options.password ??= env.RC_PASSWORD || undefined;
+    options.token ??= env.RC_TOKEN || undefined;
+    const problem = !options.url
         ? 'give the server: --url https://chat.example.com'
-        : !args.includes('--password') && !args.includes('--token')
+        : !(options.username && options.password) && !(options.userId && options.token)
           ? 'give a password in RC_PASSWORD (with --username), or a personal access token in RC_TOKEN (with --userid)'
           : undefined;
-    return { args, secrets: secrets.filter(Boolean), url, problem };
+    return { options, problem, secrets: [options.password, options.token].filter(Boolean) };
 }
 
-/** Blanks out every secret in a piece of output. */
+/** Blanks out every secret in a piece of text. */
 export function redact(text, secrets) {
-    return secrets.reduce((result, secret) => result.split(secret).join('***'), text);
+    return secrets.reduce((result, secret) => result.split(secret).join('***'), String(text));
 }
 
-/** rc-apps' own words after its last "Error:", on one line, without its colours and markers. */
-export function reasonOf(output) {
-    // eslint-disable-next-line no-control-regex -- the terminal colour codes rc-apps prints
-    const plain = output.replace(/\u001b\[[0-9;]*m/g, '');
-    const after = plain.slice(plain.lastIndexOf('Error:') + 'Error:'.length);
-    return plain.includes('Error:')
-        ? after
-              .replace(/[›⟿]/g, ' ')
-              .replace(/\s+/g, ' ')
-              .replace(/\s+-\s*$/, '')
-              .trim()
-        : '';
+class DeployError extends Error {}
+
+async function call(url, init, what) {
+    let response;
+    try {
+        response = await fetch(url, init);
+    } catch (error) {
+        const cause = error.cause?.code ?? error.cause?.errors?.[0]?.code ?? error.cause?.message ?? error.message;
+        throw new DeployError(`cannot reach the server (${cause})`);
+    }
+    const text = await response.text();
+    let body;
+    try {
+        body = JSON.parse(text);
+    } catch {
+        body = { error: text.trim() || `HTTP ${response.status}` };
+    }
+    if (!response.ok || body.success === false || body.status === 'error') {
+        throw new DeployError(`${what} was refused (HTTP ${response.status}: ${body.message ?? body.error ?? text.trim()})`);
+    }
+    return body;
+}
+
+async function deploy({ url, username, password, userId, token, code }) {
+    const headers =
+        userId && token
+            ? { 'x-user-id': userId, 'x-auth-token': token }
+            : await call(
+                  `${url}/api/v1/login`,
+                  {
+                      method: 'POST',
+                      headers: { 'content-type': 'application/json' },
+                      body: JSON.stringify({ user: username, password, ...(code && { code }) }),
+                  },
+                  `the login of ${username}`,
+              ).then(({ data }) => ({ 'x-user-id': data.userId, 'x-auth-token': data.authToken }));
+    const zipPath = packageApp({ quiet: true, ifStale: true, onBuild: () => console.log('Packaging the app (about 20 seconds)…') });
+    const { id, name, version } = JSON.parse(readFileSync(new URL('../app.json', import.meta.url), 'utf8'));
+    const installed = await fetch(`${url}/api/apps/${id}`, { headers }).then(
+        (response) => response.ok,
+        () => false,
+    );
+    const form = new FormData();
+    form.append('app', new Blob([readFileSync(zipPath)]), basename(zipPath));
+    const { app } = await call(`${url}/api/apps${installed ? `/${id}` : ''}`, { method: 'POST', headers, body: form }, installed ? 'the update' : 'the upload');
+    console.log(`${installed ? 'Updated' : 'Installed'} ${name} ${version} on ${url}${app?.status ? ` (${app.status})` : ''}.`);
 }
 
 async function main() {
-    const { args, secrets, url, problem } = deployArguments(process.argv.slice(2), process.env);
+    const { options, problem, secrets } = deployOptions(process.argv.slice(2), process.env);
     if (problem) {
         console.error(`npm run deploy: ${problem}`);
         process.exit(2);
     }
-    let output = '';
-    const code = await inStage(
-        (stage) =>
-            new Promise((resolve) => {
-                const child = spawn(join(root, 'node_modules', '.bin', 'rc-apps'), ['deploy', ...args], {
-                    cwd: stage,
-                    env: { ...process.env, NO_UPDATE_NOTIFIER: '1' },
-                    stdio: ['ignore', 'pipe', 'pipe'],
-                });
-                const pass = (stream, to) =>
-                    stream.on('data', (chunk) => {
-                        const text = redact(String(chunk), secrets);
-                        output += text;
-                        to.write(text);
-                    });
-                pass(child.stdout, process.stdout);
-                pass(child.stderr, process.stderr);
-                child.on('error', (error) => {
-                    output += `Error: ${redact(error.message, secrets)}`;
-                    resolve(1);
-                });
-                child.on('close', (status) => resolve(status ?? 1));
-            }),
-    );
-    if (code !== 0) {
-        console.error(`Deploy to ${url} failed: ${reasonOf(output) || `rc-apps exit code ${code}`}`);
+    try {
+        await deploy(options);
+    } catch (error) {
+        console.error(`Deploy to ${options.url} failed: ${redact(error instanceof DeployError ? error.message : (error?.stack ?? error), secrets)}`);
         process.exit(1);
     }
 }

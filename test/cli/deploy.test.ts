@@ -1,8 +1,10 @@
 // `npm run deploy` as a person uses it against a server (the stand-in, started here): a base URL
-// with a trailing slash works, and a failed deploy says why in one last line — with no password
-// anywhere in what it prints.
+// with a trailing slash works, the zip it installs is the packaged one (its app.json names the
+// guard's event), a second deploy updates, and a failed deploy says why in one last line — with no
+// password anywhere in what it prints.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
@@ -40,20 +42,30 @@ describe('npm run deploy', () => {
         assert.equal(code, 0, output);
         assert.ok(standin.host.isInstalled(APP_ID));
         assert.ok(!output.includes(PASSWORD));
+        // The zip `npm run package` builds, whose app.json names the event the guard listens for.
+        assert.deepEqual(standin.host.implementsOf(APP_ID), ['IPostSystemMessageSent']);
+        const again = await deploy(['--url', standin.url, '--username', 'admin'], { RC_PASSWORD: PASSWORD });
+        assert.equal(again.code, 0, again.output);
+        assert.match(again.output, /^Updated Encrypt Group /m);
     });
 
     test('a wrong password: one line says so, the password is printed nowhere', async () => {
         const { code, output } = await deploy(['--url', standin.url, '--username', 'admin', '--password', 'not-the-password'], {});
         assert.equal(code, 1);
-        assert.equal(output.trim().split('\n').at(-1), `Deploy to ${standin.url} failed: Invalid username and password or missing 2FA code (if active)`);
+        assert.equal(output.trim().split('\n').at(-1), `Deploy to ${standin.url} failed: the login of admin was refused (HTTP 401: Unauthorized)`);
         assert.ok(!output.includes('not-the-password'), output);
         assert.doesNotMatch(output, /\n\s+at /, 'a stack trace');
     });
 
     test('an unreachable server: one line says so, the password is printed nowhere', async () => {
-        const { code, output } = await deploy(['--url', 'http://127.0.0.1:9', '--username', 'admin'], { RC_PASSWORD: PASSWORD });
+        // A port that was free a moment ago, so nothing answers there.
+        const probe = createServer();
+        await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+        const { port } = probe.address() as { port: number };
+        await new Promise((resolve) => probe.close(resolve));
+        const { code, output } = await deploy(['--url', `http://127.0.0.1:${port}`, '--username', 'admin'], { RC_PASSWORD: PASSWORD });
         assert.equal(code, 1);
-        assert.match(output.trim().split('\n').at(-1)!, /^Deploy to http:\/\/127\.0\.0\.1:9 failed: Problems conecting to Rocket\.Chat/);
+        assert.equal(output.trim().split('\n').at(-1), `Deploy to http://127.0.0.1:${port} failed: cannot reach the server (ECONNREFUSED)`);
         assert.ok(!output.includes(PASSWORD));
     });
 

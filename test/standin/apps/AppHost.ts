@@ -63,6 +63,11 @@ export class AppHost {
         return info;
     }
 
+    /** The interfaces the installed app's app.json declares (the runtime registers its event handlers from them). */
+    public implementsOf(appId: string): Array<string> | undefined {
+        return this.manager.getOneById(appId)?.getInfo().implements;
+    }
+
     public isInstalled(appId: string): boolean {
         return Boolean(this.manager.getOneById(appId));
     }
