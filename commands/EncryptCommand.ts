@@ -10,7 +10,7 @@ import { parseArguments } from './parseArguments';
 import { Replies } from './replies';
 
 /**
- * `/encrypt on|off|status|help [#group]`. A group can be named because clients refuse to send
+ * `/encrypt on|off|status|history|help [#group]`. A group can be named because clients refuse to send
  * commands inside an encrypted group: `/encrypt off #secret` works from any other room or a DM.
  */
 export class EncryptCommand implements ISlashCommand {
@@ -60,6 +60,7 @@ export class EncryptCommand implements ISlashCommand {
                 const status = await service.status(sender, target);
                 text = isRefusal(status) ? replies.refusal(status, request.group, here.slugifiedName) : replies.status(status);
                 if ((sender.roles ?? []).includes('admin')) {
+                    // The status above looked at the server's runtime when it named a group.
                     text = [text, ...replies.admin(await this.adminReport(read, http))].join('\n');
                 }
                 if (request.withUsage) {

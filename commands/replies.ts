@@ -27,7 +27,7 @@ export class Replies {
     /** The lines only admins get after a status: the service account, the guard, the role settings. */
     public admin(report: AdminReport): Array<string> {
         const guard =
-            report.guard === 'on' || report.guard === 'off'
+            report.guard === 'on' || report.guard === 'off' || report.guard === 'unknown'
                 ? translate(this.user, `reply_admin_guard_${report.guard}`)
                 : translate(this.user, 'reply_admin_guard_cannot', { why: translate(this.user, `reply_admin_guard_${report.guard}`) });
         return [

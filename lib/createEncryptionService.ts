@@ -147,7 +147,7 @@ export interface AdminReport {
     serviceAccount: ServiceAccountReport;
     unknownRoles: Array<string>;
     /** Whether encrypted groups stay encrypted whoever switches them off, or why not (see EncryptionGuard). */
-    guard: 'on' | 'off' | 'needs-service-account' | 'needs-events';
+    guard: 'on' | 'off' | 'needs-service-account' | 'needs-events' | 'unknown';
     /** Rocket.Chat 8.8+ encrypts new private groups, yet the app lets people switch encryption off. */
     forceMismatch: boolean;
 }
@@ -161,9 +161,10 @@ export function adminReporter(instance: AppInstanceState): AdminReporter {
         const allowOff = await new AppSettings(environment.getSettings()).allowTurningOff();
         const serviceAccount = await check(read, http);
         const canWrite = serviceAccount.state === 'checked' && !serviceAccount.missing.some((permission) => permission !== 'api-bypass-rate-limit');
-        // Only servers whose app room updates drop `encrypted` (7.4+) tell apps of system messages.
-        const events = instance.memory.modifierHonoured !== true;
-        const guard = allowOff ? 'off' : !events ? 'needs-events' : !canWrite ? 'needs-service-account' : 'on';
+        // Only servers whose app room updates drop `encrypted` (7.4+) tell apps of system messages;
+        // which kind this is, is known once the app has looked at a room since it started.
+        const honoured = instance.memory.modifierHonoured;
+        const guard = allowOff ? 'off' : honoured === true ? 'needs-events' : !canWrite ? 'needs-service-account' : honoured === undefined ? 'unknown' : 'on';
         let force: unknown;
         try {
             force = await environment.getServerSettings().getValueById('E2E_Force_Encryption_For_Private_Rooms');

@@ -17,7 +17,7 @@ const APP_FILES = ['app.json', 'icon.png', 'EncryptGroupApp.ts', 'commands', 'en
 export const SHIPPED = /^(\.packagedby|app\.json|icon\.png|[\w/]+\.js|i18n\/[\w-]+\.json)$/;
 
 /** The newest modification time among the app's files (and the engine pin in package.json). */
-function newestSource(path = root, entries = [...APP_FILES, 'package.json']) {
+function newestSource(path = root, entries = [...APP_FILES, 'package.json', 'scripts/package-app.mjs']) {
     return Math.max(
         ...entries.map((entry) => {
             const stats = statSync(join(path, entry));

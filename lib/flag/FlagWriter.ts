@@ -25,8 +25,9 @@ export interface FlagWriter {
     /** Starts what the write will need (the server's address), so it is ready by the time the rules are checked. */
     prepare?(): void;
     /**
-     * Resolves to a Refusal when the way said no (its answer is the caller's); throws only when
-     * the way itself is broken before it reached the server, so the next way may be tried.
+     * Resolves to a Refusal when the way said no (its answer is the caller's); throws when the way
+     * broke — before the server, or after sending (a timeout), which is why the service reads the
+     * room back after a REST way broke — so the next way may be tried.
      */
     write(room: IRoom, encrypted: boolean, caller: IUser, deadline: Deadline): Promise<Written | Refusal>;
 }
