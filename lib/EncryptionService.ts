@@ -150,7 +150,9 @@ export class EncryptionService {
         }
         // Strict, as Rocket.Chat: a group that never had the flag counts as a change even for `false`.
         if (current === encrypted) {
-            return { room, encrypted, changed: false };
+            // Where the server checks the caller, it is asked too: its table may refuse `edit-room`
+            // even for a value that would not change, and its answer carries its own group.
+            return plan.serverChecksCaller ? this.unchangedByServer(room, request, encrypted, plan, deadline) : { room, encrypted, changed: false };
         }
         const refusal = await this.toggleRefusal(room, roles, allowed, current, encrypted, plan.serverChecksCaller);
         if (refusal) {
@@ -174,6 +176,18 @@ export class EncryptionService {
             await this.deps.changes.record(room.id, encrypted, caller, request.door);
         }
         return { room: written.room, encrypted, changed, group: written.group };
+    }
+
+    /** A same-value request sent to the server's route with the caller's session: its 200 or its refusal. */
+    private async unchangedByServer(
+        room: IRoom,
+        request: SetEncryptedRequest,
+        encrypted: boolean,
+        plan: WritePlan,
+        deadline: Deadline,
+    ): Promise<SetEncryptedResult | Refusal> {
+        const written = await this.write(room, encrypted, request.caller, plan.ways, false, deadline);
+        return isRefusal(written) ? written : { room: written.room, encrypted, changed: false, group: written.group };
     }
 
     /**

@@ -117,6 +117,19 @@ describe('fail closed where the app alone decides, go on where the server checks
         assert.deepEqual(listAllCalls(ws), []);
     });
 
+    test("7.4+: a same-value request is the server's to answer too — refused where its table took edit-room away", async () => {
+        const ws = preSevenFour();
+        ws.roomModifier = 'ignored';
+        ws.setEncryptedFlag('secret', true);
+        const unchanged = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, as('olivia'));
+        assert.equal(unchanged.status, 200);
+        assert.equal(unchanged.content.group.encrypted, true);
+        assert.deepEqual(ws.notices, []);
+        ws.setPermission('edit-room', ['admin', 'moderator']);
+        const refused = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, as('olivia'));
+        assert.deepEqual(refused.content, EDIT_NOT_ALLOWED);
+    });
+
     test('a slash command with a service account: the table is read as the service account', async () => {
         const ws = workspace();
         ws.roomModifier = 'ignored';
