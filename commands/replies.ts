@@ -41,13 +41,13 @@ export class Replies {
     /** The last changes, newest last, with where they came from. */
     public history({ room, entries, since, sees }: HistoryAnswer): string {
         const group = displayName(room);
-        const from = since ? translate(this.user, 'reply_history_since', { since: since.slice(0, 16).replace('T', ' ') }) : '';
+        const from = since ? translate(this.user, 'reply_history_since', { since: minute(since) }) : '';
         const lines = entries.length
             ? [
                   translate(this.user, 'reply_history_title', { group, since: from }),
                   ...entries.slice(-10).map((entry) =>
                       translate(this.user, 'reply_history_entry', {
-                          at: entry.at.slice(0, 16).replace('T', ' '),
+                          at: minute(entry.at),
                           state: translate(this.user, entry.encrypted ? 'reply_history_on' : 'reply_history_off'),
                           username: entry.by.username,
                           door: translate(this.user, `reply_history_door_${entry.door}`),
@@ -145,4 +145,9 @@ export class Replies {
     public internalError(): string {
         return translate(this.user, 'reply_internal_error');
     }
+}
+
+/** An ISO time to the minute, as replies show it: `2026-11-27 10:02`. */
+function minute(iso: string): string {
+    return iso.slice(0, 16).replace('T', ' ');
 }

@@ -47,7 +47,7 @@ export function callerCredential(request: IApiRequest): Credential | undefined {
         return undefined;
     }
     const header = (name: string) => {
-        const value = request.headers[name] ?? request.headers[name.toLowerCase()];
+        const value = request.headers[name];
         return typeof value === 'string' && value ? value : undefined;
     };
     const userId = header('x-user-id');

@@ -274,10 +274,10 @@ export class EncryptionService {
         if (answer && owner === 'caller' && [401, 403, 429].includes(answer.statusCode)) {
             return Refusal.passedOn(answer.statusCode, answer.body);
         }
-        if (answer && owner === 'service-account' && (answer.statusCode === 401 || answer.statusCode === 429)) {
-            const refusal = Refusal.serviceAccount(answer.statusCode === 401 ? 'rejected' : 'rate-limited');
-            this.deps.logger.warn(`Encrypt Group: ${refusal.error}`);
-            return refusal;
+        const ofServiceAccount = answer && owner === 'service-account' ? Refusal.fromServiceAccountAnswer(answer.statusCode) : undefined;
+        if (ofServiceAccount) {
+            this.deps.logger.warn(`Encrypt Group: ${ofServiceAccount.error}`);
+            return ofServiceAccount;
         }
         this.deps.logger.warn(
             `Encrypt Group: Rocket.Chat's permission table could not be read${answer ? ` (HTTP ${answer.statusCode})` : ''}; the change was refused`,

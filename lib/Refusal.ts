@@ -149,6 +149,11 @@ export class Refusal {
         );
     }
 
+    /** The service account's own 401 or 429, said as what the admin must fix; undefined for other answers. */
+    public static fromServiceAccountAnswer(statusCode: number): Refusal | undefined {
+        return statusCode === 401 ? Refusal.serviceAccount('rejected') : statusCode === 429 ? Refusal.serviceAccount('rate-limited') : undefined;
+    }
+
     /** The service account was needed and could not act; the reason is for the admin, in the log. */
     public static serviceAccount(problem: 'rejected' | 'lacks-rights' | 'rate-limited'): Refusal {
         const why = {

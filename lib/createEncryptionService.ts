@@ -54,6 +54,18 @@ export function newInstanceState(appId: string): AppInstanceState {
     };
 }
 
+/** What every piece built for one call reads through: the app's and the server's settings, the server's REST API. */
+function callContext(read: IRead, http: IHttp) {
+    const environment = read.getEnvironmentReader();
+    const serverSettings = environment.getServerSettings();
+    return { settings: new AppSettings(environment.getSettings()), serverSettings, rest: new ServerRest(http, serverSettings) };
+}
+
+/** The history as one call writes it (see ChangeLog). */
+function changesOf(read: IRead, persistence: IPersistence | undefined, logger: ILogger, instance: AppInstanceState) {
+    return changeLog(instance.writes, new EncryptionHistory(read.getPersistenceReader(), persistence, instance.historyIndex), logger);
+}
+
 /** Builds the service from one call's accessors: the runtime hands out fresh ones per call. */
 export function createEncryptionService(
     read: IRead,
@@ -63,10 +75,7 @@ export function createEncryptionService(
     logger: ILogger,
     instance: AppInstanceState,
 ): EncryptionService {
-    const environment = read.getEnvironmentReader();
-    const settings = new AppSettings(environment.getSettings());
-    const serverSettings = environment.getServerSettings();
-    const rest = new ServerRest(http, serverSettings);
+    const { settings, serverSettings, rest } = callContext(read, http);
     return new EncryptionService({
         rooms: read.getRoomReader(),
         // Declared by newer engines only; Membership checks it at run time.
@@ -82,7 +91,7 @@ export function createEncryptionService(
         }),
         plan: writePlanner(modify, rest, settings, instance.memory),
         notice: new AuditNotice(modify),
-        changes: changeLog(instance.writes, new EncryptionHistory(read.getPersistenceReader(), persistence, instance.historyIndex), logger),
+        changes: changesOf(read, persistence, logger, instance),
         queue: instance.queue,
         logger,
         budgetMs: instance.budgetMs,
@@ -98,17 +107,14 @@ export function createGuard(
     logger: ILogger,
     instance: AppInstanceState,
 ): EncryptionGuard {
-    const environment = read.getEnvironmentReader();
     return new EncryptionGuard({
+        ...callContext(read, http),
         rooms: read.getRoomReader(),
         users: read.getUserReader(),
-        serverSettings: environment.getServerSettings(),
-        settings: new AppSettings(environment.getSettings()),
-        rest: new ServerRest(http, environment.getServerSettings()),
         modify,
         queue: instance.queue,
         writes: instance.writes,
-        changes: changeLog(instance.writes, new EncryptionHistory(read.getPersistenceReader(), persistence, instance.historyIndex), logger),
+        changes: changesOf(read, persistence, logger, instance),
         waiting: instance.guardWaiting,
         logger,
     });
@@ -136,9 +142,8 @@ export type ServiceAccountCheck = (read: IRead, http: IHttp) => Promise<ServiceA
 
 export function serviceAccountCheck(instance: AppInstanceState): ServiceAccountCheck {
     return async (read, http) => {
-        const environment = read.getEnvironmentReader();
-        const rest = new ServerRest(http, environment.getServerSettings());
-        return checkServiceAccount(rest, instance.table, await new AppSettings(environment.getSettings()).serviceAccount());
+        const { settings, rest } = callContext(read, http);
+        return checkServiceAccount(rest, instance.table, await settings.serviceAccount());
     };
 }
 
@@ -157,8 +162,8 @@ export type AdminReporter = (read: IRead, http: IHttp) => Promise<AdminReport>;
 export function adminReporter(instance: AppInstanceState): AdminReporter {
     const check = serviceAccountCheck(instance);
     return async (read, http) => {
-        const environment = read.getEnvironmentReader();
-        const allowOff = await new AppSettings(environment.getSettings()).allowTurningOff();
+        const { settings, serverSettings } = callContext(read, http);
+        const allowOff = await settings.allowTurningOff();
         const serviceAccount = await check(read, http);
         const canWrite = serviceAccount.state === 'checked' && !serviceAccount.missing.some((permission) => permission !== 'api-bypass-rate-limit');
         // Only servers whose app room updates drop `encrypted` (7.4+) tell apps of system messages;
@@ -167,7 +172,7 @@ export function adminReporter(instance: AppInstanceState): AdminReporter {
         const guard = allowOff ? 'off' : honoured === true ? 'needs-events' : !canWrite ? 'needs-service-account' : honoured === undefined ? 'unknown' : 'on';
         let force: unknown;
         try {
-            force = await environment.getServerSettings().getValueById('E2E_Force_Encryption_For_Private_Rooms');
+            force = await serverSettings.getValueById('E2E_Force_Encryption_For_Private_Rooms');
         } catch {
             force = undefined; // a server before 8.8 has no such setting
         }

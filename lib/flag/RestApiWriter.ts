@@ -53,11 +53,9 @@ export class RestApiWriter implements FlagWriter {
             rest,
             (rid, encrypted) => rest.post('rooms.saveRoomSettings', credential, { rid, encrypted }),
             ({ statusCode, body }) => {
-                if (statusCode === 401) {
-                    return Refusal.serviceAccount('rejected');
-                }
-                if (statusCode === 429) {
-                    return Refusal.serviceAccount('rate-limited');
+                const own = Refusal.fromServiceAccountAnswer(statusCode);
+                if (own) {
+                    return own;
                 }
                 if (
                     statusCode === 403 ||

@@ -18,14 +18,14 @@ export interface ChangeLog {
 }
 
 /** A history that cannot be written must not undo or fail the change: it is logged. */
-export function changeLog(writes: AppWrites, history: EncryptionHistory | undefined, logger: Pick<ILogger, 'error'>): ChangeLog {
+export function changeLog(writes: AppWrites, history: EncryptionHistory, logger: Pick<ILogger, 'error'>): ChangeLog {
     return {
-        prepare: (roomId) => history?.prefetch(roomId),
+        prepare: (roomId) => history.prefetch(roomId),
         expect: (roomId, encrypted) => writes.mark(roomId, encrypted),
         unexpect: (roomId, encrypted) => writes.unmark(roomId, encrypted),
         record: async (roomId, encrypted, by, door) => {
             try {
-                await history?.record(roomId, { at: new Date().toISOString(), encrypted, door, by: { id: by.id, username: by.username } });
+                await history.record(roomId, { at: new Date().toISOString(), encrypted, door, by: { id: by.id, username: by.username } });
             } catch (error) {
                 logger.error(`Encrypt Group: the change could not be added to the history: ${describeError(error)}`);
             }
