@@ -5,12 +5,29 @@ import { canAccessRoom, hasPermission } from './authorization';
 import type { ServerContext } from './context';
 import { MeteorError } from './errors';
 import { canSendMessage, saveSystemMessage } from './messages';
+import { mongoSort } from './pagination';
 import { newId, type RawRoom, type RawSubscription, type RawUser, type Storage } from '../storage/Storage';
 
 export function createRoom(storage: Storage, type: RawRoom['t'], name: string | undefined, owner: RawUser, memberIds: Array<string>): RawRoom {
     if (name && storage.roomByName(name)) {
         throw new MeteorError('error-duplicate-channel-name', `A channel with name '${name}' exists`);
     }
+    return insertRoom(storage, type, name, owner, memberIds);
+}
+
+/**
+ * The one way a room is stored: the room with Rocket.Chat's default fields, the owner subscribed
+ * with the `owner` role (not in a DM) and each member without roles, `usersCount` counting them.
+ * Callers have checked the name; `extra` is merged into the room (`ts`, `lm`, flags).
+ */
+function insertRoom(
+    storage: Storage,
+    type: RawRoom['t'],
+    name: string | undefined,
+    owner: RawUser,
+    memberIds: Iterable<string>,
+    extra: Partial<RawRoom> = {},
+): RawRoom {
     const now = new Date();
     const room: RawRoom = {
         _id: newId(),
@@ -25,15 +42,80 @@ export function createRoom(storage: Storage, type: RawRoom['t'], name: string | 
         default: false,
         description: '',
         broadcast: false,
+        ...extra,
     };
     storage.rooms.set(room._id, room);
-    for (const userId of new Set([owner._id, ...memberIds])) {
+    const ids = new Set([owner._id, ...memberIds]);
+    for (const userId of ids) {
         subscribe(storage, room, userId, type !== 'd' && userId === owner._id ? ['owner'] : []);
     }
     if (type === 'd') {
-        room.usernames = [...new Set([owner._id, ...memberIds])].map((id) => storage.users.get(id)!.username);
+        room.usernames = [...ids].map((id) => storage.users.get(id)!.username);
     }
     return room;
+}
+
+/** Which seeded groups get a flag: every n-th one (n = 1: all of them; absent or 0: none). */
+export interface SeedEvery {
+    encrypted?: number;
+    archived?: number;
+    federated?: number;
+    discussion?: number;
+    teamMain?: number;
+}
+
+export interface GroupSeed {
+    count: number;
+    prefix: string;
+    owner: RawUser;
+    memberIds: Array<string>;
+    every?: SeedEvery;
+}
+
+/**
+ * Private groups straight into storage, for benchmarks and tests (the stand-in's own
+ * `groups.seed`): `<prefix>-<n>` (n from 1), each with the owner (owner role) and the members
+ * subscribed, `ts` a minute apart going back from now, `lm` on every other group. The flags of
+ * `every` are stored as Rocket.Chat stores them: `encrypted`, `archived`, `federated: true`; a
+ * discussion has a random `name`, the title as `fname` and `prid` = the first seeded group (which
+ * is never a discussion); a team's main group `teamMain: true` and a `teamId`. Names are checked
+ * against the stored ones once, so thousands go in at once.
+ */
+export function seedGroups(storage: Storage, seed: GroupSeed): Array<RawRoom> {
+    const names = new Set<string>();
+    for (const room of storage.rooms.values()) {
+        if (room.name) {
+            names.add(room.name);
+        }
+    }
+    const nth = (key: keyof SeedEvery, i: number) => {
+        const n = seed.every?.[key];
+        return typeof n === 'number' && n > 0 && (i + 1) % n === 0;
+    };
+    const now = Date.now();
+    const rooms: Array<RawRoom> = [];
+    for (let i = 0; i < seed.count; i++) {
+        const title = `${seed.prefix}-${i + 1}`;
+        const discussion = i > 0 && nth('discussion', i);
+        const name = discussion ? newId() : title;
+        if (names.has(name)) {
+            throw new MeteorError('error-duplicate-channel-name', `A channel with name '${name}' exists`);
+        }
+        names.add(name);
+        const ts = new Date(now - i * 60_000);
+        const room = insertRoom(storage, 'p', name, seed.owner, seed.memberIds, {
+            ts,
+            _updatedAt: ts,
+            ...(i % 2 === 0 && { lm: new Date(ts.getTime() + 30_000) }),
+            ...(nth('encrypted', i) && { encrypted: true }),
+            ...(nth('archived', i) && { archived: true }),
+            ...(nth('federated', i) && { federated: true }),
+            ...(discussion && { fname: title, prid: rooms[0]._id, topic: rooms[0].name }),
+            ...(!discussion && nth('teamMain', i) && { teamMain: true, teamId: newId() }),
+        });
+        rooms.push(room);
+    }
+    return rooms;
 }
 
 export function subscribe(storage: Storage, room: RawRoom, userId: string, roles: Array<string> = []): RawSubscription {
@@ -192,4 +274,95 @@ export function saveRoomEncrypted(server: ServerContext, user: RawUser, room: Ra
             delete subscription.autoTranslate;
         }
     }
+}
+
+/**
+ * The fields `rooms.adminRooms` shows (`adminFields`, apps/meteor/lib/rooms/adminFields.ts): no
+ * `encrypted`, no `lm`/`lastMessage`, no `_updatedAt`. (`ts` is in the newest list only.)
+ */
+export const ADMIN_FIELDS = [
+    '_id',
+    'prid',
+    'fname',
+    'name',
+    't',
+    'cl',
+    'u',
+    'usernames',
+    'usersCount',
+    'muted',
+    'unmuted',
+    'ro',
+    'reactWhenReadOnly',
+    'default',
+    'favorite',
+    'featured',
+    'topic',
+    'msgs',
+    'archived',
+    'teamId',
+    'teamMain',
+    'announcement',
+    'description',
+    'broadcast',
+    'uids',
+    'avatarETag',
+    'federated',
+    'ts',
+] as const;
+
+export interface AdminRoomsQuery {
+    filter: string;
+    types: Array<string>;
+    offset: number;
+    count: number;
+    sort?: Record<string, 1 | -1>;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * `findAdminRooms` (apps/meteor/app/api/server/lib/rooms.ts) over `Rooms.findByNameOrFnameContainingAndTypes`
+ * (packages/models/src/models/Rooms.ts). Without `view-room-administration` a plain
+ * `Error('error-not-authorized')`, which the REST wrapper answers `400 {success:false, error:'error-not-authorized'}`.
+ * `types` may name `discussions` and `teams` beside room types: rooms with `prid` (`teamMain`) are
+ * left out unless `discussions` (`teams`) is named, and naming them adds every discussion (team
+ * main room) whatever its type. `filter` matches `name` (not in federated rooms), `fname`, or a
+ * DM's `usernames`, case-insensitively, as a literal. Sorted `{default: -1, name: 1}` unless the
+ * caller's `sort` says otherwise; `count` 0 is no limit; `total` counts every match.
+ */
+export function findAdminRooms(storage: Storage, userId: string, query: AdminRoomsQuery) {
+    if (!hasPermission(storage, userId, 'view-room-administration')) {
+        // Rocket.Chat throws a plain Error; the REST wrapper's `failure(e.message)` gives the same body as this.
+        throw new MeteorError(undefined, 'error-not-authorized');
+    }
+    const name = query.filter.trim();
+    const discussion = query.types.includes('discussions');
+    const teams = query.types.includes('teams');
+    const showTypes = query.types.filter((type) => type !== 'discussions' && type !== 'teams');
+    const nameRegex = new RegExp(escapeRegExp(name).trim(), 'i');
+    const matchesName = (room: RawRoom) =>
+        (typeof room.name === 'string' && nameRegex.test(room.name) && room.federated !== true) ||
+        (typeof room.fname === 'string' && nameRegex.test(room.fname)) ||
+        (room.t === 'd' && (room.usernames ?? []).some((username) => nameRegex.test(username)));
+    const matchesType = (room: RawRoom) => showTypes.includes(room.t) || (discussion && room.prid !== undefined) || (teams && room.teamMain !== undefined);
+    const matches = [...storage.rooms.values()].filter(
+        (room) =>
+            (!name || matchesName(room)) &&
+            (!(showTypes.length || discussion || teams) || matchesType(room)) &&
+            (discussion || room.prid === undefined) &&
+            (teams || room.teamMain === undefined),
+    );
+    matches.sort(mongoSort(query.sort ?? { default: -1, name: 1 }));
+    const page = matches.slice(query.offset, query.count === 0 ? undefined : query.offset + query.count);
+    const rooms = page.map((room) => {
+        const shown: Record<string, unknown> = {};
+        for (const field of ADMIN_FIELDS) {
+            if (room[field] !== undefined) {
+                shown[field] = structuredClone(room[field]);
+            }
+        }
+        return shown;
+    });
+    return { rooms, count: rooms.length, offset: query.offset, total: matches.length };
 }

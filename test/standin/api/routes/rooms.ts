@@ -4,9 +4,11 @@ import { success } from '../answers';
 import type { ApiRouter } from '../ApiRouter';
 import type { ServerContext } from '../../core/context';
 import { MeteorError } from '../../core/errors';
-import { createDiscussion, createRoom, saveRoomEncrypted } from '../../core/rooms';
+import { paginationItems, parseSort } from '../../core/pagination';
+import { createDiscussion, createRoom, findAdminRooms, saveRoomEncrypted } from '../../core/rooms';
 import { newId } from '../../storage/Storage';
 import { createRoomFrom } from './groups';
+import { groupsSeedRoute } from './standin';
 import { userParam } from './users';
 
 export function roomsRoutes(api: ApiRouter, server: ServerContext): void {
@@ -76,6 +78,32 @@ export function roomsRoutes(api: ApiRouter, server: ServerContext): void {
         },
     );
 
+    // `GET rooms.adminRooms` (apps/meteor/app/api/server/v1/rooms.ts): `getPaginationItems`, then
+    // `parseJsonQuery()` for `sort` (its refusal comes before the permission check), then
+    // `findAdminRooms` (see core/rooms.ts). `types` arrives as `types[]=p&types[]=c` or `types=p`.
+    api.addRoute(
+        'rooms.adminRooms',
+        { authRequired: true },
+        {
+            get: ({ user, queryParams }) => {
+                const { offset, count } = paginationItems(queryParams);
+                const sort = parseSort(queryParams.sort);
+                const types = [queryParams.types, queryParams['types[]']]
+                    .filter((value): value is string => typeof value === 'string' && value !== '')
+                    .flatMap((value) => value.split(','));
+                return success(findAdminRooms(storage, user._id, { filter: queryParams.filter || '', types, offset, count, sort }));
+            },
+        },
+    );
+
+    // The stand-in's own seeding route lives on /api/v1 beside the routes it feeds.
+    groupsSeedRoute(api, server);
+
+    // `rooms.saveRoomSettings` → `saveRoomSettings(userId, rid, params)`
+    // (apps/meteor/app/channel-settings/server/methods/saveRoomSettings.ts): no check of `archived`
+    // anywhere, so an archived group is switched like any other; a federated one is refused by the
+    // room type's `allowRoomSettingChange(room, E2E)` (federation allows no E2E), see
+    // `saveRoomEncrypted`.
     api.addRoute(
         'rooms.saveRoomSettings',
         { authRequired: true },
@@ -83,7 +111,7 @@ export function roomsRoutes(api: ApiRouter, server: ServerContext): void {
             post: ({ user, bodyParams }) => {
                 const room = typeof bodyParams.rid === 'string' ? storage.rooms.get(bodyParams.rid) : undefined;
                 if (!room) {
-                    throw new MeteorError('error-invalid-room', 'Invalid room');
+                    throw new MeteorError('error-invalid-room', 'Invalid room', { method: 'saveRoomSettings' });
                 }
                 if ('encrypted' in bodyParams) {
                     if (typeof bodyParams.encrypted !== 'boolean') {

@@ -9,6 +9,7 @@ import type { HostState } from '../../apps/bridges';
 import { createRole, requirePermission } from '../../core/authorization';
 import type { ServerContext } from '../../core/context';
 import { MeteorError } from '../../core/errors';
+import { type SeedEvery, seedGroups } from '../../core/rooms';
 import { issueOAuthToken } from '../../core/users';
 import { FAULTS, type Fault } from '../../../support/faults';
 
@@ -91,6 +92,54 @@ export function standinRoutes(api: ApiRouter, server: ServerContext, state: Host
                     memory: process.memoryUsage(),
                     siteUrl: storage.settings.get('Site_Url'),
                 }),
+        },
+    );
+}
+
+const SEED_FLAGS: Array<keyof SeedEvery> = ['encrypted', 'archived', 'federated', 'discussion', 'teamMain'];
+
+/**
+ * `POST /api/v1/standin/groups.seed {count, prefix, ownerId?, members?, every?}`: `count` private
+ * groups `<prefix>-1…` straight into storage (see `seedGroups`), owned by `ownerId` (the caller
+ * when absent), with `members` (user ids) subscribed; `every: {encrypted: 3}` flags every third.
+ * Admins only. Answers `{rooms: [{_id, name}], success}` (a discussion's `name` is its random one;
+ * its title is `<prefix>-<n>` in `fname`). A real server has no such route (404).
+ */
+export function groupsSeedRoute(api: ApiRouter, server: ServerContext): void {
+    const { storage } = server;
+    api.addRoute(
+        'standin/groups.seed',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                if (!user.roles.includes('admin')) {
+                    throw new MeteorError(undefined, 'User does not have the permissions required for this action [error-unauthorized]', undefined, 403);
+                }
+                const { count, prefix, ownerId = user._id, members = [], every = {} } = bodyParams;
+                const invalid = (reason: string) => new MeteorError('error-invalid-params', reason);
+                if (!Number.isInteger(count) || count < 1 || count > 100_000) {
+                    throw invalid('"count" must be an integer from 1 to 100000');
+                }
+                if (typeof prefix !== 'string' || !prefix) {
+                    throw invalid('"prefix" must be a non-empty string');
+                }
+                const owner = typeof ownerId === 'string' ? storage.users.get(ownerId) : undefined;
+                if (!owner) {
+                    throw invalid('"ownerId" names no user');
+                }
+                if (!Array.isArray(members) || members.some((id: unknown) => typeof id !== 'string' || !storage.users.has(id))) {
+                    throw invalid('"members" must be an array of user ids');
+                }
+                if (
+                    !every ||
+                    typeof every !== 'object' ||
+                    Object.entries(every).some(([key, n]) => !SEED_FLAGS.includes(key as keyof SeedEvery) || !Number.isInteger(n) || (n as number) < 0)
+                ) {
+                    throw invalid(`"every" maps ${SEED_FLAGS.join(', ')} to whole numbers`);
+                }
+                const rooms = seedGroups(storage, { count, prefix, owner, memberIds: members, every });
+                return success({ rooms: rooms.map((room) => ({ _id: room._id, name: room.name })) });
+            },
         },
     );
 }
