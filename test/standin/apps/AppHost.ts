@@ -77,6 +77,20 @@ export class AppHost {
         return this.manager.getOneById(appId)?.getStatus();
     }
 
+    /**
+     * `POST /api/apps/:id/status`: Rocket.Chat calls the engine's `manager.changeStatus(id, status)`
+     * (all three engines have it): only `manually_disabled` / `manually_enabled`, and only from an
+     * enabled (disabled) app; it runs `disable(id, MANUALLY_DISABLED)` — `onDisable`, then
+     * `purgeAppConfig(app, {keepScheduledJobs: true})`: endpoints, listeners (and before 1.62 slash
+     * commands) unregistered, stored jobs kept — or `enable(id)`, which runs the app's start-up again
+     * (`initialize`, `extendConfiguration`: endpoints, commands and job processors registered anew).
+     * Rejects with the engine's own message; answers the status after.
+     */
+    public async setStatus(appId: string, status: string): Promise<string> {
+        const app = await this.manager.changeStatus(appId, status);
+        return app.getStatus();
+    }
+
     public async executeApi(appId: string, path: string, call: ApiCall): Promise<{ status: number; headers?: Record<string, string>; content?: unknown }> {
         return this.manager.getApiManager().executeApi(appId, path, {
             method: call.method.toLowerCase(),

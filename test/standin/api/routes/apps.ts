@@ -8,6 +8,7 @@ import { type ApiRouter, routeCall, send } from '../ApiRouter';
 import type { AppHost } from '../../apps/AppHost';
 import type { HostState } from '../../apps/bridges';
 import { requirePermission } from '../../core/authorization';
+import { paginationItems } from '../../core/pagination';
 import type { ServerContext } from '../../core/context';
 import { MeteorError } from '../../core/errors';
 
@@ -66,6 +67,40 @@ export function appsRoutes(api: ApiRouter, server: ServerContext, host: AppHost)
         },
     );
 
+    // `GET|POST /api/apps/:id/status` (apps/meteor/ee/server/apps/communication/rest.ts):
+    // `manage-apps`; a POST needs a string `status` (else 400 with the route's sentence), a known app
+    // (else 404), then `manager.changeStatus` — whose refusals ("Can not disable an App which is not
+    // enabled.", an invalid status…) are plain Errors, which the REST wrapper answers `failure(e.message)`.
+    // Answered `{status}`: the 8.x route awaits `getStatus()`; 6.11–7.x releases that did not await
+    // it on a Deno engine answered `status: {}` (a Promise serialised).
+    api.addRoute(
+        ':id/status',
+        { authRequired: true },
+        {
+            get: async ({ user, urlParams }) => {
+                requirePermission(storage, user._id, 'manage-apps');
+                return host.isInstalled(urlParams.id)
+                    ? success({ status: await host.status(urlParams.id) })
+                    : notFound(`No App found by the id of: ${urlParams.id}`);
+            },
+            post: async ({ user, urlParams, bodyParams }) => {
+                requirePermission(storage, user._id, 'manage-apps');
+                const { status } = bodyParams;
+                if (!status || typeof status !== 'string') {
+                    throw new MeteorError(undefined, 'Invalid status provided, it must be "status" field and a string.');
+                }
+                if (!host.isInstalled(urlParams.id)) {
+                    return notFound(`No App found by the id of: ${urlParams.id}`);
+                }
+                try {
+                    return success({ status: await host.setStatus(urlParams.id, status) });
+                } catch (error) {
+                    throw new MeteorError(undefined, (error as Error)?.message ?? String(error));
+                }
+            },
+        },
+    );
+
     // `GET /api/apps/:id/logs` (apps/meteor/ee/server/apps/communication/endpoints/appLogsHandler.ts):
     // `manage-apps`; the app's entries from the engine's log storage, newest first (`_updatedAt: -1`),
     // paginated by `offset` and `count` (`getPaginationItems`); answered as 8.x does,
@@ -85,18 +120,6 @@ export function appsRoutes(api: ApiRouter, server: ServerContext, host: AppHost)
             },
         },
     );
-}
-
-/**
- * `getPaginationItems` (apps/meteor/app/api/server/helpers/getPaginationItems.ts) with the default
- * settings: `API_Default_Count` 50, `API_Upper_Count_Limit` 100, and `API_Allow_Infinite_Count`
- * on, so `count=0` means all of them.
- */
-function paginationItems(query: Record<string, string>): { offset: number; count: number } {
-    const offset = Number.parseInt(query.offset ?? '', 10) || 0;
-    const asked = query.count === undefined ? 50 : Number.parseInt(query.count, 10);
-    const count = Number.isNaN(asked) ? 50 : Math.min(asked, 100);
-    return { offset: Math.max(0, offset), count: Math.max(0, count) };
 }
 
 async function appStatus(host: AppHost, id: string) {
