@@ -329,7 +329,9 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  * left out unless `discussions` (`teams`) is named, and naming them adds every discussion (team
  * main room) whatever its type. `filter` matches `name` (not in federated rooms), `fname`, or a
  * DM's `usernames`, case-insensitively, as a literal. Sorted `{default: -1, name: 1}` unless the
- * caller's `sort` says otherwise; `count` 0 is no limit; `total` counts every match.
+ * caller's `sort` says otherwise; `count` 0 is no limit; `total` counts every match. These are the
+ * semantics since PR #28426 (2023, early 6.x): before it `prid: {$exists: discussion}` made
+ * `discussions` show discussions only, and `t: {$in: types}` always applied.
  */
 export function findAdminRooms(storage: Storage, userId: string, query: AdminRoomsQuery) {
     if (!hasPermission(storage, userId, 'view-room-administration')) {
