@@ -52,6 +52,7 @@ export function toAppRoom(storage: Storage, raw: RawRoom | undefined): AppObject
         federated,
         usernames,
         prid,
+        lm,
         ...unmapped
     } = structuredClone(raw);
     return {
@@ -62,6 +63,7 @@ export function toAppRoom(storage: Storage, raw: RawRoom | undefined): AppObject
         creator: toAppUser(storage.users.get(u._id)),
         createdAt: ts,
         updatedAt: _updatedAt,
+        lastModifiedAt: lm,
         messageCount: msgs,
         isReadOnly: !!ro,
         isDefault: !!isDefault,

@@ -33,7 +33,14 @@ export function executeSendMessage(server: ServerContext, uid: string, message: 
         storage.notices.push({ userId: uid, rid: message.rid, msg: TRANSLATED[key] ?? key, ts: new Date() });
         throw error;
     }
-    return storage.insertMessage(message);
+    const saved = storage.insertMessage(message);
+    // `afterSaveMessage` → `Rooms.incMsgCountAndSetLastMessageById`: the room's last activity (`lm`;
+    // the count is kept by insertMessage, for system messages too).
+    const room = storage.rooms.get(saved.rid);
+    if (room) {
+        room.lm = saved.ts;
+    }
+    return saved;
 }
 
 /** The English text of the error keys above, as the client shows the ephemeral message. */
