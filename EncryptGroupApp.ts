@@ -15,23 +15,33 @@ import type { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import type { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import type { ISettingUpdateContext } from '@rocket.chat/apps-engine/definition/settings/ISettingUpdateContext';
 
+import { type IJobContext, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
+
 import { EncryptCommand } from './commands/EncryptCommand';
+import { EncryptAllEndpoint } from './endpoints/EncryptAllEndpoint';
+import { EncryptionReportEndpoint } from './endpoints/EncryptionReportEndpoint';
 import { GetEncryptedEndpoint } from './endpoints/GetEncryptedEndpoint';
 import { EncryptionHistoryEndpoint } from './endpoints/EncryptionHistoryEndpoint';
 import { SetEncryptedEndpoint } from './endpoints/SetEncryptedEndpoint';
 import type { IPostSystemMessageSent } from './lib/events/IPostSystemMessageSent';
 import { ROLE_SETTINGS, SETTINGS, SettingId, normaliseRoles } from './lib/AppSettings';
 import { isBuiltInRole } from './lib/authority/RoleIds';
+import { describeError } from './lib/describeError';
 import { describeServiceAccount } from './lib/authority/ServiceAccountCheck';
+import { ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH } from './lib/bulk/EncryptAllChunk';
 import {
     type AppInstanceState,
     type EncryptionServiceFactory,
     adminReporter,
+    bulkJobs,
+    coverageReporter,
     createEncryptionService,
+    encryptAllChunk,
     createGuard,
     historyReader,
     newInstanceState,
     serviceAccountCheck,
+    summaryReader,
     unknownRoles,
 } from './lib/createEncryptionService';
 
@@ -88,9 +98,6 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent {
         const services: EncryptionServiceFactory = (read, modify, http, persistence) =>
             createEncryptionService(read, modify, http, persistence, this.getLogger(), this.instance);
         await Promise.all(SETTINGS.map((setting) => configuration.settings.provideSetting(setting)));
-        await configuration.slashCommands.provideSlashCommand(
-            new EncryptCommand(this, services, adminReporter(this.instance), historyReader(this.getLogger(), this.instance)),
-        );
         await configuration.api.provideApi({
             visibility: ApiVisibility.PUBLIC,
             security: ApiSecurity.UNSECURE,
@@ -98,7 +105,27 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent {
                 new SetEncryptedEndpoint(this, services),
                 new GetEncryptedEndpoint(this, services),
                 new EncryptionHistoryEndpoint(this, historyReader(this.getLogger(), this.instance)),
+                new EncryptionReportEndpoint(this, coverageReporter(this.instance)),
+                new EncryptAllEndpoint(this, bulkJobs(this.instance)),
             ],
         });
+        // The encryptAll job runs here, a chunk per run; the watch, at every start of the app,
+        // carries on a job a restart cut off (see runChunk).
+        const chunk = (processor: string) => (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persistence: IPersistence) =>
+            encryptAllChunk(read, modify, http, persistence, this.getLogger(), this.instance, { processor, line: context.line });
+        await configuration.scheduler.registerProcessors([
+            { id: ENCRYPT_ALL_PROCESSOR, processor: chunk(ENCRYPT_ALL_PROCESSOR) },
+            { id: ENCRYPT_ALL_WATCH, processor: chunk(ENCRYPT_ALL_WATCH), startupSetting: { type: StartupType.ONETIME, when: 'now' } },
+        ]);
+        // Last, and allowed to fail: Apps-Engine 1.62 keeps an app's commands across a disable, so
+        // on enabling again `encrypt` is still there and providing it throws. Thrown out of here,
+        // that would leave the app disabled with an error.
+        try {
+            await configuration.slashCommands.provideSlashCommand(
+                new EncryptCommand(this, services, adminReporter(this.instance), historyReader(this.getLogger(), this.instance), summaryReader(this.instance)),
+            );
+        } catch (error) {
+            this.getLogger().warn(`Encrypt Group: /encrypt was not registered again: ${describeError(error)}`);
+        }
     }
 }

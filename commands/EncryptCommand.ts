@@ -2,7 +2,7 @@ import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engi
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import type { ISlashCommand, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
-import type { AdminReporter, EncryptionServiceFactory, HistoryReader } from '../lib/createEncryptionService';
+import type { AdminReporter, EncryptionServiceFactory, HistoryReader, SummaryReader } from '../lib/createEncryptionService';
 import type { GroupTarget } from '../lib/EncryptionService';
 import { describeError } from '../lib/describeError';
 import { isRefusal } from '../lib/Refusal';
@@ -10,7 +10,7 @@ import { parseArguments } from './parseArguments';
 import { Replies } from './replies';
 
 /**
- * `/encrypt on|off|status|history|help [#group]`. A group can be named because clients refuse to send
+ * `/encrypt on|off|status|history|help [#group]`, and `/encrypt report` for the workspace. A group can be named because clients refuse to send
  * commands inside an encrypted group: `/encrypt off #secret` works from any other room or a DM.
  */
 export class EncryptCommand implements ISlashCommand {
@@ -24,6 +24,7 @@ export class EncryptCommand implements ISlashCommand {
         private readonly services: EncryptionServiceFactory,
         private readonly adminReport: AdminReporter,
         private readonly history: HistoryReader,
+        private readonly summary: SummaryReader,
     ) {}
 
     public async executor(context: SlashCommandContext, read: IRead, modify: IModify, http: IHttp, persistence: IPersistence): Promise<void> {
@@ -53,7 +54,10 @@ export class EncryptCommand implements ISlashCommand {
         let text: string;
         try {
             const service = this.services(read, modify, http, persistence);
-            if (request.action === 'history') {
+            if (request.action === 'report') {
+                const summary = await this.summary(read, http, sender);
+                text = isRefusal(summary) ? replies.refusal(summary, undefined, here.slugifiedName) : replies.summary(summary);
+            } else if (request.action === 'history') {
                 const found = await this.history(read, modify, http, sender, target);
                 text = isRefusal(found) ? replies.refusal(found, request.group, here.slugifiedName) : replies.history(found);
             } else if (request.action === 'status') {

@@ -2,6 +2,7 @@
 export type EncryptCommandRequest =
     | { action: 'status'; group?: string; withUsage: boolean }
     | { action: 'history'; group?: string }
+    | { action: 'report'; group?: undefined }
     | { action: 'help' }
     | { action: 'set'; encrypted: boolean; group?: string }
     | { action: 'invalid'; problem: 'unknown-option'; argument: string }
@@ -44,10 +45,14 @@ export function parseArguments(args: ReadonlyArray<string>): EncryptCommandReque
     if (word === 'help') {
         return { action: 'help' };
     }
+    // The whole workspace: a group after it means something else was meant.
+    if (word === 'report') {
+        return group === undefined ? { action: 'report' } : { action: 'invalid', problem: 'too-many-arguments' };
+    }
     return { action: 'invalid', problem: 'unknown-option', argument: option };
 }
 
 function isOption(word: string): boolean {
     const lower = word.toLowerCase();
-    return Object.prototype.hasOwnProperty.call(SET_WORDS, lower) || ['status', 'history', 'help'].includes(lower);
+    return Object.prototype.hasOwnProperty.call(SET_WORDS, lower) || ['status', 'history', 'help', 'report'].includes(lower);
 }

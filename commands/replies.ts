@@ -2,6 +2,7 @@ import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import type { ServiceAccountReport } from '../lib/authority/ServiceAccountCheck';
 import type { AdminReport } from '../lib/createEncryptionService';
+import type { WorkspaceSummary } from '../lib/coverage/WorkspaceSummary';
 import type { HistoryAnswer } from '../lib/history/HistoryView';
 import type { EncryptionStatus, SetEncryptedResult } from '../lib/EncryptionService';
 import { translate } from '../lib/i18n/translate';
@@ -36,6 +37,33 @@ export class Replies {
             ...(report.forceMismatch ? [translate(this.user, 'reply_admin_force_mismatch')] : []),
             ...(report.unknownRoles.length ? [this.unknownRoles(report.unknownRoles)] : []),
         ];
+    }
+
+    /** `/encrypt report`: the workspace's totals and the largest groups still unencrypted. */
+    public summary({ totals, largest, scannedAt }: WorkspaceSummary): string {
+        const lines = [
+            translate(this.user, 'reply_report_totals', {
+                at: minute(scannedAt),
+                encrypted: String(totals.encrypted),
+                groups: String(totals.groups),
+                notEncrypted: String(totals.notEncrypted),
+            }),
+        ];
+        if (totals.cannotEncrypt.total) {
+            lines.push(
+                translate(this.user, 'reply_report_cannot', {
+                    count: String(totals.cannotEncrypt.total),
+                    federated: String(totals.cannotEncrypt.federated),
+                    disabled: String(totals.cannotEncrypt['e2e-disabled']),
+                }),
+            );
+        }
+        if (largest.length) {
+            lines.push(translate(this.user, 'reply_report_largest'));
+            lines.push(...largest.map((row) => translate(this.user, 'reply_report_group', { group: row.name, members: String(row.members) })));
+        }
+        lines.push(translate(this.user, 'reply_report_more'));
+        return lines.join('\n');
     }
 
     /** The last changes, newest last, with where they came from. */
@@ -106,6 +134,8 @@ export class Replies {
             case 'service-account-rejected':
             case 'service-account-lacks-rights':
             case 'service-account-rate-limited':
+            case 'needs-service-account':
+            case 'not-authorized':
                 return translate(this.user, `refusal_${refusal.reason}`, params);
             default:
                 // The command never sends a malformed body; show Rocket.Chat's own words if it ever does.

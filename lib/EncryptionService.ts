@@ -5,7 +5,7 @@ import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import type { AppSettings } from './AppSettings';
 import type { AuditNotice, PostedNotice } from './AuditNotice';
-import type { AllowedRoles, Authority } from './authority/Authority';
+import { type AllowedRoles, type Authority, isAllowedRoles } from './authority/Authority';
 import type { TableUnavailable } from './authority/PermissionTable';
 import { Deadline, TOGGLE_BUDGET_MS } from './Deadline';
 import { describeError } from './describeError';
@@ -374,8 +374,4 @@ export class EncryptionService {
 /** The roles as the admin named them, for the app's own sentences. */
 function names(roles: ReadonlyArray<{ name: string }>): Array<string> {
     return roles.map((role) => role.name);
-}
-
-function isAllowedRoles(value: AllowedRoles | TableUnavailable): value is AllowedRoles {
-    return (value as TableUnavailable).unavailable !== true;
 }

@@ -20,7 +20,13 @@ export type RefusalReason =
     | 'site-url-unusable'
     | 'service-account-rejected'
     | 'service-account-lacks-rights'
-    | 'service-account-rate-limited';
+    | 'service-account-rate-limited'
+    | 'invalid-params'
+    | 'invalid-sort'
+    | 'job-running'
+    | 'job-not-found'
+    | 'needs-service-account'
+    | 'not-authorized';
 
 export class Refusal {
     /** The mark `isRefusal` looks for. */
@@ -145,6 +151,43 @@ export class Refusal {
             'site-url-unusable',
             "The app cannot reach this server's REST API: Site_Url must be https (or http on this machine's loopback); nothing was changed",
             'error-app-site-url',
+            503,
+        );
+    }
+
+    /** A parameter outside what the route allows, as Rocket.Chat's schema check answers (`invalid-params`). */
+    public static invalidParams(message: string): Refusal {
+        return Refusal.coded('invalid-params', message, 'invalid-params');
+    }
+
+    /** `parseJsonQuery`'s refusal of a `sort` that is not JSON with 1 or -1 per known field. */
+    public static invalidSort(sort: string): Refusal {
+        return Refusal.coded('invalid-sort', `Invalid sort parameter provided: "${sort}"`, 'error-invalid-sort', 400, { helperMethod: 'parseJsonQuery' });
+    }
+
+    /**
+     * The caller lacks a permission the app checked in the table itself (`/encrypt report`); the
+     * endpoints pass on the server's own 403 instead.
+     */
+    public static notAuthorized(): Refusal {
+        return Refusal.coded('not-authorized', 'User does not have the permissions required for this action', 'error-unauthorized', 403);
+    }
+
+    /** One bulk job at a time per workspace. */
+    public static jobRunning(jobId: string): Refusal {
+        return Refusal.coded('job-running', `An encryptAll job is already running: ${jobId}`, 'error-app-job-running');
+    }
+
+    public static jobNotFound(): Refusal {
+        return Refusal.coded('job-not-found', 'No encryptAll job has that id', 'error-app-job-not-found', 404);
+    }
+
+    /** Work that outlives the caller's request acts as the service account, and none is set. */
+    public static needsServiceAccount(): Refusal {
+        return Refusal.coded(
+            'needs-service-account',
+            "This needs the Encrypt Group service account, which is not set; an admin must set its user id and personal access token in the app's settings",
+            'error-app-service-account',
             503,
         );
     }

@@ -20,6 +20,15 @@ import { changeLog } from './history/ChangeLog';
 import { EncryptionHistory } from './history/EncryptionHistory';
 import { Serial } from './history/Serial';
 import { RoomQueue } from './RoomQueue';
+import { AdminRoomList } from './coverage/AdminRoomList';
+import { type ReportPage, coverageReport } from './coverage/CoverageReport';
+import { ScanCache, scanGroups } from './coverage/CoverageScan';
+import type { ReportQuery } from './coverage/ReportQuery';
+import { type WorkspaceSummary, workspaceSummary } from './coverage/WorkspaceSummary';
+import { type ChunkContext, runChunk } from './bulk/EncryptAllChunk';
+import { type DryRunAnswer, type JobProgress, type StartRequest, jobProgress, startEncryptAll } from './bulk/EncryptAllJob';
+import { JobRecord } from './bulk/JobRecord';
+import type { Credential } from './rest/Credential';
 
 /** What the entry points are given: a service for the accessors of the call at hand. */
 export type EncryptionServiceFactory = (read: IRead, modify: IModify, http: IHttp, persistence?: IPersistence) => EncryptionService;
@@ -36,6 +45,10 @@ export interface AppInstanceState {
     guardWaiting: Set<string>;
     /** Changes of the history's index of groups, one at a time (see Serial). */
     historyIndex: Serial;
+    /** The last scan of every private group, for the coverage report (see ScanCache). */
+    scans: ScanCache;
+    /** Starts of the encryptAll job, one at a time (see startEncryptAll). */
+    jobStarts: Serial;
     /** How long a toggle may take; set only by tests, to see a deadline pass quickly. */
     budgetMs?: number;
 }
@@ -51,6 +64,8 @@ export function newInstanceState(appId: string): AppInstanceState {
         writes: new AppWrites(),
         guardWaiting: new Set(),
         historyIndex: new Serial(),
+        scans: new ScanCache(),
+        jobStarts: new Serial(),
     };
 }
 
@@ -82,13 +97,7 @@ export function createEncryptionService(
         users: read.getUserReader() as UserRoomIdsReader,
         serverSettings,
         settings,
-        authority: new Authority({
-            settings,
-            table: instance.table,
-            roleIds: instance.roleIds,
-            roleReader: { roles: roleReader(read), appId: instance.appId },
-            rest,
-        }),
+        authority: authorityOf(read, settings, rest, instance),
         plan: writePlanner(modify, rest, settings, instance.memory),
         notice: new AuditNotice(modify),
         changes: changesOf(read, persistence, logger, instance),
@@ -180,11 +189,107 @@ export function adminReporter(instance: AppInstanceState): AdminReporter {
     };
 }
 
+/** The coverage report for one call (see coverageReport). */
+export type CoverageReporter = (read: IRead, http: IHttp, credential: Credential, query: ReportQuery) => Promise<ReportPage | Refusal>;
+
+export function coverageReporter(instance: AppInstanceState): CoverageReporter {
+    return (read, http, credential, query) => coverageReport(coverageDeps(read, callContext(read, http), instance), credential, query);
+}
+
+/** What reading every group needs, from one call's context. */
+function coverageDeps(read: IRead, { serverSettings, rest }: ReturnType<typeof callContext>, instance: AppInstanceState) {
+    return { list: new AdminRoomList(rest), rooms: read.getRoomReader(), serverSettings, cache: instance.scans };
+}
+
+/** `/encrypt report`'s totals for one call (see WorkspaceSummary). */
+export type SummaryReader = (read: IRead, http: IHttp, caller: IUser) => Promise<WorkspaceSummary | Refusal>;
+
+export function summaryReader(instance: AppInstanceState): SummaryReader {
+    return (read, http, caller) => {
+        const context = callContext(read, http);
+        const deps = coverageDeps(read, context, instance);
+        return workspaceSummary(
+            {
+                settings: context.settings,
+                rest: context.rest,
+                table: instance.table,
+                cache: instance.scans,
+                scan: (credential) => scanGroups(deps, credential),
+            },
+            caller,
+        );
+    };
+}
+
+/** The encryptAll job's doors for one call: start (or dry run), and progress (see EncryptAllJob). */
+export interface BulkJobs {
+    start(read: IRead, modify: IModify, http: IHttp, persistence: IPersistence, request: StartRequest): Promise<DryRunAnswer | JobProgress | Refusal>;
+    progress(read: IRead, http: IHttp, credential: Credential, jobId: unknown): Promise<JobProgress | Refusal>;
+}
+
+export function bulkJobs(instance: AppInstanceState): BulkJobs {
+    return {
+        start: (read, modify, http, persistence, request) => {
+            const context = callContext(read, http);
+            const { settings, serverSettings, rest } = context;
+            const scanDeps = coverageDeps(read, context, instance);
+            return startEncryptAll(
+                {
+                    record: new JobRecord(read.getPersistenceReader(), persistence),
+                    list: scanDeps.list,
+                    settings,
+                    serverSettings,
+                    authority: authorityOf(read, settings, rest, instance),
+                    scheduler: modify.getScheduler(),
+                    starts: instance.jobStarts,
+                    scan: (credential) => instance.scans.get(() => scanGroups(scanDeps, credential), true),
+                },
+                request,
+            );
+        },
+        progress: (read, http, credential, jobId) =>
+            jobProgress({ record: new JobRecord(read.getPersistenceReader()), list: new AdminRoomList(callContext(read, http).rest) }, credential, jobId),
+    };
+}
+
+/** One scheduled run of the encryptAll job (see runChunk). */
+export function encryptAllChunk(
+    read: IRead,
+    modify: IModify,
+    http: IHttp,
+    persistence: IPersistence,
+    logger: ILogger,
+    instance: AppInstanceState,
+    context: ChunkContext,
+): Promise<void> {
+    const { settings, rest } = callContext(read, http);
+    return runChunk(
+        {
+            record: new JobRecord(read.getPersistenceReader(), persistence),
+            list: new AdminRoomList(rest),
+            rooms: read.getRoomReader(),
+            rest,
+            settings,
+            scheduler: modify.getScheduler(),
+            changes: changesOf(read, persistence, logger, instance),
+            cache: instance.scans,
+            logger,
+            budgetMs: instance.budgetMs,
+        },
+        context,
+    );
+}
+
 /** Names in the role settings that are no role of this workspace. */
 export async function unknownRoles(instance: AppInstanceState, read: IRead): Promise<Array<string>> {
     const settings = new AppSettings(read.getEnvironmentReader().getSettings());
     const names = [...new Set([...(await settings.editRoomRoles()), ...(await settings.toggleRoles())])];
     return instance.roleIds.unknown(names, { roles: roleReader(read), appId: instance.appId });
+}
+
+/** Rocket.Chat's permission table ∩ the app's role settings (see Authority). */
+function authorityOf(read: IRead, settings: AppSettings, rest: ServerRest, instance: AppInstanceState): Authority {
+    return new Authority({ settings, table: instance.table, roleIds: instance.roleIds, roleReader: { roles: roleReader(read), appId: instance.appId }, rest });
 }
 
 /** The role reader, where the server has one (Apps-Engine 1.41+) and grants the app `role.read`. */

@@ -60,3 +60,7 @@ export class Authority {
         return { editRoom: holding(EDIT_ROOM, editRoom), toggle: holding(TOGGLE_E2E, toggle), decidedBy: 'table' };
     }
 }
+
+export function isAllowedRoles(value: AllowedRoles | TableUnavailable): value is AllowedRoles {
+    return (value as TableUnavailable).unavailable !== true;
+}

@@ -1,6 +1,7 @@
 // Which suites run where: all of them on a stand-in of each server generation; on a real server,
 // all but those that need the stand-in's fault switch.
 import { authoritySuite } from './authority';
+import { coverageSuite } from './coverage';
 import { abuseSuite } from './hardening/abuse';
 import { concurrencySuite } from './hardening/concurrency';
 import { faultSuite } from './hardening/faults';
@@ -22,6 +23,7 @@ export const REAL_SERVER_SUITES: Array<Suite> = [
     roleMatrixSuite,
     abuseSuite,
     concurrencySuite,
+    coverageSuite,
 ];
 
 /** Every suite on a stand-in started in this process as Rocket.Chat `version`. */

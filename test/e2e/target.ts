@@ -23,7 +23,7 @@ export interface Target {
 
 /** The zip under test, packaged once per process. */
 let zipPath: string | undefined;
-function appZip(): string {
+export function appZip(): string {
     zipPath ??= packageApp({ quiet: true, ifStale: true });
     return zipPath;
 }

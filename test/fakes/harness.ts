@@ -6,7 +6,14 @@ import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
 import { EncryptCommand } from '../../commands/EncryptCommand';
-import { adminReporter, createEncryptionService, createGuard, type EncryptionServiceFactory, historyReader } from '../../lib/createEncryptionService';
+import {
+    adminReporter,
+    createEncryptionService,
+    createGuard,
+    type EncryptionServiceFactory,
+    historyReader,
+    summaryReader,
+} from '../../lib/createEncryptionService';
 import { EncryptionHistoryEndpoint } from '../../endpoints/EncryptionHistoryEndpoint';
 import type { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { GetEncryptedEndpoint } from '../../endpoints/GetEncryptedEndpoint';
@@ -91,7 +98,13 @@ export function getEncrypted(
 
 /** `/encrypt <args>` typed by `userId` in room `roomId`; resolves to the ephemeral reply. */
 export async function runCommand(ws: FakeWorkspace, userId: string, roomId: string, args: Array<string>): Promise<string> {
-    const command = new EncryptCommand(fakeApp(ws), services(ws), adminReporter(ws.instance), historyReader(ws.logger(), ws.instance));
+    const command = new EncryptCommand(
+        fakeApp(ws),
+        services(ws),
+        adminReporter(ws.instance),
+        historyReader(ws.logger(), ws.instance),
+        summaryReader(ws.instance),
+    );
     const sender = ws.users.get(userId)!;
     const room = ws.rooms.get(roomId)!;
     const before = ws.ephemeral.length;

@@ -21,6 +21,12 @@ export const archivedError = (name: string) => rcError(`The private group, ${nam
 
 /** A route's `permissionsRequired` refused before 9.0 (apps/meteor/app/api/server/ApiClass.ts): 403, the code only in the text. */
 export const PERMISSION_REQUIRED = { success: false, error: 'User does not have the permissions required for this action [error-unauthorized]' };
+/**
+ * `rooms.adminRooms` without `view-room-administration`: `findAdminRooms` throws a plain
+ * `Error('error-not-authorized')` (apps/meteor/app/api/server/lib/rooms.ts), which the REST wrapper
+ * answers `failure(e.message)`: 400, no errorType.
+ */
+export const ADMIN_ROOMS_NOT_AUTHORIZED = { success: false, error: 'error-not-authorized' };
 /** `API.v1.tooManyRequests(e.message)` for the rate limiter's `error-too-many-requests` (ApiClass.ts): 429, no errorType. */
 export const TOO_MANY_REQUESTS =
     /^Error, too many requests\. Please slow down\. You must wait (\d+) seconds before trying this endpoint again\. \[error-too-many-requests\]$/;

@@ -1,0 +1,71 @@
+import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
+
+import type { BulkJobs } from '../lib/createEncryptionService';
+import { isRefusal, Refusal } from '../lib/Refusal';
+import { answer, bodyObject, callerCredential, refused, success, unauthorized } from './responses';
+
+/**
+ * `POST …/groups.encryptAll {dryRun?, includeArchived?}` switches on every eligible unencrypted
+ * private group in the background and answers the job at once; `GET …/groups.encryptAll?jobId=`
+ * gives its progress. Both for whoever Rocket.Chat lets see every room (see EncryptAllJob).
+ */
+export class EncryptAllEndpoint extends ApiEndpoint {
+    public path = 'groups.encryptAll';
+    public authRequired = true;
+
+    constructor(
+        app: IApp,
+        private readonly jobs: BulkJobs,
+    ) {
+        super(app);
+    }
+
+    public post(
+        request: IApiRequest,
+        _endpoint: IApiEndpointInfo,
+        read: IRead,
+        modify: IModify,
+        http: IHttp,
+        persistence: IPersistence,
+    ): Promise<IApiResponse> {
+        return answer(this, request, async (caller) => {
+            const credential = callerCredential(request);
+            if (!credential) {
+                return unauthorized();
+            }
+            const body = bodyObject(request.content);
+            for (const flag of ['dryRun', 'includeArchived']) {
+                if (body[flag] !== undefined && typeof body[flag] !== 'boolean') {
+                    return refused(Refusal.invalidParams(`must be boolean (${flag})`));
+                }
+            }
+            const started = await this.jobs.start(read, modify, http, persistence, {
+                caller,
+                credential,
+                dryRun: body.dryRun === true,
+                includeArchived: body.includeArchived === true,
+            });
+            return isRefusal(started) ? refused(started) : success({ ...started });
+        });
+    }
+
+    public get(
+        request: IApiRequest,
+        _endpoint: IApiEndpointInfo,
+        read: IRead,
+        _modify: IModify,
+        http: IHttp,
+        _persistence: IPersistence,
+    ): Promise<IApiResponse> {
+        return answer(this, request, async () => {
+            const credential = callerCredential(request);
+            if (!credential) {
+                return unauthorized();
+            }
+            const job = await this.jobs.progress(read, http, credential, request.query?.jobId);
+            return isRefusal(job) ? refused(job) : success({ ...job });
+        });
+    }
+}

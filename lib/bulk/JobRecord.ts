@@ -1,0 +1,72 @@
+import type { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
+import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
+
+/** Why a group was left as it was, or why its change failed. */
+export interface GroupOutcome {
+    roomId: string;
+    name: string;
+    reason: string;
+}
+
+/** Outcomes kept by name; beyond that only their counts (in `reasons`). */
+export const OUTCOMES_KEPT = 100;
+
+/** The workspace's encryptAll job: one at a time, the newest kept. Small: it is saved after every group. */
+export interface JobState {
+    jobId: string;
+    status: 'running' | 'done' | 'failed';
+    /** Who started it: the history names them for every change it makes. */
+    by: { id: string; username: string };
+    includeArchived: boolean;
+    startedAt: string;
+    updatedAt: string;
+    finishedAt?: string;
+    /** First every group id is listed (page by page), then each is encrypted in turn. */
+    phase: 'listing' | 'encrypting';
+    /** The next admin-list offset while listing. */
+    listed: number;
+    /** The index of the next group to encrypt. */
+    cursor: number;
+    /** A group whose write was sent but whose outcome was not saved: a restart reads it back. */
+    inFlight?: string;
+    /** The run that carries on the job now; a run of another line stops (see EncryptAllJob). */
+    line?: string;
+    counts: { total: number; changed: number; alreadyEncrypted: number; skipped: number; failed: number };
+    /** Outcome → how many groups. */
+    reasons: Record<string, number>;
+    skipped: Array<GroupOutcome>;
+    failed: Array<GroupOutcome>;
+    /** Why the job ended early. */
+    error?: string;
+    /** The server's rate limiter asked the job to wait until then. */
+    resumeAt?: string;
+}
+
+const JOB = [new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'encrypt-all-job')];
+const GROUPS = [new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'encrypt-all-groups')];
+
+/** The job and the ids it lists, in the app's persistence, so a restart of the app goes on where it was. */
+export class JobRecord {
+    constructor(
+        private readonly reader: Pick<IPersistenceRead, 'readByAssociations'>,
+        private readonly writer?: Pick<IPersistence, 'updateByAssociations'>,
+    ) {}
+
+    public async state(): Promise<JobState | undefined> {
+        return (await this.reader.readByAssociations(JOB))[0] as JobState | undefined;
+    }
+
+    public async save(state: JobState): Promise<void> {
+        state.updatedAt = new Date().toISOString();
+        await this.writer!.updateByAssociations(JOB, state, true);
+    }
+
+    public async groupIds(): Promise<Array<string>> {
+        const record = (await this.reader.readByAssociations(GROUPS))[0] as { ids?: Array<string> } | undefined;
+        return record?.ids ?? [];
+    }
+
+    public async saveGroupIds(ids: Array<string>): Promise<void> {
+        await this.writer!.updateByAssociations(GROUPS, { ids }, true);
+    }
+}

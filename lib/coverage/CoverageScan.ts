@@ -1,0 +1,87 @@
+import type { IRoomRead, IServerSettingRead } from '@rocket.chat/apps-engine/definition/accessors';
+
+import { isRefusal, type Refusal } from '../Refusal';
+import type { Credential } from '../rest/Credential';
+import type { AdminRoomList } from './AdminRoomList';
+import { type AdminRoom, type GroupRow, rowOf } from './GroupRow';
+
+/** A scan answers totals for this long; `refresh` or the app's own bulk change starts a new one sooner. */
+export const SCAN_FRESH_MS = 60_000;
+/** Rooms read through the bridge at once. */
+const PARALLEL_READS = 25;
+
+export interface Scan {
+    /** What the admin list said of each group, by id (a page's rows are read again from it). */
+    listed: Map<string, AdminRoom>;
+    rows: Array<GroupRow>;
+    /** ISO time the scan was taken. */
+    takenAt: string;
+    e2eEnabled: boolean;
+}
+
+/**
+ * The last whole scan of the workspace's private groups, kept by the app instance: totals and
+ * ordering over thousands of groups come from it, so a page costs the same whatever the total.
+ * Every group is in the admin list; whether it is encrypted is read through the app's room reader,
+ * because that list does not carry the flag.
+ */
+export class ScanCache {
+    private last?: Scan;
+    private running?: Promise<Scan | Refusal>;
+
+    /** The cached scan if fresh, else a new one (scans asked for at once share one). */
+    public async get(scan: () => Promise<Scan | Refusal>, refresh: boolean, now = Date.now()): Promise<Scan | Refusal> {
+        if (!refresh && this.last && now - Date.parse(this.last.takenAt) < SCAN_FRESH_MS) {
+            return this.last;
+        }
+        if (!this.running) {
+            this.running = scan().then((result) => {
+                if (!isRefusal(result)) {
+                    this.last = result;
+                }
+                return result;
+            });
+            void this.running.finally(() => {
+                this.running = undefined;
+            });
+        }
+        return this.running;
+    }
+
+    /** The app changed many groups: the next report scans again. */
+    public forget(): void {
+        this.last = undefined;
+    }
+}
+
+export interface ScanDeps {
+    list: Pick<AdminRoomList, 'all'>;
+    rooms: Pick<IRoomRead, 'getById'>;
+    serverSettings: Pick<IServerSettingRead, 'getValueById'>;
+}
+
+/** Lists every private group with `credential` and reads each one's flag. */
+export async function scanGroups(deps: ScanDeps, credential: Credential): Promise<Scan | Refusal> {
+    const takenAt = new Date().toISOString();
+    const [listed, e2eEnabled] = await Promise.all([deps.list.all(credential), deps.serverSettings.getValueById('E2E_Enable')]);
+    if (isRefusal(listed)) {
+        return listed;
+    }
+    return {
+        listed: new Map(listed.map((group) => [group._id, group])),
+        rows: await readRows(deps.rooms, listed, e2eEnabled === true),
+        takenAt,
+        e2eEnabled: e2eEnabled === true,
+    };
+}
+
+/** The rows of `listed`, each group read now through the room reader. */
+export async function readRows(rooms: Pick<IRoomRead, 'getById'>, listed: ReadonlyArray<AdminRoom>, e2eEnabled: boolean): Promise<Array<GroupRow>> {
+    const rows: Array<GroupRow> = [];
+    for (let i = 0; i < listed.length; i += PARALLEL_READS) {
+        const batch = listed.slice(i, i + PARALLEL_READS);
+        const read = await Promise.all(batch.map((group) => rooms.getById(group._id)));
+        batch.forEach((group, j) => rows.push(rowOf(group, read[j], e2eEnabled)));
+    }
+    return rows;
+}

@@ -1,0 +1,205 @@
+// The admin's view of the whole workspace, through the server as an admin uses it: the coverage
+// report (JSON and CSV), `/encrypt report`, and encrypting every group with the encryptAll job.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { before, describe, test } from 'node:test';
+
+import type { Person, Scenario } from './scenario';
+import { appZip } from './target';
+import { eventually } from '../support/eventually';
+import { ADMIN_ROOMS_NOT_AUTHORIZED, rcError } from '../support/rocketchat';
+
+export function coverageSuite(scenario: () => Scenario): void {
+    describe("the admin's view: coverage report and encryptAll", () => {
+        let s: Scenario;
+        let admin: Person;
+        let service: Person;
+        let owner: Person;
+        before(async () => {
+            s = scenario();
+            [admin, service, owner] = await Promise.all([
+                s.person('c-admin', ['admin', 'user']),
+                s.person('c-service', ['admin', 'user']),
+                s.person('c-owner'),
+            ]);
+        });
+        const report = (who: Person, query: Record<string, string>) =>
+            who.client.appCall(s.target.appId, `groups.encryptionReport?${new URLSearchParams(query)}`, 'GET');
+        const encryptAll = (who: Person, body: unknown) => who.client.appCall(s.target.appId, 'groups.encryptAll', 'POST', body);
+        const progress = (who: Person, jobId: string) => who.client.appCall(s.target.appId, `groups.encryptAll?jobId=${jobId}`, 'GET');
+        /** Groups owned by `owner`, named with one prefix that no other test uses; the admin is in none. */
+        const groups = async (label: string, count: number) => {
+            const prefix = s.unique(label);
+            const made = [];
+            for (let i = 0; i < count; i++) {
+                made.push((await owner.client.post('groups.create', { name: `${prefix}-${i}` })).group);
+            }
+            return { prefix, made: made as Array<{ _id: string; name: string }> };
+        };
+        const withServiceAccount = <T>(run: () => Promise<T>) =>
+            s.withAppSettings({ service_account_user_id: service.id, service_account_token: service.client.authToken }, run);
+        const finished = async (jobId: string) => {
+            let last: any;
+            assert.ok(
+                await eventually(
+                    async () => {
+                        last = (await progress(admin, jobId)).body;
+                        return last.status !== 'running';
+                    },
+                    60_000,
+                    200,
+                ),
+                `the job did not end: ${JSON.stringify(last)}`,
+            );
+            return last;
+        };
+
+        test('an admin who is in none of the groups sees each, with its state, kind and totals; a page, a filter, a sort and CSV', async () => {
+            const { prefix, made } = await groups('report', 3);
+            await owner.client.post('groups.setEncrypted', { roomId: made[1]._id, encrypted: true });
+            const answer = await report(admin, { filter: prefix, refresh: 'true' });
+            assert.equal(answer.status, 200, JSON.stringify(answer.body));
+            assert.equal(answer.body.success, true);
+            assert.equal(answer.body.total, 3);
+            assert.deepEqual(
+                answer.body.groups.map((row: any) => [row.name, row.encrypted, row.kind, row.archived, row.federated, row.members]),
+                made.map((group, i) => [group.name, i === 1, 'group', false, false, 1]),
+            );
+            assert.ok(answer.body.totals.groups >= 3 && answer.body.totals.encrypted >= 1, JSON.stringify(answer.body.totals));
+            assert.ok(!Number.isNaN(Date.parse(answer.body.scannedAt)));
+
+            const page = await report(admin, { filter: prefix, count: '1', offset: '1', sort: JSON.stringify({ name: -1 }) });
+            assert.deepEqual([page.body.count, page.body.offset, page.body.total, page.body.groups[0].name], [1, 1, 3, made[1].name]);
+            const encrypted = await report(admin, { filter: prefix, state: 'encrypted' });
+            assert.deepEqual(
+                encrypted.body.groups.map((row: any) => row.id),
+                [made[1]._id],
+            );
+
+            const csv = await admin.client.request('GET', `/api/apps/public/${s.target.appId}/groups.encryptionReport?filter=${prefix}&format=csv`);
+            assert.equal(csv.status, 200);
+            const lines = String(csv.body).trim().split('\r\n');
+            assert.equal(lines[0], 'id,name,displayName,kind,encrypted,archived,federated,members,lastActivity,cannotEncrypt');
+            assert.equal(lines.length, 4);
+            assert.match(lines[2], new RegExp(`^${made[1]._id},${made[1].name},${made[1].name},group,true,false,false,1,`));
+        });
+
+        test("a group owner who may not see every room gets Rocket.Chat's own refusal, and nothing is listed", async () => {
+            await groups('refused', 1);
+            for (const answer of [await report(owner, {}), await encryptAll(owner, { dryRun: true }), await encryptAll(owner, {})]) {
+                assert.equal(answer.status, 400);
+                assert.deepEqual(answer.body, ADMIN_ROOMS_NOT_AUTHORIZED);
+            }
+        });
+
+        test("bad parameters get Rocket.Chat's refusals (parseJsonQuery's sort, a schema's invalid-params)", async () => {
+            const sort = await report(admin, { sort: '{"name":2}' });
+            assert.equal(sort.status, 400);
+            assert.deepEqual(sort.body, rcError('Invalid sort parameter provided: "{"name":2}"', 'error-invalid-sort', { helperMethod: 'parseJsonQuery' }));
+            const state = await report(admin, { state: 'purple' });
+            assert.equal(state.status, 400);
+            assert.equal(state.body.errorType, 'invalid-params');
+            const flag = await encryptAll(admin, { dryRun: 'yes' });
+            assert.equal(flag.status, 400);
+            assert.equal(flag.body.errorType, 'invalid-params');
+        });
+
+        test('the dry run changes nothing and says what would change, what is skipped and why, and what encryption means for members', async () => {
+            const { made } = await groups('dry', 2);
+            const { made: archived } = await groups('dry-archived', 1);
+            await owner.client.post('groups.archive', { roomId: archived[0]._id });
+            const answer = await encryptAll(admin, { dryRun: true });
+            assert.equal(answer.status, 200, JSON.stringify(answer.body));
+            assert.equal(answer.body.dryRun, true);
+            const would = answer.body.wouldChange.map((group: any) => group.roomId);
+            assert.ok(made.every((group) => would.includes(group._id)));
+            assert.deepEqual(
+                answer.body.skipped.filter((group: any) => group.roomId === archived[0]._id),
+                [{ roomId: archived[0]._id, name: archived[0].name, reason: 'archived' }],
+            );
+            assert.ok(answer.body.notes.some((note: string) => /not re-encrypted/.test(note)));
+            assert.ok(answer.body.notes.some((note: string) => /slash commands/.test(note)));
+            for (const group of made) {
+                assert.notEqual(await s.encryptedOf(owner, group._id), true);
+            }
+        });
+
+        test('the job needs the service account, and switches on every eligible group once, with one notice each; archived ones are skipped with the reason', async () => {
+            const refused = await s.withAppSettings({ service_account_user_id: '', service_account_token: '' }, () => encryptAll(admin, {}));
+            assert.equal(refused.status, 503);
+            assert.equal(refused.body.errorType, 'error-app-service-account');
+
+            const { made } = await groups('job', 3);
+            const { made: archived } = await groups('job-archived', 1);
+            await owner.client.post('groups.archive', { roomId: archived[0]._id });
+            await withServiceAccount(async () => {
+                const started = await encryptAll(admin, {});
+                assert.equal(started.status, 200, JSON.stringify(started.body));
+                assert.equal(started.body.status, 'running');
+                // One job at a time: a second start is refused while the first runs.
+                const again = await encryptAll(admin, {});
+                if (again.status === 200) {
+                    assert.notEqual((await progress(admin, started.body.jobId)).body.status, 'running');
+                    await finished(again.body.jobId);
+                } else {
+                    assert.deepEqual(again.body, rcError(`An encryptAll job is already running: ${started.body.jobId}`, 'error-app-job-running'));
+                }
+                const end = await finished(started.body.jobId);
+                assert.equal(end.status, 'done', JSON.stringify(end));
+                assert.equal(end.counts.remaining, 0);
+                assert.equal(end.by.username, admin.username);
+                assert.ok(end.counts.changed >= made.length);
+                assert.ok(end.skipped.some((group: any) => group.roomId === archived[0]._id && group.reason === 'archived'));
+            });
+            for (const group of made) {
+                assert.equal(await s.encryptedOf(owner, group._id), true);
+                assert.deepEqual(await s.e2eNotices(owner, group._id), [`room_e2e_enabled by ${service.username}`]);
+                const history = (await owner.client.appCall(s.target.appId, `groups.encryptionHistory?roomId=${group._id}`, 'GET')).body.history;
+                assert.deepEqual(
+                    history.map((entry: any) => [entry.encrypted, entry.door, entry.by.username]),
+                    [[true, 'bulk', admin.username]],
+                );
+            }
+            assert.notEqual(await s.encryptedOf(owner, archived[0]._id), true);
+            const report2 = await report(admin, { refresh: 'true', state: 'unencrypted', count: '0' });
+            assert.ok(!report2.body.groups.some((row: any) => made.some((group) => group._id === row.id)));
+        });
+
+        test('an app restart (an update) in the middle of a job: it goes on where it was, and every group is switched on exactly once', async (t) => {
+            const prefix = s.unique('restart');
+            const seeded = await admin.client.request('POST', '/api/v1/standin/groups.seed', { count: 150, prefix, ownerId: owner.id });
+            if (seeded.status === 404) {
+                t.skip("a real server has no route to make hundreds of groups at once (the stand-in's groups.seed)");
+                return;
+            }
+            const made: Array<{ _id: string }> = seeded.body.rooms;
+            await withServiceAccount(async () => {
+                const started = await encryptAll(admin, {});
+                assert.equal(started.status, 200, JSON.stringify(started.body));
+                let seen: any;
+                assert.ok(
+                    await eventually(
+                        async () => {
+                            seen = (await progress(admin, started.body.jobId)).body;
+                            return seen.counts?.changed >= 10 || seen.status !== 'running';
+                        },
+                        30_000,
+                        100,
+                    ),
+                );
+                assert.equal(seen.status, 'running', 'the job ended before the restart: nothing would be proven');
+                // An update is how an admin restarts an app: the engine starts it afresh (a new
+                // runtime on 6.11+) and keeps its scheduled jobs.
+                await s.target.admin.installApp(readFileSync(appZip()), basename(appZip()));
+                const end = await finished(started.body.jobId);
+                assert.equal(end.status, 'done', JSON.stringify(end));
+                assert.equal(end.counts.remaining, 0);
+                assert.equal(end.counts.failed, 0, JSON.stringify(end.failed));
+            });
+            for (const group of made) {
+                assert.deepEqual(await s.e2eNotices(owner, group._id), [`room_e2e_enabled by ${service.username}`], group._id);
+            }
+        });
+    });
+}

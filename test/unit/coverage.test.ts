@@ -1,0 +1,249 @@
+// The coverage report's query, rows and CSV, and the encryptAll job's runs, against small fakes.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { type ChunkDeps, ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH, LEASE_MS, runChunk } from '../../lib/bulk/EncryptAllChunk';
+import type { JobRecord, JobState } from '../../lib/bulk/JobRecord';
+import { toCsv } from '../../lib/coverage/csv';
+import { type GroupRow, rowOf, totalsOf } from '../../lib/coverage/GroupRow';
+import { readReportQuery, selectRows } from '../../lib/coverage/ReportQuery';
+import { isRefusal } from '../../lib/Refusal';
+
+const PAGING = { defaultCount: 50, upperLimit: 100, infiniteCount: true };
+
+describe('the report query, read as Rocket.Chat reads its list routes', () => {
+    test('paging follows getPaginationItems: default 50, cut to the upper limit, 0 means all only where the server allows it', () => {
+        const count = (query: Record<string, string>, paging = PAGING) => (readReportQuery(query, paging) as { count: number }).count;
+        assert.equal(count({}), 50);
+        assert.equal(count({ count: '500' }), 100);
+        assert.equal(count({ count: '0' }), 0);
+        assert.equal(count({ count: '0' }, { ...PAGING, infiniteCount: false }), 50);
+        assert.equal(count({ count: 'many' }), 50);
+        assert.equal((readReportQuery({ offset: '-3' }, PAGING) as { offset: number }).offset, 0);
+    });
+
+    test("a sort that is not JSON with 1 or -1 per known field gets parseJsonQuery's error-invalid-sort; a state or format outside the list, invalid-params", () => {
+        for (const sort of ['name', '{"name":2}', '{"password":1}', '[1]']) {
+            const refusal = readReportQuery({ sort }, PAGING);
+            assert.ok(isRefusal(refusal));
+            assert.deepEqual(
+                [refusal.status, refusal.error, refusal.errorType, refusal.details],
+                [400, `Invalid sort parameter provided: "${sort}" [error-invalid-sort]`, 'error-invalid-sort', { helperMethod: 'parseJsonQuery' }],
+            );
+        }
+        for (const query of [{ state: 'purple' }, { format: 'xml' }]) {
+            const refusal = readReportQuery(query, PAGING);
+            assert.ok(isRefusal(refusal));
+            assert.equal(refusal.errorType, 'invalid-params');
+        }
+    });
+
+    test('rows are filtered by state and name and sorted by the fields asked for, ties by id', () => {
+        const rows = [
+            row('b', { encrypted: true, members: 3 }),
+            row('a', { members: 9 }),
+            row('c', { federated: true, cannotEncrypt: 'federated', members: 3 }),
+        ];
+        const names = (query: Record<string, string>) => selectRows(rows, readReportQuery(query, PAGING) as never).map((r) => r.name);
+        assert.deepEqual(names({}), ['a', 'b', 'c']);
+        assert.deepEqual(names({ state: 'encrypted' }), ['b']);
+        assert.deepEqual(names({ state: 'unencrypted' }), ['a', 'c']);
+        assert.deepEqual(names({ state: 'cannot-encrypt' }), ['c']);
+        assert.deepEqual(names({ sort: '{"members":-1,"name":-1}' }), ['a', 'c', 'b']);
+        assert.deepEqual(names({ filter: 'B' }), ['b']);
+    });
+});
+
+describe('rows and totals', () => {
+    test('a row takes the admin list for what it carries and the room for the flag and last activity; federated groups and a workspace without E2E cannot be encrypted', () => {
+        const room = { id: 'r1', lastModifiedAt: new Date('2026-11-01T10:00:00Z'), _unmappedProperties_: { encrypted: false } } as never;
+        const listed = { _id: 'r1', name: 'ops', fname: 'Ops team', usersCount: 4, teamMain: true };
+        assert.deepEqual(rowOf(listed, room, true), {
+            id: 'r1',
+            name: 'ops',
+            displayName: 'Ops team',
+            kind: 'team',
+            encrypted: false,
+            archived: false,
+            federated: false,
+            members: 4,
+            lastActivity: '2026-11-01T10:00:00.000Z',
+        });
+        assert.equal(rowOf(listed, room, false).cannotEncrypt, 'e2e-disabled');
+        assert.equal(rowOf({ ...listed, federated: true }, room, true).cannotEncrypt, 'federated');
+        assert.equal(rowOf({ ...listed, prid: 'p', teamMain: false }, undefined, true).kind, 'discussion');
+        const totals = totalsOf([row('a', { encrypted: true }), row('b', { archived: true }), row('c', { cannotEncrypt: 'federated', federated: true })]);
+        assert.deepEqual(totals, { groups: 3, encrypted: 1, notEncrypted: 2, cannotEncrypt: { total: 1, federated: 1, 'e2e-disabled': 0 }, archived: 1 });
+    });
+
+    test('CSV: quoted where needed, and a name a spreadsheet would run as a formula is defused', () => {
+        const csv = toCsv([row('=HYPERLINK("x")', { displayName: 'a, "b"' }), row('plain', { lastActivity: '2026-11-01T10:00:00.000Z' })]);
+        const lines = csv.split('\r\n');
+        assert.equal(lines[0], 'id,name,displayName,kind,encrypted,archived,federated,members,lastActivity,cannotEncrypt');
+        assert.equal(lines[1], `id-=HYPERLINK("x"),"'=HYPERLINK(""x"")","a, ""b""",group,false,false,false,1,,`);
+        assert.equal(lines[2], 'id-plain,plain,plain,group,false,false,false,1,2026-11-01T10:00:00.000Z,');
+        assert.equal(lines[3], '');
+    });
+});
+
+describe('the encryptAll job, run by run', () => {
+    test('a run encrypts each group once, skips archived and federated ones with the reason, and saves before every write', async () => {
+        const job = fakeJob(['g1', 'g2', 'old', 'fed', 'done']);
+        job.rooms.get('old')!.archived = true;
+        job.rooms.get('fed')!.federated = true;
+        job.rooms.get('done')!.encrypted = true;
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        const state = job.state!;
+        assert.equal(state.status, 'done');
+        assert.deepEqual(state.counts, { total: 5, changed: 2, alreadyEncrypted: 1, skipped: 2, failed: 0 });
+        assert.deepEqual(state.reasons, { archived: 1, federated: 1 });
+        assert.deepEqual(job.writes, ['g1', 'g2']);
+        assert.deepEqual(job.recorded, ['g1 by starter (bulk)', 'g2 by starter (bulk)']);
+        // Each write was preceded by a save naming the group in flight.
+        assert.deepEqual(job.inFlightAtWrite, ['g1', 'g2']);
+    });
+
+    test("Rocket.Chat's rate limiter pauses the line until it may go on; the group is tried again, not counted", async () => {
+        const job = fakeJob(['g1', 'g2']);
+        job.limitedOnce.add('g2');
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.equal(job.state!.status, 'running');
+        assert.equal(job.state!.counts.changed, 1);
+        const [next] = job.scheduled;
+        assert.equal(next.id, ENCRYPT_ALL_PROCESSOR);
+        assert.deepEqual(next.data, { line: 'L1' });
+        assert.ok(next.when.getTime() - Date.now() > 3000, 'waits at least the seconds the limiter named');
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.equal(job.state!.status, 'done');
+        assert.deepEqual(job.writes, ['g1', 'g2', 'g2']);
+        assert.equal(job.state!.counts.changed, 2);
+    });
+
+    test('after a restart, a group whose write landed but was not counted is counted as changed, not written again', async () => {
+        const job = fakeJob(['g1', 'g2']);
+        job.rooms.get('g1')!.encrypted = true;
+        job.state!.inFlight = 'g1';
+        job.state!.updatedAt = new Date(Date.now() - LEASE_MS - 1000).toISOString();
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_WATCH });
+        assert.equal(job.state!.status, 'done');
+        assert.deepEqual(job.state!.counts, { total: 2, changed: 2, alreadyEncrypted: 0, skipped: 0, failed: 0 });
+        assert.deepEqual(job.writes, ['g2']);
+    });
+
+    test('a watch leaves a line that shows progress alone and looks again when its lease ends; a run of an older line stops', async () => {
+        const job = fakeJob(['g1']);
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_WATCH });
+        assert.deepEqual(job.writes, []);
+        assert.equal(job.scheduled[0].id, ENCRYPT_ALL_WATCH);
+        assert.equal(job.scheduled[0].data, undefined);
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'an older line' });
+        assert.deepEqual(job.writes, []);
+        assert.equal(job.state!.status, 'running');
+    });
+
+    test("the service account's rejected token ends the job with the reason", async () => {
+        const job = fakeJob(['g1', 'g2']);
+        job.rejected = true;
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.equal(job.state!.status, 'failed');
+        assert.match(job.state!.error!, /did not accept the service account's token/);
+        assert.deepEqual(job.writes, ['g1']);
+    });
+});
+
+function row(name: string, overrides: Partial<GroupRow> = {}): GroupRow {
+    return {
+        id: `id-${name}`,
+        name,
+        displayName: name,
+        kind: 'group',
+        encrypted: false,
+        archived: false,
+        federated: false,
+        members: 1,
+        lastActivity: null,
+        ...overrides,
+    };
+}
+
+/** A job in its encrypting phase over `ids`, with the rooms, the REST route and the scheduler it uses. */
+function fakeJob(ids: Array<string>) {
+    const now = new Date().toISOString();
+    const job = {
+        state: {
+            jobId: 'J',
+            status: 'running',
+            by: { id: 'u1', username: 'starter' },
+            includeArchived: false,
+            startedAt: now,
+            updatedAt: now,
+            phase: 'encrypting',
+            listed: ids.length,
+            cursor: 0,
+            line: 'L1',
+            counts: { total: ids.length, changed: 0, alreadyEncrypted: 0, skipped: 0, failed: 0 },
+            reasons: {},
+            skipped: [],
+            failed: [],
+        } as JobState | undefined,
+        rooms: new Map(ids.map((id) => [id, { encrypted: false, archived: false, federated: false }])),
+        writes: [] as Array<string>,
+        inFlightAtWrite: [] as Array<string | undefined>,
+        recorded: [] as Array<string>,
+        scheduled: [] as Array<{ id: string; when: Date; data?: Record<string, unknown> }>,
+        limitedOnce: new Set<string>(),
+        rejected: false,
+        deps: undefined as unknown as ChunkDeps,
+    };
+    const record = {
+        state: async () => job.state && structuredClone(job.state),
+        save: async (state: JobState) => {
+            state.updatedAt = new Date().toISOString();
+            job.state = structuredClone(state);
+        },
+        groupIds: async () => ids,
+        saveGroupIds: async () => undefined,
+    } as unknown as JobRecord;
+    job.deps = {
+        record,
+        list: { page: async () => ({ rooms: [], total: 0 }) },
+        rooms: {
+            getById: async (id: string) => {
+                const room = job.rooms.get(id);
+                return room && ({ id, slugifiedName: id, _unmappedProperties_: { ...room } } as never);
+            },
+        },
+        rest: {
+            post: async (_route: string, _credential: unknown, body: Record<string, unknown>) => {
+                const rid = String(body.rid);
+                job.writes.push(rid);
+                job.inFlightAtWrite.push(job.state?.inFlight);
+                if (job.rejected) {
+                    return { statusCode: 401, body: { status: 'error', message: 'You must be logged in to do this.' } };
+                }
+                if (job.limitedOnce.delete(rid)) {
+                    const error =
+                        'Error, too many requests. Please slow down. You must wait 4 seconds before trying this endpoint again. [error-too-many-requests]';
+                    return { statusCode: 429, body: { success: false, error } };
+                }
+                job.rooms.get(rid)!.encrypted = true;
+                return { statusCode: 200, body: { rid, success: true } };
+            },
+        },
+        settings: { serviceAccount: async () => ({ kind: 'session', userId: 'svc', token: 'svc-token' }) },
+        scheduler: {
+            scheduleOnce: async (schedule: { id: string; when: unknown; data?: Record<string, unknown> }) => {
+                job.scheduled.push({ id: schedule.id, when: new Date(schedule.when as Date), data: schedule.data });
+            },
+        },
+        changes: {
+            prepare: () => undefined,
+            expect: () => undefined,
+            unexpect: () => undefined,
+            record: async (roomId, _encrypted, by, door) => void job.recorded.push(`${roomId} by ${by.username} (${door})`),
+        },
+        cache: { forget: () => undefined },
+        logger: { warn: () => undefined, error: () => undefined },
+    } as ChunkDeps;
+    return job;
+}
