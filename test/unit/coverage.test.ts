@@ -80,7 +80,7 @@ describe('rows and totals', () => {
         const csv = toCsv([row('=HYPERLINK("x")', { displayName: 'a, "b"' }), row('plain', { lastActivity: '2026-11-01T10:00:00.000Z' })]);
         const lines = csv.split('\r\n');
         assert.equal(lines[0], 'id,name,displayName,kind,encrypted,archived,federated,members,lastActivity,cannotEncrypt');
-        assert.equal(lines[1], `id-=HYPERLINK("x"),"'=HYPERLINK(""x"")","a, ""b""",group,false,false,false,1,,`);
+        assert.equal(lines[1], `"id-=HYPERLINK(""x"")","'=HYPERLINK(""x"")","a, ""b""",group,false,false,false,1,,`);
         assert.equal(lines[2], 'id-plain,plain,plain,group,false,false,false,1,2026-11-01T10:00:00.000Z,');
         assert.equal(lines[3], '');
     });
