@@ -4,7 +4,7 @@ import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket
 import { Serial } from './Serial';
 
 /** Through which door a change came. */
-export type Door = 'endpoint' | 'command' | 'guard' | 'core';
+export type Door = 'endpoint' | 'command' | 'panel' | 'guard' | 'core';
 
 export interface HistoryEntry {
     /** ISO time the app saw the change. */
