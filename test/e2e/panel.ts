@@ -9,6 +9,7 @@ import { after, before, describe, test } from 'node:test';
 
 import type { Person, Scenario, World } from './scenario';
 import type { RestAnswer } from '../support/RestClient';
+import { atLeast, versionOf } from '../support/versions';
 
 /** A UI-kit surface as the interaction route answers with it. */
 interface View {
@@ -244,6 +245,11 @@ export function panelSuite(scenario: () => Scenario): void {
                 for (const item of preview.items) {
                     assert.deepEqual(Object.keys(item).sort(), ['id', 'type', 'value']);
                     assert.equal(item.type, 'text');
+                }
+                // Rocket.Chat 6.x ships Apps-Engine 1.42–1.46, which have no `getUserRoomIds`.
+                const older = !atLeast(versionOf(s.target.version), [7, 0]);
+                if (older) {
+                    assert.equal(preview.items[0].id, 'encrypt-group:unsupported');
                 }
                 if (preview.items[0].id === 'encrypt-group:unsupported') {
                     // A server before Apps-Engine 1.58 cannot tell apps which rooms a user is in.
