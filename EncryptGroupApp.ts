@@ -14,6 +14,15 @@ import { App } from '@rocket.chat/apps-engine/definition/App';
 import type { IAppInfo } from '@rocket.chat/apps-engine/definition/metadata';
 import type { ISetting } from '@rocket.chat/apps-engine/definition/settings';
 import type { ISettingUpdateContext } from '@rocket.chat/apps-engine/definition/settings/ISettingUpdateContext';
+import { RoomTypeFilter, UIActionButtonContext } from '@rocket.chat/apps-engine/definition/ui';
+import type {
+    IUIKitInteractionHandler,
+    IUIKitResponse,
+    UIKitActionButtonInteractionContext,
+    UIKitBlockInteractionContext,
+    UIKitViewCloseInteractionContext,
+    UIKitViewSubmitInteractionContext,
+} from '@rocket.chat/apps-engine/definition/uikit';
 
 import { type IJobContext, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
 
@@ -38,20 +47,66 @@ import {
     createEncryptionService,
     encryptAllChunk,
     createGuard,
+    guardPolicy,
     historyReader,
     newInstanceState,
+    pickerDeps,
     serviceAccountCheck,
     summaryReader,
     unknownRoles,
 } from './lib/createEncryptionService';
+import { EncryptionPanel } from './lib/panel/EncryptionPanel';
+import { PANEL_BUTTON } from './lib/panel/ids';
 
-export class EncryptGroupApp extends App implements IPostSystemMessageSent {
+export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIKitInteractionHandler {
     /** What lives as long as this app instance (see AppInstanceState). */
     private readonly instance: AppInstanceState;
+    /** The room's Encryption panel (see EncryptionPanel). */
+    private readonly panel: EncryptionPanel;
 
     constructor(info: IAppInfo, logger: ILogger, accessors: IAppAccessors) {
         super(info, logger, accessors);
         this.instance = newInstanceState(info.id);
+        this.panel = new EncryptionPanel({
+            services: (read, modify, http, persistence) => createEncryptionService(read, modify, http, persistence, this.getLogger(), this.instance),
+            guardPolicy: guardPolicy(this.instance),
+            appId: info.id,
+            logger: this.getLogger(),
+        });
+    }
+
+    public async executeActionButtonHandler(
+        context: UIKitActionButtonInteractionContext,
+        read: IRead,
+        http: IHttp,
+        persistence: IPersistence,
+        modify: IModify,
+    ): Promise<IUIKitResponse> {
+        return this.panel.actionButton(context, read, http, persistence, modify);
+    }
+
+    public async executeBlockActionHandler(
+        context: UIKitBlockInteractionContext,
+        read: IRead,
+        http: IHttp,
+        persistence: IPersistence,
+        modify: IModify,
+    ): Promise<IUIKitResponse> {
+        return this.panel.blockAction(context, read, http, persistence, modify);
+    }
+
+    public async executeViewSubmitHandler(
+        context: UIKitViewSubmitInteractionContext,
+        read: IRead,
+        http: IHttp,
+        persistence: IPersistence,
+        modify: IModify,
+    ): Promise<IUIKitResponse> {
+        return this.panel.viewSubmit(context, read, http, persistence, modify);
+    }
+
+    public async executeViewClosedHandler(context: UIKitViewCloseInteractionContext): Promise<IUIKitResponse> {
+        return this.panel.viewClosed(context);
     }
 
     /**
@@ -98,6 +153,15 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent {
         const services: EncryptionServiceFactory = (read, modify, http, persistence) =>
             createEncryptionService(read, modify, http, persistence, this.getLogger(), this.instance);
         await Promise.all(SETTINGS.map((setting) => configuration.settings.provideSetting(setting)));
+        // The room panel, in private groups: the web client's filter for PRIVATE_CHANNEL is `room.t === 'p'`
+        // (client/hooks/useApplyButtonFilters.ts), private teams and discussions included. A client
+        // that shows no app buttons (mobile, for much of its history) still has `/encrypt`.
+        configuration.ui.registerButton({
+            actionId: PANEL_BUTTON,
+            labelI18n: 'action_button_encryption',
+            context: UIActionButtonContext.ROOM_ACTION,
+            when: { roomTypes: [RoomTypeFilter.PRIVATE_CHANNEL] },
+        });
         await configuration.api.provideApi({
             visibility: ApiVisibility.PUBLIC,
             security: ApiSecurity.UNSECURE,
@@ -122,7 +186,14 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent {
         // that would leave the app disabled with an error.
         try {
             await configuration.slashCommands.provideSlashCommand(
-                new EncryptCommand(this, services, adminReporter(this.instance), historyReader(this.getLogger(), this.instance), summaryReader(this.instance)),
+                new EncryptCommand(
+                    this,
+                    services,
+                    adminReporter(this.instance),
+                    historyReader(this.getLogger(), this.instance),
+                    summaryReader(this.instance),
+                    pickerDeps(this.getLogger(), this.instance),
+                ),
             );
         } catch (error) {
             this.getLogger().warn(`Encrypt Group: /encrypt was not registered again: ${describeError(error)}`);

@@ -29,6 +29,9 @@ import { type ChunkContext, runChunk } from './bulk/EncryptAllChunk';
 import { type DryRunAnswer, type JobProgress, type StartRequest, jobProgress, startEncryptAll } from './bulk/EncryptAllJob';
 import { JobRecord } from './bulk/JobRecord';
 import type { Credential } from './rest/Credential';
+import type { GuardPolicy } from './panel/PanelView';
+import { GroupDirectory } from './picker/GroupDirectory';
+import type { PickerDeps } from './picker/GroupPicker';
 
 /** What the entry points are given: a service for the accessors of the call at hand. */
 export type EncryptionServiceFactory = (read: IRead, modify: IModify, http: IHttp, persistence?: IPersistence) => EncryptionService;
@@ -49,6 +52,8 @@ export interface AppInstanceState {
     scans: ScanCache;
     /** Starts of the encryptAll job, one at a time (see startEncryptAll). */
     jobStarts: Serial;
+    /** The private groups of callers who are typing `/encrypt on|off` (see GroupDirectory). */
+    groups: GroupDirectory;
     /** How long a toggle may take; set only by tests, to see a deadline pass quickly. */
     budgetMs?: number;
 }
@@ -66,6 +71,7 @@ export function newInstanceState(appId: string): AppInstanceState {
         historyIndex: new Serial(),
         scans: new ScanCache(),
         jobStarts: new Serial(),
+        groups: new GroupDirectory(),
     };
 }
 
@@ -127,6 +133,34 @@ export function createGuard(
         waiting: instance.guardWaiting,
         logger,
     });
+}
+
+/** What the `/encrypt on|off` picker reads through, for one call (see GroupPicker). */
+export type PickerFactory = (read: IRead, modify: IModify, http: IHttp) => PickerDeps;
+
+export function pickerDeps(logger: ILogger, instance: AppInstanceState): PickerFactory {
+    return (read, modify, http) => ({
+        directory: instance.groups,
+        // Declared by newer engines only; Membership checks it at run time.
+        users: read.getUserReader() as UserRoomIdsReader,
+        rooms: read.getRoomReader(),
+        service: createEncryptionService(read, modify, http, undefined, logger, instance),
+    });
+}
+
+/**
+ * What keeps groups encrypted here (see GuardPolicy). The guard can switch back a change made by
+ * any route only where the server tells apps of system messages — the servers whose room modifier
+ * drops `encrypted` (7.4+), known once the app has looked at a room — and with a service account.
+ */
+export function guardPolicy(instance: AppInstanceState): (read: IRead) => Promise<GuardPolicy> {
+    return async (read) => {
+        const settings = new AppSettings(read.getEnvironmentReader().getSettings());
+        if (await settings.allowTurningOff()) {
+            return 'off-allowed';
+        }
+        return instance.memory.modifierHonoured === false && (await settings.serviceAccount()) ? 'kept-on' : 'app-refuses';
+    };
 }
 
 /** A group's history under the status's access rule (see HistoryView). */

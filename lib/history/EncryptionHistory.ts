@@ -4,7 +4,7 @@ import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket
 import { Serial } from './Serial';
 
 /** Through which door a change came. */
-export type Door = 'endpoint' | 'command' | 'guard' | 'core' | 'bulk';
+export type Door = 'endpoint' | 'command' | 'panel' | 'guard' | 'core' | 'bulk';
 
 export interface HistoryEntry {
     /** ISO time the app saw the change. */

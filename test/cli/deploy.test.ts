@@ -42,8 +42,9 @@ describe('npm run deploy', () => {
         assert.equal(code, 0, output);
         assert.ok(standin.host.isInstalled(APP_ID));
         assert.ok(!output.includes(PASSWORD));
-        // The zip `npm run package` builds, whose app.json names the event the guard listens for.
-        assert.deepEqual(standin.host.implementsOf(APP_ID), ['IPostSystemMessageSent']);
+        // The zip `npm run package` builds, whose app.json names the event the guard listens for
+        // and the UI-kit handler the panel needs (newer servers hand interactions only to apps that declare it).
+        assert.deepEqual(standin.host.implementsOf(APP_ID), ['IUIKitInteractionHandler', 'IPostSystemMessageSent']);
         const again = await deploy(['--url', standin.url, '--username', 'admin'], { RC_PASSWORD: PASSWORD });
         assert.equal(again.code, 0, again.output);
         assert.match(again.output, /^Updated Encrypt Group /m);

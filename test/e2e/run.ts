@@ -7,6 +7,7 @@ import { concurrencySuite } from './hardening/concurrency';
 import { faultSuite } from './hardening/faults';
 import { fidelitySuite } from './fidelity';
 import { guardSuite } from './guard';
+import { panelSuite } from './panel';
 import { roleMatrixSuite } from './hardening/roleMatrix';
 import { type Suite, onTarget } from './scenario';
 import { serverRulesSuite } from './server-rules';
@@ -20,6 +21,7 @@ export const REAL_SERVER_SUITES: Array<Suite> = [
     serverRulesSuite,
     authoritySuite,
     guardSuite,
+    panelSuite,
     roleMatrixSuite,
     abuseSuite,
     concurrencySuite,

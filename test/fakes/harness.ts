@@ -3,7 +3,7 @@ import type { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definit
 import { RequestMethod } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IApiEndpointInfo } from '@rocket.chat/apps-engine/definition/api';
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
-import { SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
+import { type ISlashCommandPreview, type ISlashCommandPreviewItem, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
 import { EncryptCommand } from '../../commands/EncryptCommand';
 import {
@@ -12,6 +12,7 @@ import {
     createGuard,
     type EncryptionServiceFactory,
     historyReader,
+    pickerDeps,
     summaryReader,
 } from '../../lib/createEncryptionService';
 import { EncryptionHistoryEndpoint } from '../../endpoints/EncryptionHistoryEndpoint';
@@ -98,17 +99,49 @@ export function getEncrypted(
 
 /** `/encrypt <args>` typed by `userId` in room `roomId`; resolves to the ephemeral reply. */
 export async function runCommand(ws: FakeWorkspace, userId: string, roomId: string, args: Array<string>): Promise<string> {
-    const command = new EncryptCommand(
+    return privateReply(ws, userId, roomId, (command, context) => command.executor(context, ws.read(), ws.modify(), ws.http(), ws.persistence()), args);
+}
+
+/** The command as EncryptGroupApp wires it. */
+function encryptCommand(ws: FakeWorkspace): EncryptCommand {
+    return new EncryptCommand(
         fakeApp(ws),
         services(ws),
         adminReporter(ws.instance),
         historyReader(ws.logger(), ws.instance),
         summaryReader(ws.instance),
+        pickerDeps(ws.logger(), ws.instance),
     );
+}
+
+/** What `/encrypt <args>` typed (not yet sent) by `userId` in `roomId` offers as previews. */
+export function preview(ws: FakeWorkspace, userId: string, roomId: string, args: Array<string>): Promise<ISlashCommandPreview> {
+    const context = new SlashCommandContext(ws.users.get(userId)!, ws.rooms.get(roomId)!, args);
+    return encryptCommand(ws).previewer(context, ws.read(), ws.modify(), ws.http());
+}
+
+/** `userId` picks a preview item of `/encrypt <args>`; resolves to the ephemeral reply. */
+export function pickPreview(ws: FakeWorkspace, userId: string, roomId: string, args: Array<string>, item: ISlashCommandPreviewItem): Promise<string> {
+    return privateReply(
+        ws,
+        userId,
+        roomId,
+        (command, context) => command.executePreviewItem(item, context, ws.read(), ws.modify(), ws.http(), ws.persistence()),
+        args,
+    );
+}
+
+async function privateReply(
+    ws: FakeWorkspace,
+    userId: string,
+    roomId: string,
+    run: (command: EncryptCommand, context: SlashCommandContext) => Promise<void>,
+    args: Array<string>,
+): Promise<string> {
     const sender = ws.users.get(userId)!;
     const room = ws.rooms.get(roomId)!;
     const before = ws.ephemeral.length;
-    await command.executor(new SlashCommandContext(sender, room, args), ws.read(), ws.modify(), ws.http(), ws.persistence());
+    await run(encryptCommand(ws), new SlashCommandContext(sender, room, args));
     const replies = ws.ephemeral.slice(before);
     if (replies.length !== 1 || replies[0].userId !== userId || replies[0].roomId !== roomId) {
         throw new Error(`expected one private reply to ${userId} in ${roomId}, got ${JSON.stringify(replies)}`);

@@ -11,12 +11,13 @@ import { authentication, collapseSlashes, errorHandler, readBody } from './api/m
 import { RateLimiter } from './api/rateLimiter';
 import { appEndpointRouter, appsRoutes } from './api/routes/apps';
 import { chatRoutes } from './api/routes/chat';
-import { commandsRoutes } from './api/routes/commands';
+import { commandsPreviewRoutes, commandsRoutes } from './api/routes/commands';
 import { groupsRoutes } from './api/routes/groups';
 import { infoRoutes } from './api/routes/info';
 import { permissionsRoutes } from './api/routes/permissions';
 import { roomsRoutes } from './api/routes/rooms';
 import { settingsRoutes } from './api/routes/settings';
+import { uiInteractionRouter } from './api/routes/uikit';
 import { movedRedirect, standinRoutes } from './api/routes/standin';
 import { usersRoutes } from './api/routes/users';
 import { AppHost } from './apps/AppHost';
@@ -88,6 +89,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     settingsRoutes(v1, server);
     permissionsRoutes(v1, server);
     commandsRoutes(v1, server, host, state);
+    commandsPreviewRoutes(v1, server, host, state);
     const apps = new ApiRouter(server);
     appsRoutes(apps, server, host);
     const info = new ApiRouter(server);
@@ -97,6 +99,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
 
     app.use('/api/v1', v1.router);
     app.use('/api/apps/public', appEndpointRouter(host, state));
+    app.use('/api/apps/ui.interaction', uiInteractionRouter(server, host));
     app.use('/api/apps', apps.router);
     app.use('/api', info.router);
     app.use('/standin/moved', movedRedirect);

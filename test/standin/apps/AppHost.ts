@@ -110,6 +110,53 @@ export class AppHost {
         await this.manager.getCommandManager().executeCommand(command, context);
     }
 
+    /**
+     * What Rocket.Chat's command bridge does for a command's previews (`_appCommandPreviewer`,
+     * apps/meteor/app/apps/server/bridges/commands.ts): a SlashCommandContext from the raw params,
+     * without a trigger id, to the engine's `getPreviews`.
+     */
+    public async commandPreviews(command: string, user: RawUser, room: RawRoom, params: string, threadId?: string): Promise<any> {
+        const { SlashCommandContext } = engineModule(this.state, 'definition/slashcommands');
+        const context = new SlashCommandContext(toAppUser(user), toAppRoom(this.state.server.storage, room), parseParameters(params), threadId);
+        return this.manager.getCommandManager().getPreviews(command, context);
+    }
+
+    /** `_appCommandPreviewExecutor`: the chosen item and the context, with the trigger id, to the engine's `executePreview`. */
+    public async executeCommandPreview(
+        command: string,
+        item: unknown,
+        user: RawUser,
+        room: RawRoom,
+        params: string,
+        threadId?: string,
+        triggerId?: string,
+    ): Promise<void> {
+        const { SlashCommandContext } = engineModule(this.state, 'definition/slashcommands');
+        const context = new SlashCommandContext(toAppUser(user), toAppRoom(this.state.server.storage, room), parseParameters(params), threadId, triggerId);
+        await this.manager.getCommandManager().executePreview(command, item, context);
+    }
+
+    /**
+     * `GET /api/apps/actionButtons`: every app's registered UI action buttons, each with its
+     * `appId` (the engine's `getAllActionButtons`; 1.62 answers a promise and leaves out apps that
+     * are not enabled).
+     */
+    public async actionButtons(): Promise<Array<Record<string, unknown>>> {
+        return this.manager.getUIActionButtonManager().getAllActionButtons();
+    }
+
+    /**
+     * A UI-kit interaction for an app, built as Rocket.Chat's route builds it
+     * (apps/meteor/ee/server/apps/communication/uikit.ts), handed to the listener bridge, which
+     * calls the engine's `executeListener('IUIKitInteractionHandler', action)`
+     * (apps/meteor/app/apps/server/bridges/listeners.ts, `defaultEvent`). The app's answer is
+     * what the route sends back.
+     */
+    public async uiInteraction(action: Record<string, unknown>): Promise<unknown> {
+        const { AppInterface } = engineModule(this.state, 'definition/metadata');
+        return this.manager.getListenerManager().executeListener(AppInterface.IUIKitInteractionHandler, action);
+    }
+
     /** The app's settings as its storage item holds them (each an ISetting), without hidden ones; undefined for an unknown app. */
     public appSettings(appId: string): Record<string, any> | undefined {
         const settings = this.manager.getOneById(appId)?.getStorageItem().settings;

@@ -207,6 +207,15 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
                 }
             },
         },
+        // `AppUiInteractionBridge.notifyUser` (apps/meteor/app/apps/server/bridges/uiInteraction.ts):
+        // `api.broadcast('notify.uiInteraction', user.id, interaction)`, which reaches the user's
+        // clients on their stream. Here it is recorded (see /standin/uiInteractions). The engine's
+        // `doNotifyUser` checks the app's `ui.interact` permission first.
+        UiInteractionBridge: {
+            notifyUser: async (user: any, interaction: any, appId: string) => {
+                storage.uiInteractions.push({ userId: user.id, appId, interaction: document(interaction), ts: new Date() });
+            },
+        },
         HttpBridge: {
             call: async (info: any) => {
                 fail(state, 'http');

@@ -71,6 +71,17 @@ export interface Notice {
     ts: Date;
 }
 
+/**
+ * A UI-kit interaction an app pushed to a user (`notify.uiInteraction`, which Rocket.Chat streams
+ * to the user's clients): kept so tests can read what a client would have been shown.
+ */
+export interface PushedInteraction {
+    userId: string;
+    appId: string;
+    interaction: Record<string, unknown>;
+    ts: Date;
+}
+
 /** A row of Rocket.Chat's `rocketchat_permissions` collection. */
 export interface RawPermission {
     _id: string;
@@ -147,6 +158,7 @@ export class Storage {
     public readonly rooms = new Map<string, RawRoom>();
     public readonly messages: Array<RawMessage> = [];
     public readonly notices: Array<Notice> = [];
+    public readonly uiInteractions: Array<PushedInteraction> = [];
     /** Login tokens: token → user id. */
     public readonly tokens = new Map<string, string>();
     public readonly permissions = new Map<string, RawPermission>();

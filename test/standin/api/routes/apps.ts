@@ -30,6 +30,10 @@ export function appsRoutes(api: ApiRouter, server: ServerContext, host: AppHost)
         const info = await host.install(Buffer.from(await file.arrayBuffer()), user);
         return success({ app: { id: info.id, name: info.name, version: info.version, status: await host.status(info.id) } });
     };
+    // `GET /api/apps/actionButtons` (apps/meteor/ee/server/apps/communication/endpoints/actionButtonsHandler.ts):
+    // no login needed; `API.v1.success(buttons)` with an array sets `success` on the array, which
+    // JSON leaves out, so the body is the bare array. Registered before `:id`, which would match it.
+    api.addRoute('actionButtons', { authRequired: false }, { get: async () => ({ statusCode: 200, body: await host.actionButtons() }) });
     api.addRoute('', { authRequired: true }, { post: install });
     api.addRoute(':id', { authRequired: true }, { post: install, get: async ({ urlParams }) => appStatus(host, urlParams.id) });
 

@@ -22,6 +22,13 @@ export function standinRoutes(api: ApiRouter, server: ServerContext, state: Host
         { get: ({ user }) => success({ notices: storage.notices.filter((notice) => notice.userId === user._id) }) },
     );
 
+    // What apps pushed to the caller's clients (UI-kit views opened or updated later, on the user's stream).
+    api.addRoute(
+        'uiInteractions',
+        { authRequired: true },
+        { get: ({ user }) => success({ interactions: storage.uiInteractions.filter((pushed) => pushed.userId === user._id) }) },
+    );
+
     api.addRoute(
         'faults',
         { authRequired: true },
