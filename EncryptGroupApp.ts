@@ -173,8 +173,8 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIK
                 new EncryptAllEndpoint(this, bulkJobs(this.instance)),
             ],
         });
-        // The encryptAll job runs here, a chunk per run; the watch, at every start of the app,
-        // carries on a job a restart cut off (see runChunk).
+        // The encryptAll job runs here, a chunk per run; a watch — when a job starts, and when the
+        // app starts with none waiting — carries on a job whose runs stopped (see runChunk).
         const chunk = (processor: string) => (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persistence: IPersistence) =>
             encryptAllChunk(read, modify, http, persistence, this.getLogger(), this.instance, { processor, line: context.line });
         await configuration.scheduler.registerProcessors([

@@ -60,7 +60,7 @@ export class Replies {
         }
         if (largest.length) {
             lines.push(translate(this.user, 'reply_report_largest'));
-            lines.push(...largest.map((row) => translate(this.user, 'reply_report_group', { group: row.name, members: String(row.members) })));
+            lines.push(...largest.map((row) => translate(this.user, 'reply_report_group', { group: row.displayName, members: String(row.members) })));
         }
         lines.push(translate(this.user, 'reply_report_more'));
         return lines.join('\n');
@@ -136,6 +136,7 @@ export class Replies {
             case 'service-account-rate-limited':
             case 'needs-service-account':
             case 'not-authorized':
+            case 'service-account-cannot-list':
                 return translate(this.user, `refusal_${refusal.reason}`, params);
             default:
                 // The command never sends a malformed body; show Rocket.Chat's own words if it ever does.

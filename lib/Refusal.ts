@@ -26,7 +26,8 @@ export type RefusalReason =
     | 'job-running'
     | 'job-not-found'
     | 'needs-service-account'
-    | 'not-authorized';
+    | 'not-authorized'
+    | 'service-account-cannot-list';
 
 export class Refusal {
     /** The mark `isRefusal` looks for. */
@@ -155,9 +156,9 @@ export class Refusal {
         );
     }
 
-    /** A parameter outside what the route allows, as Rocket.Chat's schema check answers (`invalid-params`). */
+    /** A parameter outside what the route allows, as Rocket.Chat's schema check answers: `invalid-params`, the message alone. */
     public static invalidParams(message: string): Refusal {
-        return Refusal.coded('invalid-params', message, 'invalid-params');
+        return new Refusal('invalid-params', message, 'invalid-params');
     }
 
     /** `parseJsonQuery`'s refusal of a `sort` that is not JSON with 1 or -1 per known field. */
@@ -171,6 +172,16 @@ export class Refusal {
      */
     public static notAuthorized(): Refusal {
         return Refusal.coded('not-authorized', 'User does not have the permissions required for this action', 'error-unauthorized', 403);
+    }
+
+    /** The service account was refused Rocket.Chat's list of every room (it lacks `view-room-administration`). */
+    public static serviceAccountCannotList(): Refusal {
+        return Refusal.coded(
+            'service-account-cannot-list',
+            "the Encrypt Group service account may not list every room (it needs view-room-administration); an admin must fix the app's service account",
+            'error-app-service-account',
+            503,
+        );
     }
 
     /** One bulk job at a time per workspace. */

@@ -4,29 +4,35 @@ import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 import type { AppSettings } from '../AppSettings';
 import { Deadline, TOGGLE_BUDGET_MS } from '../Deadline';
 import { describeError } from '../describeError';
-import type { AdminRoomList } from '../coverage/AdminRoomList';
+import { ADMIN_PAGE, type AdminRoomList } from '../coverage/AdminRoomList';
 import type { ScanCache } from '../coverage/CoverageScan';
 import type { ChangeLog } from '../history/ChangeLog';
 import { isRefusal } from '../Refusal';
 import { encryptedFlag, isArchived, isFederated, displayName } from '../RoomFacts';
 import type { Credential } from '../rest/Credential';
 import { REST_TIMEOUT_MS, type RestAnswer, type ServerRest, isUnreachable } from '../rest/ServerRest';
-import { skipReason } from './eligibility';
+import { SKIP_REASONS, skipReason } from './eligibility';
 import { type GroupOutcome, type JobRecord, type JobState, OUTCOMES_KEPT } from './JobRecord';
 
 /**
- * The scheduler processors that run the job, a chunk per run. Runs of one line follow each other
- * under one name. `WATCH` runs at every start of the app, and when a job starts: it takes the job
- * over when no line has shown progress for LEASE_MS. A separate name, because Rocket.Chat's
- * scheduler runs one job of a name at a time, and the run a restart cut off may hold its name until
- * the engine gives up on it (30 s on 7.4+).
+ * The scheduler processors that run the job, a chunk per run. A line of runs follows itself under
+ * one name; a watch polls under the other name and takes the job over when the line has shown no
+ * progress for LEASE_MS. Two names, because Rocket.Chat's scheduler runs one job of a name at a
+ * time, and a run cut off by a restart may hold its name until the engine gives up on it (30 s on
+ * 7.4+): the line that takes over runs under the name the watch came in on, and the watch moves to
+ * the other. The watch also runs when the app starts and no watch is waiting.
  */
 export const ENCRYPT_ALL_PROCESSOR = 'encrypt-all';
 export const ENCRYPT_ALL_WATCH = 'encrypt-all-watch';
 
+/** The name a watch uses while a line runs under `processor`. */
+export function otherProcessor(processor: string | undefined): string {
+    return processor === ENCRYPT_ALL_WATCH ? ENCRYPT_ALL_PROCESSOR : ENCRYPT_ALL_WATCH;
+}
+
 /** Saving the job after a group takes at most this; no group is started that could not be saved in time. */
 const SAVE_MS = 1000;
-/** A line that saved nothing for this long is gone (a run saves after every group, and waits at most REST_TIMEOUT_MS for one). */
+/** A line that saved nothing for this long is gone (a run saves after every page or group, and waits at most REST_TIMEOUT_MS for one). */
 export const LEASE_MS = 15_000;
 /** Outcomes that would be the same for every group: the job ends with them. */
 const FATAL: Record<string, string> = {
@@ -60,13 +66,18 @@ export interface ChunkContext {
     line?: string;
 }
 
+/** When the job's line loses its claim: LEASE_MS after its last save, or after the rate limiter's wait. */
+export function leaseEnds(state: JobState): number {
+    return Math.max(Date.parse(state.updatedAt), Date.parse(state.resumeAt ?? '') || 0) + LEASE_MS;
+}
+
 /**
  * One run of the workspace's encryptAll job: as much as fits in the engine's request timeout, then
  * the next run of its line is scheduled. Every group's outcome is saved before the next is started,
- * and a write whose outcome was not saved (the app stopped meanwhile) is read back, so a restart
- * neither repeats nor loses a group. Only the job's current line works: a run of another line
- * stops at its next group. The work acts as the service account, through the server's own route,
- * so every group gets Rocket.Chat's own notice.
+ * and a write whose outcome was not saved (the app stopped, the answer was lost) is read back, so a
+ * restart neither repeats nor loses a group. Only the job's current line works and saves: a run of
+ * another line stops at its next save. The work acts as the service account, through the server's
+ * own route, so every group gets Rocket.Chat's own notice.
  */
 export async function runChunk(deps: ChunkDeps, context: ChunkContext): Promise<void> {
     const state = await deps.record.state();
@@ -74,16 +85,18 @@ export async function runChunk(deps: ChunkDeps, context: ChunkContext): Promise<
         return;
     }
     if (context.line === undefined) {
-        const leaseEnds = Math.max(Date.parse(state.updatedAt), Date.parse(state.resumeAt ?? '') || 0) + LEASE_MS;
-        if (leaseEnds > Date.now()) {
-            // A line is working (or waiting for the rate limiter): look again when its lease ends.
-            await deps.scheduler.scheduleOnce({ id: context.processor, when: new Date(leaseEnds + 1000) });
+        const watch = { id: otherProcessor(state.lineProcessor) };
+        if (leaseEnds(state) > Date.now()) {
+            // The line is working (or waiting for the rate limiter): look again when its lease ends.
+            await deps.scheduler.scheduleOnce({ ...watch, when: new Date(leaseEnds(state) + 1000) });
             return;
         }
         state.line = newId();
+        state.lineProcessor = context.processor;
         state.resumeAt = undefined;
-        // Saved at once: from now on, a run of the old line stops at its next group.
+        // Saved at once: from now on, a run of the old line stops at its next save.
         await deps.record.save(state);
+        await deps.scheduler.scheduleOnce({ id: otherProcessor(context.processor), when: new Date(Date.now() + LEASE_MS + 1000) });
     }
     const line = { processor: context.processor, line: state.line! };
     const deadline = Deadline.after(deps.budgetMs ?? TOGGLE_BUDGET_MS);
@@ -91,8 +104,12 @@ export async function runChunk(deps: ChunkDeps, context: ChunkContext): Promise<
     if (!credential) {
         return end(deps, state, 'failed', 'the service account is no longer set');
     }
+    const save = () => saveIfCurrent(deps.record, state);
     try {
-        const next = state.phase === 'listing' ? await listGroups(deps, state, credential, deadline) : await encryptGroups(deps, state, credential, deadline);
+        const next =
+            state.phase === 'listing'
+                ? await listGroups(deps, state, credential, deadline, save)
+                : await encryptGroups(deps, state, credential, deadline, save);
         if (next === 'superseded') {
             return;
         }
@@ -102,28 +119,46 @@ export async function runChunk(deps: ChunkDeps, context: ChunkContext): Promise<
         if (typeof next === 'string') {
             return end(deps, state, 'failed', next);
         }
-        await deps.record.save(state);
-        await deps.scheduler.scheduleOnce({ id: line.processor, when: new Date(Date.now() + next), data: { line: line.line } });
+        if (next > 0) {
+            state.resumeAt = new Date(Date.now() + next).toISOString();
+        }
+        if (await save()) {
+            await deps.scheduler.scheduleOnce({ id: line.processor, when: new Date(Date.now() + next), data: { line: line.line } });
+        }
     } catch (error) {
-        // The next run of the line (or a watch) goes on from what was saved.
+        // The next run of the line (or the watch) goes on from what was saved.
         deps.logger.error(`Encrypt Group: encryptAll ${state.jobId} stopped a run: ${describeError(error)}`);
-        await deps.record.save(state).catch(() => undefined);
-        await deps.scheduler
-            .scheduleOnce({ id: line.processor, when: new Date(Date.now() + DEFAULT_WAIT_MS), data: { line: line.line } })
-            .catch(() => undefined);
+        if (await save().catch(() => false)) {
+            await deps.scheduler
+                .scheduleOnce({ id: line.processor, when: new Date(Date.now() + DEFAULT_WAIT_MS), data: { line: line.line } })
+                .catch(() => undefined);
+        }
     }
+}
+
+/**
+ * Saves the job only while this run's line still has it: a line that was taken over must not write
+ * its older counts over the new line's. Whether it saved.
+ */
+async function saveIfCurrent(record: JobRecord, state: JobState): Promise<boolean> {
+    const stored = await record.state();
+    if (stored?.jobId !== state.jobId || stored.line !== state.line) {
+        return false;
+    }
+    await record.save(state);
+    return true;
 }
 
 /** A run's end: 'done', another line has the job ('superseded'), why the job failed, or in how many ms the next run starts. */
 type RunEnd = 'done' | 'superseded' | string | number;
 
-async function listGroups(deps: ChunkDeps, state: JobState, credential: Credential, deadline: Deadline): Promise<RunEnd> {
+async function listGroups(deps: ChunkDeps, state: JobState, credential: Credential, deadline: Deadline, save: () => Promise<boolean>): Promise<RunEnd> {
     const ids = await deps.record.groupIds();
     const known = new Set(ids);
     while (deadline.allows(REST_TIMEOUT_MS + SAVE_MS)) {
-        const page = await deps.list.page(credential, state.listed, 100);
+        const page = await deps.list.page(credential, state.listed, ADMIN_PAGE);
         if (isRefusal(page)) {
-            return page.status === 429 ? waitOf(page.body) : `the service account may not list the groups (${page.error})`;
+            return page.status === 429 ? waitOf(page.body) : `the service account may not list every group (it needs view-room-administration): ${page.error}`;
         }
         for (const room of page.rooms) {
             if (!known.has(room._id)) {
@@ -131,63 +166,86 @@ async function listGroups(deps: ChunkDeps, state: JobState, credential: Credenti
                 ids.push(room._id);
             }
         }
-        state.listed += page.rooms.length;
-        await deps.record.saveGroupIds(ids);
-        if (page.rooms.length === 0 || state.listed >= page.total) {
+        state.listed += page.fetched;
+        const finished = page.fetched === 0 || state.listed >= page.total;
+        if (finished) {
             state.phase = 'encrypting';
             state.counts.total = ids.length;
-            return state.counts.total === 0 ? 'done' : encryptGroups(deps, state, credential, deadline, ids);
+        }
+        await deps.record.saveGroupIds(ids);
+        if (!(await save())) {
+            return 'superseded';
+        }
+        if (finished) {
+            return state.counts.total === 0 ? 'done' : encryptGroups(deps, state, credential, deadline, save, ids);
         }
     }
     return 0;
 }
 
-async function encryptGroups(deps: ChunkDeps, state: JobState, credential: Credential, deadline: Deadline, listed?: Array<string>): Promise<RunEnd> {
+async function encryptGroups(
+    deps: ChunkDeps,
+    state: JobState,
+    credential: Credential,
+    deadline: Deadline,
+    save: () => Promise<boolean>,
+    listed?: Array<string>,
+): Promise<RunEnd> {
     const ids = listed ?? (await deps.record.groupIds());
     const by = { id: state.by.id, username: state.by.username } as IUser;
     while (state.cursor < ids.length) {
         if (!deadline.allows(REST_TIMEOUT_MS + SAVE_MS)) {
             return 0;
         }
-        if ((await deps.record.state())?.line !== state.line) {
-            return 'superseded';
-        }
         const roomId = ids[state.cursor];
         const room = await deps.rooms.getById(roomId);
         const name = room ? displayName(room) : roomId;
-        const resumed = state.inFlight === roomId;
         const skip = room && skipReason({ federated: isFederated(room), archived: isArchived(room) }, state.includeArchived);
-        let outcome: 'changed' | 'alreadyEncrypted' | GroupOutcome | number;
+        let outcome: Outcome;
         if (!room) {
             outcome = { roomId, name, reason: 'not-found' };
         } else if (encryptedFlag(room) === true) {
-            outcome = resumed ? 'changed' : 'alreadyEncrypted';
+            // Encrypted already — by this job, if its write was sent and its outcome not saved.
+            outcome = state.inFlight === roomId ? 'changed' : 'alreadyEncrypted';
+            if (outcome === 'changed') {
+                await deps.changes.record(roomId, true, by, 'bulk');
+            }
         } else if (skip) {
             outcome = { roomId, name, reason: skip };
         } else {
             state.inFlight = roomId;
-            await deps.record.save(state);
+            if (!(await save())) {
+                return 'superseded';
+            }
             outcome = await write(deps, roomId, name, credential, by);
         }
-        if (typeof outcome === 'number') {
-            state.inFlight = undefined;
-            state.resumeAt = new Date(Date.now() + outcome).toISOString();
-            return outcome;
+        if (typeof outcome === 'object' && 'wait' in outcome) {
+            // The rate limiter refused (nothing landed), or the answer was lost (the group stays in
+            // flight, to be read again by the next run).
+            if (!outcome.maybeLanded) {
+                state.inFlight = undefined;
+            }
+            return outcome.wait;
         }
         count(state, outcome);
-        if (typeof outcome === 'object' && FATAL[outcome.reason]) {
-            return FATAL[outcome.reason];
-        }
         state.inFlight = undefined;
         state.resumeAt = undefined;
         state.cursor += 1;
-        await deps.record.save(state);
+        if (!(await save())) {
+            return 'superseded';
+        }
+        if (typeof outcome === 'object' && FATAL[outcome.reason]) {
+            return FATAL[outcome.reason];
+        }
     }
     return 'done';
 }
 
+/** What became of one group; `wait`: try it again after that many ms. */
+type Outcome = 'changed' | 'alreadyEncrypted' | GroupOutcome | { wait: number; maybeLanded: boolean };
+
 /** One group switched on as the service account; its history names the job's starter. */
-async function write(deps: ChunkDeps, roomId: string, name: string, credential: Credential, by: IUser): Promise<'changed' | GroupOutcome | number> {
+async function write(deps: ChunkDeps, roomId: string, name: string, credential: Credential, by: IUser): Promise<Outcome> {
     deps.changes.prepare(roomId);
     deps.changes.expect(roomId, true);
     let answer: RestAnswer;
@@ -195,8 +253,7 @@ async function write(deps: ChunkDeps, roomId: string, name: string, credential: 
         answer = await deps.rest.post('rooms.saveRoomSettings', credential, { rid: roomId, encrypted: true });
     } catch (error) {
         deps.changes.unexpect(roomId, true);
-        // Sent or not, the group is read again by the next run (it is still `inFlight`).
-        return isUnreachable(error) && error.why !== 'transport' ? { roomId, name, reason: 'site-url-unusable' } : DEFAULT_WAIT_MS;
+        return isUnreachable(error) && error.why !== 'transport' ? { roomId, name, reason: 'site-url-unusable' } : { wait: DEFAULT_WAIT_MS, maybeLanded: true };
     }
     if (answer.statusCode === 200) {
         await deps.changes.record(roomId, true, by, 'bulk');
@@ -204,7 +261,7 @@ async function write(deps: ChunkDeps, roomId: string, name: string, credential: 
     }
     deps.changes.unexpect(roomId, true);
     if (answer.statusCode === 429) {
-        return waitOf(answer.body);
+        return { wait: waitOf(answer.body), maybeLanded: false };
     }
     if (answer.statusCode === 401) {
         return { roomId, name, reason: 'service-account-rejected' };
@@ -217,7 +274,7 @@ function count(state: JobState, outcome: 'changed' | 'alreadyEncrypted' | GroupO
         state.counts[outcome] += 1;
         return;
     }
-    const failed = !['not-found', 'federated', 'archived'].includes(outcome.reason);
+    const failed = !SKIP_REASONS.includes(outcome.reason);
     state.counts[failed ? 'failed' : 'skipped'] += 1;
     state.reasons[outcome.reason] = (state.reasons[outcome.reason] ?? 0) + 1;
     const kept = failed ? state.failed : state.skipped;

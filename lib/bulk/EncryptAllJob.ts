@@ -8,16 +8,15 @@ import type { Scan } from '../coverage/CoverageScan';
 import type { Serial } from '../history/Serial';
 import { isRefusal, Refusal } from '../Refusal';
 import type { Credential } from '../rest/Credential';
-import { ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH, LEASE_MS, newId } from './EncryptAllChunk';
+import { translate } from '../i18n/translate';
+import { ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH, LEASE_MS, leaseEnds, newId, otherProcessor } from './EncryptAllChunk';
 import { skipReason } from './eligibility';
 import type { GroupOutcome, JobRecord, JobState } from './JobRecord';
 
-/** What members are told before their groups are encrypted (the README says the same). */
-export const ENCRYPTION_NOTES = [
-    'Messages already sent are not re-encrypted: they stay readable by the server.',
-    'Bots, integrations and slash commands stop working inside encrypted groups: the server cannot read what is posted there.',
-    'Members need their E2E keys set up (their encryption password) to read new messages.',
-];
+/** What members should be told before their groups are encrypted, in the caller's language (the README says the same). */
+export function encryptionNotes(caller: IUser): Array<string> {
+    return [translate(caller, 'reply_notes_history'), translate(caller, 'reply_notes_bots'), translate(caller, 'reply_notes_keys')];
+}
 
 export interface StartRequest {
     caller: IUser;
@@ -62,7 +61,7 @@ export async function startEncryptAll(deps: BulkDeps, request: StartRequest): Pr
     }
     if (request.dryRun) {
         const scan = await deps.scan(request.credential);
-        return isRefusal(scan) ? scan : dryRunOf(scan, request.includeArchived);
+        return isRefusal(scan) ? scan : dryRunOf(scan, request.includeArchived, encryptionNotes(request.caller));
     }
     if (!(await deps.settings.serviceAccount())) {
         return Refusal.needsServiceAccount();
@@ -70,6 +69,11 @@ export async function startEncryptAll(deps: BulkDeps, request: StartRequest): Pr
     return deps.starts.run(async () => {
         const current = await deps.record.state();
         if (current?.status === 'running') {
+            // A job whose runs stopped showing progress (a lost schedule, a run cut off) is carried
+            // on by a watch now, not replaced: its groups are not listed and counted twice.
+            if (leaseEnds(current) < Date.now()) {
+                await deps.scheduler.scheduleOnce({ id: otherProcessor(current.lineProcessor), when: new Date() });
+            }
             return Refusal.jobRunning(current.jobId);
         }
         const now = new Date().toISOString();
@@ -84,6 +88,7 @@ export async function startEncryptAll(deps: BulkDeps, request: StartRequest): Pr
             listed: 0,
             cursor: 0,
             line: newId(),
+            lineProcessor: ENCRYPT_ALL_PROCESSOR,
             counts: { total: 0, changed: 0, alreadyEncrypted: 0, skipped: 0, failed: 0 },
             reasons: {},
             skipped: [],
@@ -94,21 +99,34 @@ export async function startEncryptAll(deps: BulkDeps, request: StartRequest): Pr
         await deps.scheduler.scheduleOnce({ id: ENCRYPT_ALL_PROCESSOR, when: new Date(), data: { line: state.line } });
         // Should the line stop without ending the job, the watch takes it over.
         await deps.scheduler.scheduleOnce({ id: ENCRYPT_ALL_WATCH, when: new Date(Date.now() + LEASE_MS + 1000) });
-        return { ...progressOf(state), notes: ENCRYPTION_NOTES };
+        return { ...progressOf(state), notes: encryptionNotes(request.caller) };
     });
 }
 
 /** What the job's doors answer: its progress, without the bookkeeping a restart needs. */
 export type JobProgress = Pick<
     JobState,
-    'jobId' | 'status' | 'by' | 'includeArchived' | 'startedAt' | 'updatedAt' | 'finishedAt' | 'reasons' | 'skipped' | 'failed' | 'error' | 'resumeAt'
+    | 'jobId'
+    | 'status'
+    | 'by'
+    | 'includeArchived'
+    | 'startedAt'
+    | 'updatedAt'
+    | 'finishedAt'
+    | 'phase'
+    | 'listed'
+    | 'reasons'
+    | 'skipped'
+    | 'failed'
+    | 'error'
+    | 'resumeAt'
 > & {
     counts: JobState['counts'] & { remaining: number };
     notes?: Array<string>;
 };
 
 export function progressOf(state: JobState): JobProgress {
-    const { jobId, status, by, includeArchived, startedAt, updatedAt, finishedAt, counts, reasons, skipped, failed, error, resumeAt } = state;
+    const { jobId, status, by, includeArchived, startedAt, updatedAt, finishedAt, phase, listed, counts, reasons, skipped, failed, error, resumeAt } = state;
     const remaining = counts.total - counts.changed - counts.alreadyEncrypted - counts.skipped - counts.failed;
     return {
         jobId,
@@ -118,6 +136,8 @@ export function progressOf(state: JobState): JobProgress {
         startedAt,
         updatedAt,
         finishedAt,
+        phase,
+        listed,
         counts: { ...counts, remaining },
         reasons,
         skipped,
@@ -127,7 +147,11 @@ export function progressOf(state: JobState): JobProgress {
     };
 }
 
-/** `GET …/groups.encryptAll?jobId=`: the job's progress (the newest job without an id), for whoever may start one. */
+/**
+ * `GET …/groups.encryptAll?jobId=`: the job's progress (the newest job without an id), for whoever
+ * Rocket.Chat lets see every room (`phase` is `listing` while the groups are being listed, with
+ * `listed` rooms so far).
+ */
 export async function jobProgress(deps: Pick<BulkDeps, 'record' | 'list'>, credential: Credential, jobId: unknown): Promise<JobProgress | Refusal> {
     const allowed = await deps.list.page(credential, 0, 1);
     if (isRefusal(allowed)) {
@@ -160,13 +184,13 @@ async function rightsRefusal(deps: BulkDeps, request: StartRequest): Promise<Ref
 }
 
 /** What a job would do now: the same decisions runChunk makes, from a scan. */
-function dryRunOf(scan: Scan, includeArchived: boolean): DryRunAnswer {
+function dryRunOf(scan: Scan, includeArchived: boolean, notes: Array<string>): DryRunAnswer {
     const answer: DryRunAnswer = {
         dryRun: true,
         counts: { total: scan.rows.length, wouldChange: 0, alreadyEncrypted: 0, skipped: 0 },
         wouldChange: [],
         skipped: [],
-        notes: ENCRYPTION_NOTES,
+        notes,
         scannedAt: scan.takenAt,
     };
     for (const row of scan.rows) {

@@ -1,6 +1,8 @@
 import type { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
+import { idsOf } from '../history/EncryptionHistory';
+
 /** Why a group was left as it was, or why its change failed. */
 export interface GroupOutcome {
     roomId: string;
@@ -29,8 +31,9 @@ export interface JobState {
     cursor: number;
     /** A group whose write was sent but whose outcome was not saved: a restart reads it back. */
     inFlight?: string;
-    /** The run that carries on the job now; a run of another line stops (see EncryptAllJob). */
+    /** The line of runs that carries on the job now, and the processor it runs under (see runChunk). */
     line?: string;
+    lineProcessor?: string;
     counts: { total: number; changed: number; alreadyEncrypted: number; skipped: number; failed: number };
     /** Outcome → how many groups. */
     reasons: Record<string, number>;
@@ -62,11 +65,12 @@ export class JobRecord {
     }
 
     public async groupIds(): Promise<Array<string>> {
-        const record = (await this.reader.readByAssociations(GROUPS))[0] as { ids?: Array<string> } | undefined;
-        return record?.ids ?? [];
+        const record = (await this.reader.readByAssociations(GROUPS))[0] as { ids?: string } | undefined;
+        return idsOf(record?.ids);
     }
 
+    /** Joined into one string: thousands of ids cross into the app cheaply that way (see EncryptionHistory's index). */
     public async saveGroupIds(ids: Array<string>): Promise<void> {
-        await this.writer!.updateByAssociations(GROUPS, { ids }, true);
+        await this.writer!.updateByAssociations(GROUPS, { ids: ids.join(',') }, true);
     }
 }

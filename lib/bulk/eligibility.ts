@@ -1,4 +1,5 @@
-/** Why encryptAll leaves an unencrypted group as it is. */
+/** Why encryptAll leaves an unencrypted group as it is (`not-found`: deleted since it was listed); any other outcome is a failure. */
+export const SKIP_REASONS = ['federated', 'archived', 'not-found'];
 export type SkipReason = 'federated' | 'archived';
 
 /**

@@ -9,32 +9,40 @@ export const ADMIN_PAGE = 100;
 const PARALLEL_PAGES = 4;
 
 export interface AdminPage {
+    /** The private groups of the page. */
     rooms: Array<AdminRoom>;
+    /** How many rooms the page held before keeping the private groups: what the next offset moves by. */
+    fetched: number;
     total: number;
 }
 
 /**
- * Every private group of the workspace through Rocket.Chat's admin room list
- * (`GET /api/v1/rooms.adminRooms`, apps/meteor/app/api/server/v1/rooms.ts), which only a holder of
- * `view-room-administration` may read. The server decides who sees it: its refusal is passed on as
- * it came. Oldest first (`ts`), so groups made while the list is read land at its end instead of
- * shifting the pages already read.
+ * Rocket.Chat leaves discussions and teams' main rooms out of the admin list unless `discussions`
+ * and `teams` are named beside the room type, and then lists all of them, public ones too — so
+ * those are named, and only private groups (`t: 'p'`) kept. The repeated `types[]` key is written
+ * by hand: the HTTP accessor's `params` take one value per key.
+ */
+const TYPES = ['p', 'discussions', 'teams'].map((type) => `types[]=${type}`).join('&');
+/** Oldest first, the id breaking ties: groups made meanwhile land at the end, pages never overlap. */
+const SORT = encodeURIComponent(JSON.stringify({ ts: 1, _id: 1 }));
+
+/**
+ * Every private group of the workspace — teams' main groups and discussions included — through
+ * Rocket.Chat's admin room list (`GET /api/v1/rooms.adminRooms`, apps/meteor/app/api/server/v1/rooms.ts),
+ * which only a holder of `view-room-administration` may read. The server decides who sees it: its
+ * refusal is passed on as it came.
  */
 export class AdminRoomList {
     constructor(private readonly rest: Pick<ServerRest, 'get'>) {}
 
     public async page(credential: Credential, offset: number, count: number): Promise<AdminPage | Refusal> {
-        const answer = await this.rest.get('rooms.adminRooms', credential, {
-            'types[]': 'p',
-            offset: String(offset),
-            count: String(count),
-            sort: JSON.stringify({ ts: 1 }),
-        });
+        const answer = await this.rest.get(`rooms.adminRooms?${TYPES}&offset=${offset}&count=${count}&sort=${SORT}`, credential);
         if (answer.statusCode !== 200 || !Array.isArray(answer.body.rooms)) {
             return Refusal.passedOn(answer.statusCode, answer.body);
         }
-        const rooms = (answer.body.rooms as Array<AdminRoom>).filter((room) => room && typeof room._id === 'string' && (room.t ?? 'p') === 'p');
-        return { rooms, total: typeof answer.body.total === 'number' ? answer.body.total : rooms.length };
+        const listed = answer.body.rooms as Array<AdminRoom>;
+        const rooms = listed.filter((room) => room && typeof room._id === 'string' && room.t === 'p');
+        return { rooms, fetched: listed.length, total: typeof answer.body.total === 'number' ? answer.body.total : listed.length };
     }
 
     /** The whole list, each group once (a group seen on two pages is kept once). */
@@ -44,7 +52,7 @@ export class AdminRoomList {
             return first;
         }
         // A server whose upper limit is below ADMIN_PAGE answers shorter pages: step by what it gives.
-        const step = first.rooms.length;
+        const step = first.fetched;
         const offsets: Array<number> = [];
         for (let offset = step; step > 0 && offset < first.total; offset += step) {
             offsets.push(offset);

@@ -28,29 +28,44 @@ export interface Scan {
 export class ScanCache {
     private last?: Scan;
     private running?: Promise<Scan | Refusal>;
+    /** Bumped by `forget`: a scan begun before it is not kept. */
+    private generation = 0;
 
-    /** The cached scan if fresh, else a new one (scans asked for at once share one). */
+    /**
+     * The cached scan if fresh, else a new one. Callers arriving while a scan runs share it when it
+     * succeeds; a refusal or failure belongs to the credential that met it, so they scan anew.
+     */
     public async get(scan: () => Promise<Scan | Refusal>, refresh: boolean, now = Date.now()): Promise<Scan | Refusal> {
         if (!refresh && this.last && now - Date.parse(this.last.takenAt) < SCAN_FRESH_MS) {
             return this.last;
         }
-        if (!this.running) {
-            this.running = scan().then((result) => {
-                if (!isRefusal(result)) {
-                    this.last = result;
-                }
+        const shared = this.running;
+        if (shared) {
+            const result = await shared.catch(() => undefined);
+            if (result && !isRefusal(result)) {
                 return result;
-            });
-            void this.running.finally(() => {
-                this.running = undefined;
-            });
+            }
         }
-        return this.running;
+        const generation = this.generation;
+        const running = scan();
+        this.running = running;
+        try {
+            const result = await running;
+            if (!isRefusal(result) && generation === this.generation) {
+                this.last = result;
+            }
+            return result;
+        } finally {
+            if (this.running === running) {
+                this.running = undefined;
+            }
+        }
     }
 
     /** The app changed many groups: the next report scans again. */
     public forget(): void {
         this.last = undefined;
+        this.generation += 1;
     }
 }
 

@@ -44,7 +44,7 @@ export interface GroupRow {
 export function rowOf(listed: AdminRoom, room: IRoom | undefined, e2eEnabled: boolean): GroupRow {
     const encrypted = room !== undefined && encryptedFlag(room) === true;
     const federated = listed.federated === true || (room !== undefined && isFederated(room));
-    const lastActivity = room && (room.lastModifiedAt ?? unmapped(room).lm);
+    const activity = room && new Date((room.lastModifiedAt ?? unmapped(room).lm) as string | Date);
     const row: GroupRow = {
         id: listed._id,
         name: listed.name ?? '',
@@ -54,7 +54,8 @@ export function rowOf(listed: AdminRoom, room: IRoom | undefined, e2eEnabled: bo
         archived: listed.archived === true || (room !== undefined && isArchived(room)),
         federated,
         members: typeof listed.usersCount === 'number' ? listed.usersCount : 0,
-        lastActivity: lastActivity ? new Date(lastActivity as string | Date).toISOString() : null,
+        // A group nobody wrote in has no `lm`; an unreadable one is shown as none, not a failed report.
+        lastActivity: activity && !Number.isNaN(activity.getTime()) && activity.getTime() > 0 ? activity.toISOString() : null,
     };
     if (!encrypted && (federated || !e2eEnabled)) {
         row.cannotEncrypt = federated ? 'federated' : 'e2e-disabled';

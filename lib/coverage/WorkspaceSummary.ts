@@ -49,7 +49,8 @@ export async function workspaceSummary(deps: SummaryDeps, caller: IUser): Promis
     }
     const scan = await deps.cache.get(() => deps.scan(credential), false);
     if (isRefusal(scan)) {
-        return scan;
+        // The server's no to the service account is the admin's to fix, not the caller's.
+        return scan.status === 400 || scan.status === 403 ? Refusal.serviceAccountCannotList() : scan;
     }
     const largest = scan.rows
         .filter((row) => !row.encrypted && !row.cannotEncrypt)

@@ -31,8 +31,12 @@ interface GroupRecord {
 interface IndexRecord {
     /** When the app began recording. */
     since: string;
-    /** Tracked groups, in the order they were first recorded. */
-    groups: Array<string>;
+    /**
+     * Tracked groups, in the order they were first recorded: ids joined by commas, because under
+     * vm2 (Rocket.Chat up to 6.10) every element of an array crossing into the app is wrapped one by
+     * one, and the index is read each time a group is first recorded. Older records hold an array.
+     */
+    groups: string | Array<string>;
 }
 
 /** The newest changes kept per group, and the groups kept in all: the history never grows without bound. */
@@ -91,10 +95,10 @@ export class EncryptionHistory {
 
     private async addToIndex(roomId: string, at: string): Promise<string> {
         const index = await this.index();
-        const groups = [...(index?.groups ?? []), roomId];
+        const groups = [...idsOf(index?.groups), roomId];
         const dropped = groups.splice(0, Math.max(0, groups.length - GROUPS_KEPT));
         const since = index?.since ?? at;
-        await this.writer!.updateByAssociations(INDEX, { since, groups } satisfies IndexRecord, true);
+        await this.writer!.updateByAssociations(INDEX, { since, groups: groups.join(',') } satisfies IndexRecord, true);
         for (const id of dropped) {
             await this.writer!.removeByAssociations(groupAssociations(id));
         }
@@ -108,6 +112,11 @@ export class EncryptionHistory {
     private async index(): Promise<IndexRecord | undefined> {
         return (await this.reader.readByAssociations(INDEX))[0] as IndexRecord | undefined;
     }
+}
+
+/** A list of ids as the app stores it: joined by commas (room ids have none), or an array from before. */
+export function idsOf(stored: string | Array<string> | undefined): Array<string> {
+    return Array.isArray(stored) ? [...stored] : stored ? stored.split(',') : [];
 }
 
 function groupAssociations(roomId: string): Array<RocketChatAssociationRecord> {

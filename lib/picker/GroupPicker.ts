@@ -50,7 +50,12 @@ export async function groupPreview(deps: PickerDeps, caller: IUser, action: 'on'
                 translate(caller, 'reply_picker_item', {
                     group: group.name,
                     state: translate(caller, status.encrypted ? 'reply_picker_state_on' : 'reply_picker_state_off'),
-                    may: translate(caller, status.refusal ? 'reply_picker_may_not' : 'reply_picker_may'),
+                    // The status's refusal is about switching the other way: a group already in
+                    // the state asked for needs no switch.
+                    may: translate(
+                        caller,
+                        status.encrypted === (action === 'on') ? 'reply_picker_already' : status.refusal ? 'reply_picker_may_not' : 'reply_picker_may',
+                    ),
                 }),
             );
         }),

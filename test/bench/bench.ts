@@ -119,6 +119,7 @@ async function main(): Promise<void> {
         const sum = (list: ReadonlyArray<readonly [string, number]>) => list.reduce((total, [, n]) => total + n, 0);
         return { bridge: sum(bridgePer), bridgePer, rest: sum(restPer), restPer };
     };
+    type Calls = Awaited<ReturnType<typeof callsDuring>>;
     const listed = (list: ReadonlyArray<readonly [string, number]>) => list.map(([name, n]) => `${name}×${n}`).join(', ') || 'none';
 
     // Cold: the app instance has read nothing yet (no permission table, no look at the runtime).
@@ -208,6 +209,64 @@ async function main(): Promise<void> {
     const appRssAt2000 = childrenRssMb();
     const storedMessages = storage.messages.length - memory;
 
+    // The admin's view: the coverage report as the workspace grows to 100, 1,000 and 5,000 private
+    // groups, and the encryptAll job's throughput over the first 100. Groups are seeded straight
+    // into storage (the stand-in's groups.seed); the admin is in none of them.
+    const privateGroups = () => [...storage.rooms.values()].filter((room) => room.t === 'p').length;
+    const seed = async (count: number, label: string) => {
+        if (count > 0) {
+            await admin.post('standin/groups.seed', { count, prefix: `cover-${label}`, ownerId: owner.userId });
+        }
+    };
+    const report = async (query: Record<string, string>) => {
+        const answer = await admin.appCall(appId, `groups.encryptionReport?${new URLSearchParams(query)}`, 'GET');
+        if (answer.status !== 200) {
+            throw new Error(`report failed: ${answer.status} ${JSON.stringify(answer.body)}`);
+        }
+    };
+    const coverage: Record<number, { scanMs: number; pageMs: number; scan: Calls; page: Calls }> = {};
+    const measureReport = async (total: number) => {
+        await seed(total - privateGroups(), String(total));
+        const scan = await callsDuring(1, () => report({ refresh: 'true', count: '1' }));
+        const scanSamples: Array<number> = [];
+        for (let i = 0; i < 3; i++) {
+            scanSamples.push(await timed(() => report({ refresh: 'true', count: '1' })));
+        }
+        const pageSamples: Array<number> = [];
+        for (let i = 0; i < 20; i++) {
+            pageSamples.push(await timed(() => report({ count: '50', offset: String(i * 50) })));
+        }
+        const page = await callsDuring(10, () => report({ count: '50' }));
+        coverage[total] = { scanMs: percentile(scanSamples, 50), pageMs: percentile(pageSamples, 50), scan, page };
+    };
+    await measureReport(100);
+    // The job over every group there is now (100), as the service account: timed from its start to
+    // the last group encrypted, watched in the stand-in's storage so that polling adds no calls.
+    const unencrypted = () => [...storage.rooms.values()].filter((room) => room.t === 'p' && room.encrypted !== true).length;
+    const jobGroups = unencrypted();
+    let jobSeconds = 0;
+    let jobId = '';
+    const jobCalls = await callsDuring(1, async () => {
+        const began = process.hrtime.bigint();
+        const started = await admin.appCall(appId, 'groups.encryptAll', 'POST', {});
+        if (started.status !== 200) {
+            throw new Error(`encryptAll failed: ${started.status} ${JSON.stringify(started.body)}`);
+        }
+        jobId = started.body.jobId;
+        while (unencrypted() > 0) {
+            if (Number(process.hrtime.bigint() - began) / 1e9 > 120) {
+                throw new Error('the encryptAll job did not end within 2 minutes');
+            }
+            await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        jobSeconds = Number(process.hrtime.bigint() - began) / 1e9;
+    });
+    for (let status = 'running'; status === 'running'; await new Promise((resolve) => setTimeout(resolve, 100))) {
+        status = (await admin.appCall(appId, `groups.encryptAll?jobId=${jobId}`, 'GET')).body.status;
+    }
+    await measureReport(1000);
+    await measureReport(5000);
+
     const result = {
         toggle_p50_ms: round(percentile(toggleSamples, 50)),
         toggle_p99_ms: round(percentile(toggleSamples, 99)),
@@ -238,6 +297,16 @@ async function main(): Promise<void> {
         history_read_p50_ms_few: round(percentile(historyFewSamples, 50)),
         history_read_p50_ms_after_1000_changes: round(percentile(historyManySamples, 50)),
         bridge_calls_per_history_read: { few: perHistoryFew.bridge, after_1000_changes: perHistoryMany.bridge },
+        report_scan_ms: { 100: round(coverage[100].scanMs), 1000: round(coverage[1000].scanMs), 5000: round(coverage[5000].scanMs) },
+        report_page_of_50_ms: { 100: round(coverage[100].pageMs), 1000: round(coverage[1000].pageMs), 5000: round(coverage[5000].pageMs) },
+        report_page_ratio_5000_vs_100: round(coverage[5000].pageMs / coverage[100].pageMs),
+        report_scan_ms_per_group: { 100: round(coverage[100].scanMs / 100), 5000: round(coverage[5000].scanMs / 5000) },
+        report_page_calls: { bridge: coverage[5000].page.bridge, rest: coverage[5000].page.rest },
+        report_scan_calls_5000: { bridge: coverage[5000].scan.bridge, rest: coverage[5000].scan.rest },
+        job_groups_per_s: round(jobGroups / jobSeconds),
+        job_groups: jobGroups,
+        job_bridge_calls_per_group: round(jobCalls.bridge / jobGroups),
+        job_rest_calls_per_group: round(jobCalls.rest / jobGroups),
         duration_s: round((Date.now() - began) / 1000),
     };
 
@@ -282,6 +351,26 @@ async function main(): Promise<void> {
         [
             'history read, p50 and bridge calls',
             `${result.history_read_p50_ms_few} ms, ${perHistoryFew.bridge} calls with few changes; ${result.history_read_p50_ms_after_1000_changes} ms, ${perHistoryMany.bridge} calls after ${HISTORY_CHANGES} more`,
+        ],
+        [
+            'coverage report, whole scan at 100 / 1000 / 5000 groups',
+            `${result.report_scan_ms[100]} / ${result.report_scan_ms[1000]} / ${result.report_scan_ms[5000]} ms (${result.report_scan_ms_per_group[100]} / ${result.report_scan_ms_per_group[5000]} ms per group at 100 / 5000)`,
+        ],
+        [
+            'coverage report, a page of 50 at 100 / 1000 / 5000',
+            `${result.report_page_of_50_ms[100]} / ${result.report_page_of_50_ms[1000]} / ${result.report_page_of_50_ms[5000]} ms (ratio 5000:100 = ${result.report_page_ratio_5000_vs_100})`,
+        ],
+        [
+            'coverage report, calls per page of 50 (warm)',
+            `${coverage[5000].page.bridge} bridge: ${listed(coverage[5000].page.bridgePer)} / ${coverage[5000].page.rest} REST`,
+        ],
+        [
+            'coverage report, calls per scan of 5000',
+            `${coverage[5000].scan.bridge} bridge / ${coverage[5000].scan.rest} REST: ${listed(coverage[5000].scan.restPer)}`,
+        ],
+        [
+            'encryptAll job, every unencrypted group',
+            `${jobGroups} switched on in ${round(jobSeconds)} s = ${result.job_groups_per_s} groups/s; per group ${result.job_bridge_calls_per_group} bridge: ${listed(jobCalls.bridgePer.map(([name, n]) => [name, round(n / jobGroups)] as const))} / ${result.job_rest_calls_per_group} REST: ${listed(jobCalls.restPer.map(([name, n]) => [name, round(n / jobGroups)] as const))}`,
         ],
         ['run time', `${result.duration_s} s`],
     ];

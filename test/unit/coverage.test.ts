@@ -206,7 +206,7 @@ function fakeJob(ids: Array<string>) {
     } as unknown as JobRecord;
     job.deps = {
         record,
-        list: { page: async () => ({ rooms: [], total: 0 }) },
+        list: { page: async () => ({ rooms: [], fetched: 0, total: 0 }) },
         rooms: {
             getById: async (id: string) => {
                 const room = job.rooms.get(id);

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { SettingId } from '../../lib/AppSettings';
-import { ENTRIES_PER_GROUP, EncryptionHistory, GROUPS_KEPT } from '../../lib/history/EncryptionHistory';
+import { ENTRIES_PER_GROUP, EncryptionHistory, GROUPS_KEPT, idsOf } from '../../lib/history/EncryptionHistory';
 import { SERVICE_TOKEN, TOKEN, encryptionHistory, runCommand, setEncrypted, systemMessage, workspace } from '../fakes/harness';
 import { NOT_FOUND } from '../support/rocketchat';
 
@@ -204,5 +204,16 @@ test('groups recorded at the same time all enter the index (it is changed one at
         new EncryptionHistory(ws.read().getPersistenceReader(), ws.persistence(), ws.instance.historyIndex).record(`room-${i}`, entry);
     await Promise.all(Array.from({ length: 40 }, (_, i) => record(i)));
     const index = ws.records.find((record) => record.associations.some((association) => association.id === 'encryption-history-index'));
-    assert.equal((index?.data as { groups: Array<string> }).groups.length, 40);
+    assert.equal(idsOf((index?.data as { groups: string }).groups).length, 40);
+});
+
+test('an index stored as an array (before ids were joined) is read, and written back joined', async () => {
+    const ws = workspace();
+    const history = new EncryptionHistory(ws.read().getPersistenceReader(), ws.persistence(), ws.instance.historyIndex);
+    const entry = { at: new Date().toISOString(), encrypted: true, door: 'core' as const, by: { id: 'olivia', username: 'olivia' } };
+    await history.record('room-a', entry);
+    const index = ws.records.find((record) => record.associations.some((association) => association.id === 'encryption-history-index'))!;
+    index.data = { ...(index.data as object), groups: ['room-a'] };
+    await history.record('room-b', entry);
+    assert.equal((index.data as { groups: unknown }).groups, 'room-a,room-b');
 });

@@ -142,10 +142,10 @@ describe('the /encrypt group picker', () => {
         assert.deepEqual(values, [
             'fed|text|#fed · not encrypted · you may not switch it',
             'old|text|#old · not encrypted · you may not switch it',
-            'team|text|#team · encrypted · you may switch it',
+            'team|text|#team · encrypted · already so',
             'secret|text|#secret · not encrypted · you may switch it',
         ]);
-        const member = await preview(ws, 'mia', 'town', ['off', 'sec']);
+        const member = await preview(ws, 'mia', 'town', ['on', 'sec']);
         assert.deepEqual(
             member.items.map((item) => item.value),
             ['#secret · not encrypted · you may not switch it'],

@@ -296,11 +296,16 @@ function persistenceBridge(state: HostState): Methods {
             return insert(appId, data, associations);
         },
         readById: async (id: string) => document(records.find((record) => record._id === id)?.data),
-        readByAssociations: async (associations: Array<RawAssociation>, appId: string) =>
-            records.filter((record) => record.appId === appId && holdsAll(record, associations)).map((record) => document(record.data)),
+        // The associations are copied once: under vm2 they are the app's objects behind proxies, and
+        // reading them again for every stored record would cost what Rocket.Chat's one query does not.
+        readByAssociations: async (associations: Array<RawAssociation>, appId: string) => {
+            const wanted = associations.map(association);
+            return records.filter((record) => record.appId === appId && holdsAll(record, wanted)).map((record) => document(record.data));
+        },
         remove: async (id: string, appId: string) => removeWhere((record) => record._id === id && record.appId === appId)[0]?.data,
         removeByAssociations: async (associations: Array<RawAssociation>, appId: string) => {
-            const removed = removeWhere((record) => record.appId === appId && holdsAll(record, associations));
+            const wanted = associations.map(association);
+            const removed = removeWhere((record) => record.appId === appId && holdsAll(record, wanted));
             return removed.length ? removed.map((record) => record.data) : undefined;
         },
         update: async (_id: string, data: unknown) => {
@@ -309,7 +314,8 @@ function persistenceBridge(state: HostState): Methods {
         },
         updateByAssociations: async (associations: Array<RawAssociation>, data: unknown, upsert: boolean, appId: string) => {
             checkData(data);
-            const record = records.find((candidate) => candidate.appId === appId && sameList(candidate, associations));
+            const wanted = associations.map(association);
+            const record = records.find((candidate) => candidate.appId === appId && sameList(candidate, wanted));
             if (record) {
                 record.data = document(data as Record<string, unknown>);
                 return record._id;
