@@ -86,6 +86,22 @@ export function coverageSuite(scenario: () => Scenario): void {
             assert.match(lines[2], new RegExp(`^${made[1]._id},${made[1].name},${made[1].name},group,true,false,false,1,`));
         });
 
+        test("teams' main groups and discussions are listed too, each marked as such", async () => {
+            const { prefix, made } = await groups('kinds', 1);
+            const { discussion } = await owner.client.post('rooms.createDiscussion', { prid: made[0]._id, t_name: `${prefix}-talk` });
+            const { team } = await owner.client.post('teams.create', { name: `${prefix}-team`, type: 1 });
+            const answer = await report(admin, { filter: prefix, refresh: 'true', sort: JSON.stringify({ displayName: 1 }) });
+            assert.equal(answer.status, 200, JSON.stringify(answer.body));
+            assert.deepEqual(
+                answer.body.groups.map((row: any) => [row.id, row.displayName, row.kind]),
+                [
+                    [made[0]._id, made[0].name, 'group'],
+                    [discussion._id, `${prefix}-talk`, 'discussion'],
+                    [team.roomId, `${prefix}-team`, 'team'],
+                ],
+            );
+        });
+
         test("a group owner who may not see every room gets Rocket.Chat's own refusal, and nothing is listed", async () => {
             await groups('refused', 1);
             for (const answer of [await report(owner, {}), await encryptAll(owner, { dryRun: true }), await encryptAll(owner, {})]) {
