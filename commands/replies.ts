@@ -137,6 +137,7 @@ export class Replies {
             case 'needs-service-account':
             case 'not-authorized':
             case 'service-account-cannot-list':
+            case 'server-unanswered':
                 return translate(this.user, `refusal_${refusal.reason}`, params);
             default:
                 // The command never sends a malformed body; show Rocket.Chat's own words if it ever does.

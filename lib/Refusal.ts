@@ -27,7 +27,8 @@ export type RefusalReason =
     | 'job-not-found'
     | 'needs-service-account'
     | 'not-authorized'
-    | 'service-account-cannot-list';
+    | 'service-account-cannot-list'
+    | 'server-unanswered';
 
 export class Refusal {
     /** The mark `isRefusal` looks for. */
@@ -180,6 +181,16 @@ export class Refusal {
             'service-account-cannot-list',
             "the Encrypt Group service account may not list every room (it needs view-room-administration); an admin must fix the app's service account",
             'error-app-service-account',
+            503,
+        );
+    }
+
+    /** The server's REST API did not answer (a timeout, a dropped connection): nothing was decided. */
+    public static serverUnanswered(): Refusal {
+        return Refusal.coded(
+            'server-unanswered',
+            "The server's REST API did not answer; nothing was changed. Please try again",
+            'error-app-server-unavailable',
             503,
         );
     }

@@ -1,6 +1,6 @@
 import { isRefusal, Refusal } from '../Refusal';
 import type { Credential } from '../rest/Credential';
-import type { ServerRest } from '../rest/ServerRest';
+import { type RestAnswer, type ServerRest, isUnreachable } from '../rest/ServerRest';
 import type { AdminRoom } from './GroupRow';
 
 /** Rocket.Chat's largest page (`API_Upper_Count_Limit`, default 100): fewest calls for a whole list. */
@@ -36,7 +36,12 @@ export class AdminRoomList {
     constructor(private readonly rest: Pick<ServerRest, 'get'>) {}
 
     public async page(credential: Credential, offset: number, count: number): Promise<AdminPage | Refusal> {
-        const answer = await this.rest.get(`rooms.adminRooms?${TYPES}&offset=${offset}&count=${count}&sort=${SORT}`, credential);
+        let answer: RestAnswer;
+        try {
+            answer = await this.rest.get(`rooms.adminRooms?${TYPES}&offset=${offset}&count=${count}&sort=${SORT}`, credential);
+        } catch (error) {
+            return isUnreachable(error) && error.why !== 'transport' ? Refusal.siteUrlUnusable() : Refusal.serverUnanswered();
+        }
         if (answer.statusCode !== 200 || !Array.isArray(answer.body.rooms)) {
             return Refusal.passedOn(answer.statusCode, answer.body);
         }

@@ -106,7 +106,8 @@ export const CATALOG = {
         "refusal_service-account-cannot-list": "Das Dienstkonto der App darf nicht alle Räume auflisten, daher kann der Bericht nicht erstellt werden. Ein Admin muss ihm Rocket.Chats Berechtigung view-room-administration geben (das README der App erklärt, wie).",
         "reply_notes_history": "Bereits gesendete Nachrichten werden nicht nachträglich verschlüsselt: Der Server kann sie weiterhin lesen.",
         "reply_notes_bots": "Bots, Integrationen und Slash-Befehle funktionieren in verschlüsselten Gruppen nicht mehr: Der Server kann nicht lesen, was dort gepostet wird.",
-        "reply_notes_keys": "Mitglieder müssen ihre Schlüssel für die Ende-zu-Ende-Verschlüsselung (ihr Verschlüsselungspasswort) eingerichtet haben, um neue Nachrichten zu lesen."
+        "reply_notes_keys": "Mitglieder müssen ihre Schlüssel für die Ende-zu-Ende-Verschlüsselung (ihr Verschlüsselungspasswort) eingerichtet haben, um neue Nachrichten zu lesen.",
+        "refusal_server-unanswered": "Rocket.Chats REST-API hat der App gerade nicht geantwortet; nichts wurde geändert. Bitte versuchen Sie es in einer Minute erneut."
     },
     "en": {
         "reply_usage": "Usage: `/encrypt on`, `/encrypt off`, `/encrypt status`, `/encrypt history`, each optionally followed by a group (`#name`). Without a group it acts on this room. Clients do not send commands inside an encrypted group: to switch one off, run `/encrypt off #group` from another room or a direct message with the app. Admins who may see every room get the workspace's totals with `/encrypt report`.",
@@ -214,6 +215,7 @@ export const CATALOG = {
         "refusal_service-account-cannot-list": "The app's service account may not list every room, so the report cannot be made. An admin must give it Rocket.Chat's view-room-administration permission (the app's README says how).",
         "reply_notes_history": "Messages already sent are not re-encrypted: they stay readable by the server.",
         "reply_notes_bots": "Bots, integrations and slash commands stop working inside encrypted groups: the server cannot read what is posted there.",
-        "reply_notes_keys": "Members need their end-to-end encryption keys (their encryption password) set up to read new messages."
+        "reply_notes_keys": "Members need their end-to-end encryption keys (their encryption password) set up to read new messages.",
+        "refusal_server-unanswered": "Rocket.Chat's REST API did not answer the app just now; nothing was changed. Please try again in a minute."
     }
 } as const;

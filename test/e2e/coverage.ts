@@ -44,8 +44,10 @@ export function coverageSuite(scenario: () => Scenario): void {
             assert.ok(
                 await eventually(
                     async () => {
-                        last = (await progress(admin, jobId)).body;
-                        return last.status !== 'running';
+                        // A 503 (the server did not answer the app in time, under load) is asked again.
+                        const answer = await progress(admin, jobId);
+                        last = answer.body;
+                        return answer.status === 200 && last.status !== 'running';
                     },
                     // The job encrypts every group of the workspace, those the earlier suites made too.
                     240_000,
