@@ -48,7 +48,8 @@ export async function groupPreview(deps: PickerDeps, caller: IUser, action: 'on'
             return text(
                 group.id,
                 translate(caller, 'reply_picker_item', {
-                    group: group.name,
+                    // What people see: a discussion's title, not its random name.
+                    group: group.displayName || group.name,
                     state: translate(caller, status.encrypted ? 'reply_picker_state_on' : 'reply_picker_state_off'),
                     // The status's refusal is about switching the other way: a group already in
                     // the state asked for needs no switch.
