@@ -3,7 +3,7 @@ import type { IRoomRead, IServerSettingRead } from '@rocket.chat/apps-engine/def
 import { isRefusal, type Refusal } from '../Refusal';
 import type { Credential } from '../rest/Credential';
 import type { AdminRoomList } from './AdminRoomList';
-import { type ScanCache, readRows, scanGroups } from './CoverageScan';
+import { type Scan, type ScanCache, readRows, scanGroups } from './CoverageScan';
 import { type CoverageTotals, type GroupRow, totalsOf } from './GroupRow';
 import { type PagingSettings, type ReportQuery, selectRows } from './ReportQuery';
 
@@ -41,11 +41,25 @@ export async function coverageReport(deps: ReportDeps, credential: Credential, q
     if (isRefusal(scan)) {
         return scan;
     }
-    const selected = selectRows(scan.rows, query);
+    const selected = selectionOf(scan, query);
     const chosen = query.count === 0 ? selected.slice(query.offset) : selected.slice(query.offset, query.offset + query.count);
     const listed = chosen.map((row) => scan.listed.get(row.id)!);
     const groups = await readRows(deps.rooms, listed, scan.e2eEnabled);
     return { groups, count: groups.length, offset: query.offset, total: selected.length, totals: totalsOf(scan.rows), scannedAt: scan.takenAt };
+}
+
+/**
+ * The rows a query selects, in order, kept on the scan: the next pages of the same question cost
+ * only their own rows, however many groups there are.
+ */
+function selectionOf(scan: Scan, query: ReportQuery): Array<GroupRow> {
+    const key = JSON.stringify([query.state, query.filter, query.sort]);
+    let selected = scan.selections.get(key);
+    if (!selected) {
+        selected = selectRows(scan.rows, query);
+        scan.selections.set(key, selected);
+    }
+    return selected;
 }
 
 /** `getPaginationItems`' settings as this server has them (Rocket.Chat's defaults where it has none). */

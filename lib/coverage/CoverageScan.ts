@@ -17,6 +17,8 @@ export interface Scan {
     /** ISO time the scan was taken. */
     takenAt: string;
     e2eEnabled: boolean;
+    /** The report's selections from these rows, by question (see coverageReport). */
+    selections: Map<string, Array<GroupRow>>;
 }
 
 /**
@@ -87,6 +89,7 @@ export async function scanGroups(deps: ScanDeps, credential: Credential): Promis
         rows: await readRows(deps.rooms, listed, e2eEnabled === true),
         takenAt,
         e2eEnabled: e2eEnabled === true,
+        selections: new Map(),
     };
 }
 
