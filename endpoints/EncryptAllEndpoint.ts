@@ -4,7 +4,7 @@ import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import type { BulkJobs } from '../lib/createEncryptionService';
 import { isRefusal, Refusal } from '../lib/Refusal';
-import { answer, bodyObject, callerCredential, refused, success, unauthorized } from './responses';
+import { answerWithCredential, bodyObject, refused, success } from './responses';
 
 /**
  * `POST …/groups.encryptAll {dryRun?, includeArchived?}` switches on every eligible unencrypted
@@ -30,11 +30,7 @@ export class EncryptAllEndpoint extends ApiEndpoint {
         http: IHttp,
         persistence: IPersistence,
     ): Promise<IApiResponse> {
-        return answer(this, request, async (caller) => {
-            const credential = callerCredential(request);
-            if (!credential) {
-                return unauthorized();
-            }
+        return answerWithCredential(this, request, async (caller, credential) => {
             const body = bodyObject(request.content);
             for (const flag of ['dryRun', 'includeArchived']) {
                 if (body[flag] !== undefined && typeof body[flag] !== 'boolean') {
@@ -59,11 +55,7 @@ export class EncryptAllEndpoint extends ApiEndpoint {
         http: IHttp,
         _persistence: IPersistence,
     ): Promise<IApiResponse> {
-        return answer(this, request, async () => {
-            const credential = callerCredential(request);
-            if (!credential) {
-                return unauthorized();
-            }
+        return answerWithCredential(this, request, async (_caller, credential) => {
             const job = await this.jobs.progress(read, http, credential, request.query?.jobId);
             return isRefusal(job) ? refused(job) : success({ ...job });
         });

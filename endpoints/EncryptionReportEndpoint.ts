@@ -7,7 +7,7 @@ import { pagingSettings } from '../lib/coverage/CoverageReport';
 import { toCsv } from '../lib/coverage/csv';
 import { readReportQuery } from '../lib/coverage/ReportQuery';
 import { isRefusal } from '../lib/Refusal';
-import { answer, callerCredential, refused, success, unauthorized } from './responses';
+import { answerWithCredential, refused, success } from './responses';
 
 /**
  * `GET …/groups.encryptionReport?offset=&count=&sort=&state=&filter=&format=&refresh=`: every
@@ -34,11 +34,7 @@ export class EncryptionReportEndpoint extends ApiEndpoint {
         http: IHttp,
         _persistence: IPersistence,
     ): Promise<IApiResponse> {
-        return answer(this, request, async () => {
-            const credential = callerCredential(request);
-            if (!credential) {
-                return unauthorized();
-            }
+        return answerWithCredential(this, request, async (_caller, credential) => {
             const query = readReportQuery(request.query ?? {}, await pagingSettings(read.getEnvironmentReader().getServerSettings()));
             if (isRefusal(query)) {
                 return refused(query);

@@ -79,3 +79,18 @@ export async function answer(
         return internalError();
     }
 }
+
+/**
+ * `answer` for work the server must decide with the caller's own credential (the admin's view):
+ * without one the app cannot ask, so the caller gets Rocket.Chat's 401.
+ */
+export function answerWithCredential(
+    endpoint: { app: IApp; path: string },
+    request: IApiRequest,
+    respond: (caller: IUser, credential: Credential) => Promise<IApiResponse>,
+): Promise<IApiResponse> {
+    return answer(endpoint, request, async (caller) => {
+        const credential = callerCredential(request);
+        return credential ? respond(caller, credential) : unauthorized();
+    });
+}

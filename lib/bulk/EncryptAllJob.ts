@@ -36,7 +36,7 @@ export interface DryRunAnswer {
 
 export interface BulkDeps {
     record: JobRecord;
-    list: Pick<AdminRoomList, 'page'>;
+    list: Pick<AdminRoomList, 'allows'>;
     settings: Pick<AppSettings, 'serviceAccount'>;
     serverSettings: Pick<IServerSettingRead, 'getValueById'>;
     authority: Pick<Authority, 'allowedRoles'>;
@@ -153,18 +153,18 @@ export function progressOf(state: JobState): JobProgress {
  * `listed` rooms so far).
  */
 export async function jobProgress(deps: Pick<BulkDeps, 'record' | 'list'>, credential: Credential, jobId: unknown): Promise<JobProgress | Refusal> {
-    const allowed = await deps.list.page(credential, 0, 1);
-    if (isRefusal(allowed)) {
-        return allowed;
+    const refusal = await deps.list.allows(credential);
+    if (refusal) {
+        return refusal;
     }
     const state = await deps.record.state();
     return state && (jobId === undefined || jobId === state.jobId) ? progressOf(state) : Refusal.jobNotFound();
 }
 
 async function rightsRefusal(deps: BulkDeps, request: StartRequest): Promise<Refusal | undefined> {
-    const allowed = await deps.list.page(request.credential, 0, 1);
-    if (isRefusal(allowed)) {
-        return allowed;
+    const refusal = await deps.list.allows(request.credential);
+    if (refusal) {
+        return refusal;
     }
     if ((await deps.serverSettings.getValueById('E2E_Enable')) !== true) {
         return Refusal.e2eUnavailable('workspace');

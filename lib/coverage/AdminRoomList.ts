@@ -50,6 +50,12 @@ export class AdminRoomList {
         return { rooms, fetched: listed.length, total: typeof answer.body.total === 'number' ? answer.body.total : listed.length };
     }
 
+    /** Whether the server lets this credential see every room: its refusal, or undefined. One room is asked for. */
+    public async allows(credential: Credential): Promise<Refusal | undefined> {
+        const page = await this.page(credential, 0, 1);
+        return isRefusal(page) ? page : undefined;
+    }
+
     /** The whole list, each group once (a group seen on two pages is kept once). */
     public async all(credential: Credential): Promise<Array<AdminRoom> | Refusal> {
         const first = await this.page(credential, 0, ADMIN_PAGE);

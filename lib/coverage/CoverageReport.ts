@@ -19,7 +19,7 @@ export interface ReportPage {
 }
 
 export interface ReportDeps {
-    list: Pick<AdminRoomList, 'page' | 'all'>;
+    list: Pick<AdminRoomList, 'allows' | 'all'>;
     rooms: Pick<IRoomRead, 'getById'>;
     serverSettings: Pick<IServerSettingRead, 'getValueById'>;
     cache: ScanCache;
@@ -33,9 +33,9 @@ export interface ReportDeps {
  * the page asked for are read again now, so what they say is current.
  */
 export async function coverageReport(deps: ReportDeps, credential: Credential, query: ReportQuery): Promise<ReportPage | Refusal> {
-    const allowed = await deps.list.page(credential, 0, 1);
-    if (isRefusal(allowed)) {
-        return allowed;
+    const refusal = await deps.list.allows(credential);
+    if (refusal) {
+        return refusal;
     }
     const scan = await deps.cache.get(() => scanGroups(deps, credential), query.refresh);
     if (isRefusal(scan)) {

@@ -3,6 +3,7 @@ import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 import type { AppSettings } from '../AppSettings';
 import { type PermissionTable, isUnavailable } from '../authority/PermissionTable';
 import { isRefusal, Refusal } from '../Refusal';
+import type { Credential } from '../rest/Credential';
 import type { ServerRest } from '../rest/ServerRest';
 import type { Scan, ScanCache } from './CoverageScan';
 import { type CoverageTotals, type GroupRow, totalsOf } from './GroupRow';
@@ -25,7 +26,7 @@ export interface SummaryDeps {
     table: PermissionTable;
     cache: Pick<ScanCache, 'get'>;
     /** A scan with the service account's credential. */
-    scan: (credential: NonNullable<Awaited<ReturnType<AppSettings['serviceAccount']>>>) => Promise<Scan | Refusal>;
+    scan: (credential: Credential) => Promise<Scan | Refusal>;
 }
 
 /**
