@@ -144,7 +144,7 @@ export function coverageSuite(scenario: () => Scenario): void {
             }
         });
 
-        test('the job needs the service account, and switches on every eligible group once, with one notice each; archived ones are skipped with the reason', async () => {
+        test('the job needs the service account, and switches on every eligible group once, with one notice each; archived and federated ones are skipped with the reason, and the totals add up', async () => {
             const refused = await s.withAppSettings({ service_account_user_id: '', service_account_token: '' }, () => encryptAll(admin, {}));
             assert.equal(refused.status, 503);
             assert.equal(refused.body.errorType, 'error-app-service-account');
@@ -152,6 +152,9 @@ export function coverageSuite(scenario: () => Scenario): void {
             const { made } = await groups('job', 3);
             const { made: archived } = await groups('job-archived', 1);
             await owner.client.post('groups.archive', { roomId: archived[0]._id });
+            // Federation has no REST set-up: only the stand-in can mark a group federated.
+            const { made: federated } = await groups('job-federated', 1);
+            const marked = (await s.target.admin.request('POST', '/standin/rooms.federate', { roomId: federated[0]._id })).status === 200;
             await withServiceAccount(async () => {
                 const started = await encryptAll(admin, {});
                 assert.equal(started.status, 200, JSON.stringify(started.body));
@@ -170,6 +173,13 @@ export function coverageSuite(scenario: () => Scenario): void {
                 assert.equal(end.by.username, admin.username);
                 assert.ok(end.counts.changed >= made.length);
                 assert.ok(end.skipped.some((group: any) => group.roomId === archived[0]._id && group.reason === 'archived'));
+                if (marked) {
+                    assert.ok(end.skipped.some((group: any) => group.roomId === federated[0]._id && group.reason === 'federated'));
+                }
+                // Every group listed has exactly one outcome.
+                const { total, changed, alreadyEncrypted, skipped, failed } = end.counts;
+                assert.equal(changed + alreadyEncrypted + skipped + failed, total);
+                assert.equal(failed, 0, JSON.stringify(end.failed));
             });
             for (const group of made) {
                 assert.equal(await s.encryptedOf(owner, group._id), true);
@@ -181,6 +191,7 @@ export function coverageSuite(scenario: () => Scenario): void {
                 );
             }
             assert.notEqual(await s.encryptedOf(owner, archived[0]._id), true);
+            assert.notEqual(await s.encryptedOf(owner, federated[0]._id), true);
             const report2 = await report(admin, { refresh: 'true', state: 'unencrypted', count: '0' });
             assert.ok(!report2.body.groups.some((row: any) => made.some((group) => group._id === row.id)));
         });
