@@ -185,6 +185,10 @@ export class AppHost {
      * is called and awaited instead, its failures logged.
      */
     public postSystemMessageSent(message: RawMessage): void {
+        if (this.state.faults.has('events-lost')) {
+            this.state.log(`IPostSystemMessageSent for ${message.t} in ${message.rid} lost (fault events-lost)`);
+            return;
+        }
         setImmediate(() => {
             this.dispatchSystemMessage(message).catch((error) => this.state.log(`IPostSystemMessageSent: ${(error as Error)?.message ?? String(error)}`));
         });

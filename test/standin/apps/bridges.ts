@@ -257,19 +257,14 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
  */
 function persistenceBridge(state: HostState): Methods {
     const records = state.server.storage.appRecords;
-    const holdsAll = (record: RawAppRecord, associations: Array<RawAssociation>) =>
-        associations.length > 0 && associations.every((wanted) => record.associations?.some((held) => sameAssociation(held, wanted)));
-    const sameList = (record: RawAppRecord, associations: Array<RawAssociation>) =>
-        record.associations?.length === associations.length && associations.every((wanted, index) => sameAssociation(record.associations![index], wanted));
     const checkData = (data: unknown) => {
         if (typeof data !== 'object') {
             throw new Error('Attempted to store an invalid data type, it must be an object.');
         }
     };
-    const removeWhere = (match: (record: RawAppRecord) => boolean) => {
-        const removed = records.filter(match);
+    const removeAll = (removed: Array<RawAppRecord>) => {
         for (const record of removed) {
-            records.splice(records.indexOf(record), 1);
+            records.remove(record);
         }
         return removed;
     };
@@ -280,12 +275,12 @@ function persistenceBridge(state: HostState): Methods {
             data: document(data as Record<string, unknown>),
             ...(associations && { associations: plainAssociations(associations) }),
         };
-        records.push(record);
+        records.insert(record);
         return record._id;
     };
     return {
         purge: async (appId: string) => {
-            removeWhere((record) => record.appId === appId);
+            removeAll(records.where((record) => record.appId === appId));
         },
         create: async (data: unknown, appId: string) => {
             checkData(data);
@@ -295,15 +290,15 @@ function persistenceBridge(state: HostState): Methods {
             checkData(data);
             return insert(appId, data, associations);
         },
-        readById: async (id: string) => document(records.find((record) => record._id === id)?.data),
-        readByAssociations: async (associations: Array<RawAssociation>, appId: string) => {
-            const wanted = plainAssociations(associations);
-            return records.filter((record) => record.appId === appId && holdsAll(record, wanted)).map((record) => document(record.data));
+        readById: async (id: string) => document(records.byRecordId(id)?.data),
+        readByAssociations: async (associations: Array<RawAssociation>, appId: string) =>
+            records.holdingAll(appId, plainAssociations(associations)).map((record) => document(record.data)),
+        remove: async (id: string, appId: string) => {
+            const record = records.byRecordId(id);
+            return record?.appId === appId ? removeAll([record])[0].data : undefined;
         },
-        remove: async (id: string, appId: string) => removeWhere((record) => record._id === id && record.appId === appId)[0]?.data,
         removeByAssociations: async (associations: Array<RawAssociation>, appId: string) => {
-            const wanted = plainAssociations(associations);
-            const removed = removeWhere((record) => record.appId === appId && holdsAll(record, wanted));
+            const removed = removeAll(records.holdingAll(appId, plainAssociations(associations)));
             return removed.length ? removed.map((record) => record.data) : undefined;
         },
         update: async (_id: string, data: unknown) => {
@@ -312,8 +307,7 @@ function persistenceBridge(state: HostState): Methods {
         },
         updateByAssociations: async (associations: Array<RawAssociation>, data: unknown, upsert: boolean, appId: string) => {
             checkData(data);
-            const wanted = plainAssociations(associations);
-            const record = records.find((candidate) => candidate.appId === appId && sameList(candidate, wanted));
+            const record = records.withList(appId, plainAssociations(associations));
             if (record) {
                 record.data = document(data as Record<string, unknown>);
                 return record._id;
@@ -321,10 +315,6 @@ function persistenceBridge(state: HostState): Methods {
             return upsert ? insert(appId, data, associations) : undefined;
         },
     };
-}
-
-function sameAssociation(a: RawAssociation, b: RawAssociation): boolean {
-    return a.model === b.model && a.id === b.id;
 }
 
 /**

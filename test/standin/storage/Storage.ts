@@ -148,6 +148,76 @@ export interface RawAppJob {
     failCount?: number;
 }
 
+/**
+ * `rocketchat_apps_persistence`, indexed on `associations` as Rocket.Chat's model indexes it
+ * (apps/meteor/server/models/raw/AppsPersistence.ts: `{appId: 1, associations: 1}`, a multikey
+ * index): a lookup by associations starts from the smallest set of records holding one of them,
+ * so reading one group's records costs the same whatever else the app stores.
+ */
+export class AppRecords {
+    private readonly byId = new Map<string, RawAppRecord>();
+    private readonly byAssociation = new Map<string, Set<RawAppRecord>>();
+
+    public get size(): number {
+        return this.byId.size;
+    }
+
+    public insert(record: RawAppRecord): void {
+        this.byId.set(record._id, record);
+        for (const association of record.associations ?? []) {
+            let held = this.byAssociation.get(associationKey(record.appId, association));
+            if (!held) {
+                held = new Set();
+                this.byAssociation.set(associationKey(record.appId, association), held);
+            }
+            held.add(record);
+        }
+    }
+
+    public byRecordId(id: string): RawAppRecord | undefined {
+        return this.byId.get(id);
+    }
+
+    /** Mongo's `{appId, associations: {$all: wanted}}`: every named association held, so an empty list matches nothing. */
+    public holdingAll(appId: string, wanted: Array<RawAssociation>): Array<RawAppRecord> {
+        if (wanted.length === 0) {
+            return [];
+        }
+        const sets = wanted.map((association) => this.byAssociation.get(associationKey(appId, association)) ?? new Set<RawAppRecord>());
+        const smallest = sets.reduce((a, b) => (b.size < a.size ? b : a));
+        return [...smallest].filter((record) => sets.every((set) => set.has(record)));
+    }
+
+    /** `{appId, associations: wanted}`: the same associations in the same order. */
+    public withList(appId: string, wanted: Array<RawAssociation>): RawAppRecord | undefined {
+        return this.holdingAll(appId, wanted).find(
+            (record) =>
+                record.associations?.length === wanted.length &&
+                wanted.every((association, index) => associationKey(appId, record.associations![index]) === associationKey(appId, association)),
+        );
+    }
+
+    public where(match: (record: RawAppRecord) => boolean): Array<RawAppRecord> {
+        return [...this.byId.values()].filter(match);
+    }
+
+    public remove(record: RawAppRecord): void {
+        this.byId.delete(record._id);
+        for (const association of record.associations ?? []) {
+            const key = associationKey(record.appId, association);
+            const held = this.byAssociation.get(key);
+            held?.delete(record);
+            if (held?.size === 0) {
+                this.byAssociation.delete(key);
+            }
+        }
+    }
+}
+
+function associationKey(appId: string, association: RawAssociation): string {
+    return `${appId}\u0000${association.model}\u0000${association.id}`;
+}
+
 export function newId(): string {
     const alphabet = '23456789ABCDEFGHJKLMNPQRSTWXYZabcdefghijkmnopqrstuvwxyz';
     return [...randomBytes(17)].map((byte) => alphabet[byte % alphabet.length]).join('');
@@ -162,12 +232,14 @@ export class Storage {
     /** Login tokens: token → user id. */
     public readonly tokens = new Map<string, string>();
     public readonly permissions = new Map<string, RawPermission>();
+    /** Deleted permissions (`rocketchat__trash`, as Rocket.Chat's models move a deleted document there). */
+    public readonly permissionsTrash = new Map<string, { _id: string; _deletedAt: Date }>();
     public readonly roles = new Map<string, RawRole>();
     /** OAuth access tokens: token → holder (`Authorization: Bearer <token>`). */
     public readonly oauthAccessTokens = new Map<string, OAuthAccessToken>();
     public readonly settings = new Map<string, unknown>();
     /** Apps' persistent records (`rocketchat_apps_persistence`), kept across app updates and restarts. */
-    public readonly appRecords: Array<RawAppRecord> = [];
+    public readonly appRecords = new AppRecords();
     /** Apps' scheduled jobs (`rocketchat_apps_scheduler`), by `_id`. */
     public readonly appJobs = new Map<string, RawAppJob>();
     /** Subscriptions indexed both ways, as Rocket.Chat's collection is: lookups never scan a room. */

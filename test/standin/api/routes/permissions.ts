@@ -39,8 +39,9 @@ export function permissionsRoutes(api: ApiRouter, server: ServerContext): void {
     const { storage } = server;
     const permissionOut = (permission: RawPermission) => structuredClone(permission);
 
-    // `permissionsGetMethod(updatedSince)`: every permission, or those changed after the date plus
-    // the ones deleted after it (`{_id, _deletedAt}`; the stand-in never deletes a permission).
+    // `permissionsGetMethod(updatedSince)` (apps/meteor/app/authorization/server/streamer/permissions/index.ts):
+    // every permission, or those changed after the date plus the ones deleted after it, from the
+    // trash (`Permissions.trashFindDeletedAfter`: `{_id, _deletedAt}`).
     api.addRoute(
         'permissions.listAll',
         { authRequired: true },
@@ -55,7 +56,8 @@ export function permissionsRoutes(api: ApiRouter, server: ServerContext): void {
                 }
                 const since = new Date(updatedSince);
                 const update = [...storage.permissions.values()].filter((permission) => permission._updatedAt > since).map(permissionOut);
-                return success({ update, remove: [] });
+                const remove = [...storage.permissionsTrash.values()].filter((deleted) => deleted._deletedAt > since).map((deleted) => ({ ...deleted }));
+                return success({ update, remove });
             },
         },
     );

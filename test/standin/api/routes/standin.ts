@@ -49,6 +49,52 @@ export function standinRoutes(api: ApiRouter, server: ServerContext, state: Host
         },
     );
 
+    // The apps scheduler's stored jobs (`rocketchat_apps_scheduler`), and a knob that makes the
+    // jobs of one processor come due now: a test sees a period pass without waiting for it.
+    api.addRoute(
+        'scheduler.jobs',
+        { authRequired: true },
+        {
+            get: ({ user }) => {
+                requirePermission(storage, user._id, 'manage-apps');
+                const jobs = state.scheduler.jobs(() => true).map(({ name, type, repeatInterval, nextRunAt }) => ({ name, type, repeatInterval, nextRunAt }));
+                return success({ jobs });
+            },
+        },
+    );
+    api.addRoute(
+        'scheduler.runNow',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                requirePermission(storage, user._id, 'manage-apps');
+                const { processor } = bodyParams;
+                if (typeof processor !== 'string' || !processor) {
+                    throw new MeteorError('error-invalid-params', '"processor" must name a processor');
+                }
+                return success({ due: state.scheduler.runNow((job) => job.name.startsWith(`${processor}_`)) });
+            },
+        },
+    );
+
+    // Rocket.Chat deletes permissions too (a setting's `change-setting-*` goes with its setting);
+    // a deleted one moves to the trash, which `permissions.listAll?updatedSince=` lists as `remove`.
+    api.addRoute(
+        'permissions.remove',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                requirePermission(storage, user._id, 'access-permissions');
+                const id = String(bodyParams._id);
+                if (!storage.permissions.delete(id)) {
+                    throw new MeteorError('error-invalid-permission', 'Invalid permission');
+                }
+                storage.permissionsTrash.set(id, { _id: id, _deletedAt: new Date() });
+                return success();
+            },
+        },
+    );
+
     // Federation cannot be set up through REST; this marks a group as a federated one would be stored.
     api.addRoute(
         'rooms.federate',

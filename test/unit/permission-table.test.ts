@@ -1,0 +1,104 @@
+// The permission table as the app reads it must never miss a change: not one stamped earlier than
+// another already read (instances' clocks apart, writes committed out of order), not a deletion.
+// The server here answers `permissions.listAll` as Rocket.Chat's `permissionsGetMethod` does:
+// `_updatedAt > updatedSince`, and the trash's `_deletedAt > updatedSince` as `remove`.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { FULL_READ_MS, PermissionTable, READ_OVERLAP_MS, isUnavailable } from '../../lib/authority/PermissionTable';
+import type { Credential } from '../../lib/rest/Credential';
+
+const credential: Credential = { kind: 'session', userId: 'svc', token: 'svc-token' };
+
+function server(start: number) {
+    let now = start;
+    const permissions = new Map<string, { roles: Array<string>; _updatedAt: number }>();
+    const trash = new Map<string, number>();
+    const asked: Array<string | undefined> = [];
+    const rest = {
+        get: async (_route: string, _credential: Credential, query: Record<string, string> = {}) => {
+            asked.push(query.updatedSince);
+            const since = query.updatedSince === undefined ? undefined : Date.parse(query.updatedSince);
+            const update = [...permissions]
+                .filter(([, permission]) => since === undefined || permission._updatedAt > since)
+                .map(([_id, permission]) => ({ _id, roles: permission.roles, _updatedAt: new Date(permission._updatedAt).toISOString() }));
+            const remove =
+                since === undefined ? [] : [...trash].filter(([, at]) => at > since).map(([_id, at]) => ({ _id, _deletedAt: new Date(at).toISOString() }));
+            return { statusCode: 200, body: { update, remove, success: true } };
+        },
+    };
+    return {
+        rest,
+        asked,
+        clock: () => now,
+        pass: (ms: number) => (now += ms),
+        set: (id: string, roles: Array<string>, stampedAt = now) => permissions.set(id, { roles, _updatedAt: stampedAt }),
+        remove: (id: string, at = now) => {
+            permissions.delete(id);
+            trash.set(id, at);
+        },
+    };
+}
+
+async function rolesOf(table: PermissionTable, rest: ReturnType<typeof server>['rest'], permission: string) {
+    const read = await table.current(rest, credential);
+    assert.ok(!isUnavailable(read));
+    return read.get(permission);
+}
+
+describe('the permission table', () => {
+    test('a change stamped before the newest one already seen is still applied', async () => {
+        const rc = server(1_000_000);
+        rc.set('edit-room', ['owner', 'moderator', 'admin']);
+        rc.set('toggle-room-e2e-encryption', ['owner', 'admin']);
+        const table = new PermissionTable(rc.clock);
+        await rolesOf(table, rc.rest, 'edit-room');
+        rc.pass(10_000);
+        // Another instance, its clock 5 s behind, takes owners out of toggle; then this one changes edit-room.
+        rc.set('edit-room', ['owner', 'admin']);
+        rc.set('toggle-room-e2e-encryption', ['admin'], rc.clock() - 5_000);
+        assert.deepEqual(await rolesOf(table, rc.rest, 'edit-room'), ['owner', 'admin']);
+        rc.set('edit-room', ['admin'], rc.clock() + 1);
+        rc.set('toggle-room-e2e-encryption', ['admin'], rc.clock() - 4_000);
+        assert.deepEqual(await rolesOf(table, rc.rest, 'toggle-room-e2e-encryption'), ['admin']);
+        assert.ok(
+            rc.asked.slice(1).every((since) => since !== undefined),
+            'later reads are delta reads',
+        );
+    });
+
+    test('a change stamped further back than the overlap counts after the next whole read, at most FULL_READ_MS later', async () => {
+        const rc = server(1_000_000);
+        rc.set('toggle-room-e2e-encryption', ['owner', 'admin']);
+        const table = new PermissionTable(rc.clock);
+        await rolesOf(table, rc.rest, 'toggle-room-e2e-encryption');
+        rc.set('toggle-room-e2e-encryption', ['admin'], rc.clock() - READ_OVERLAP_MS - 60_000);
+        rc.pass(1_000);
+        assert.deepEqual(await rolesOf(table, rc.rest, 'toggle-room-e2e-encryption'), ['owner', 'admin'], 'missed by the delta read');
+        rc.pass(FULL_READ_MS);
+        assert.deepEqual(await rolesOf(table, rc.rest, 'toggle-room-e2e-encryption'), ['admin']);
+        assert.equal(rc.asked.at(-1), undefined, 'a whole read');
+    });
+
+    test('a deleted permission is held by nobody from the next read on', async () => {
+        const rc = server(1_000_000);
+        rc.set('toggle-room-e2e-encryption', ['owner', 'admin']);
+        const table = new PermissionTable(rc.clock);
+        await rolesOf(table, rc.rest, 'toggle-room-e2e-encryption');
+        rc.pass(1_000);
+        rc.remove('toggle-room-e2e-encryption');
+        assert.equal(await rolesOf(table, rc.rest, 'toggle-room-e2e-encryption'), undefined);
+        assert.notEqual(rc.asked.at(-1), undefined, 'seen in a delta read, from the trash');
+    });
+
+    test('a whole read drops what the table no longer holds, even when its deletion left no trace', async () => {
+        const rc = server(1_000_000);
+        rc.set('toggle-room-e2e-encryption', ['owner', 'admin']);
+        rc.set('edit-room', ['owner', 'admin']);
+        const table = new PermissionTable(rc.clock);
+        await rolesOf(table, rc.rest, 'edit-room');
+        rc.remove('toggle-room-e2e-encryption', 0);
+        rc.pass(FULL_READ_MS);
+        assert.equal(await rolesOf(table, rc.rest, 'toggle-room-e2e-encryption'), undefined);
+    });
+});
