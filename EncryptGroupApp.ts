@@ -33,11 +33,12 @@ import { GetEncryptedEndpoint } from './endpoints/GetEncryptedEndpoint';
 import { EncryptionHistoryEndpoint } from './endpoints/EncryptionHistoryEndpoint';
 import { SetEncryptedEndpoint } from './endpoints/SetEncryptedEndpoint';
 import type { IPostSystemMessageSent } from './lib/events/IPostSystemMessageSent';
-import { ROLE_SETTINGS, SETTINGS, SettingId, normaliseRoles } from './lib/AppSettings';
+import { AppSettings, ROLE_SETTINGS, SETTINGS, SettingId, normaliseRoles } from './lib/AppSettings';
 import { isBuiltInRole } from './lib/authority/RoleIds';
 import { describeError } from './lib/describeError';
 import { describeServiceAccount } from './lib/authority/ServiceAccountCheck';
 import { ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH } from './lib/bulk/EncryptAllChunk';
+import { RECONCILE, RECONCILE_START } from './lib/reconcile/Reconcile';
 import {
     type AppInstanceState,
     type EncryptionServiceFactory,
@@ -51,6 +52,8 @@ import {
     historyReader,
     newInstanceState,
     pickerDeps,
+    reconcileRun,
+    scheduleReconcile,
     serviceAccountCheck,
     summaryReader,
     unknownRoles,
@@ -128,7 +131,11 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIK
     }
 
     /** An admin changed a setting: check what can be checked at once and say the result in the app's log. */
-    public async onSettingUpdated(setting: ISetting, _configurationModify: IConfigurationModify, read: IRead, http: IHttp): Promise<void> {
+    public async onSettingUpdated(setting: ISetting, configurationModify: IConfigurationModify, read: IRead, http: IHttp): Promise<void> {
+        if (setting.id === SettingId.ReconcileMinutes) {
+            await scheduleReconcile(configurationModify.scheduler, new AppSettings(read.getEnvironmentReader().getSettings()));
+            return;
+        }
         if (ROLE_SETTINGS[setting.id] !== undefined) {
             const unknown = await unknownRoles(this.instance, read);
             if (unknown.length) {
@@ -177,9 +184,26 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIK
         // app starts with none waiting — carries on a job whose runs stopped (see runChunk).
         const chunk = (processor: string) => (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persistence: IPersistence) =>
             encryptAllChunk(read, modify, http, persistence, this.getLogger(), this.instance, { processor, line: context.line });
+        // The reconcile (see reconcile): at once whenever the app starts or is enabled, which also
+        // (re)schedules its recurring run; a recurring run that runs out of time goes on in a
+        // one-time job of the same processor, from the group after `after`.
+        const reconciling = (start: boolean) => async (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persistence: IPersistence) => {
+            // A one-time job that throws is kept as failed, and Rocket.Chat schedules a start only while none is stored.
+            try {
+                const after = typeof context.after === 'string' ? context.after : undefined;
+                await reconcileRun(read, modify, http, persistence, this.getLogger(), this.instance, { start, after });
+                if (start) {
+                    await scheduleReconcile(modify.getScheduler(), new AppSettings(read.getEnvironmentReader().getSettings()));
+                }
+            } catch (error) {
+                this.getLogger().error(`Encrypt Group: the reconcile stopped: ${describeError(error)}`);
+            }
+        };
         await configuration.scheduler.registerProcessors([
             { id: ENCRYPT_ALL_PROCESSOR, processor: chunk(ENCRYPT_ALL_PROCESSOR) },
             { id: ENCRYPT_ALL_WATCH, processor: chunk(ENCRYPT_ALL_WATCH), startupSetting: { type: StartupType.ONETIME, when: 'now' } },
+            { id: RECONCILE_START, processor: reconciling(true), startupSetting: { type: StartupType.ONETIME, when: 'now' } },
+            { id: RECONCILE, processor: reconciling(false) },
         ]);
         // Last, and allowed to fail: Apps-Engine 1.62 keeps an app's commands across a disable, so
         // on enabling again `encrypt` is still there and providing it throws. Thrown out of here,

@@ -30,10 +30,22 @@ export class Replies {
         const guard =
             report.guard === 'on' || report.guard === 'off' || report.guard === 'unknown'
                 ? translate(this.user, `reply_admin_guard_${report.guard}`)
-                : translate(this.user, 'reply_admin_guard_cannot', { why: translate(this.user, `reply_admin_guard_${report.guard}`) });
+                : report.guard === 'reconcile'
+                  ? translate(this.user, 'reply_admin_guard_reconcile', { minutes: String(report.reconcile.minutes) })
+                  : translate(this.user, 'reply_admin_guard_cannot', { why: translate(this.user, `reply_admin_guard_${report.guard}`) });
+        const run = report.reconcile.lastRun;
         return [
             this.serviceAccount(report.serviceAccount),
             guard,
+            ...(run?.problem
+                ? [
+                      translate(this.user, 'reply_admin_reconcile_problem', {
+                          at: minute(run.at),
+                          count: String(run.leftOff),
+                          why: translate(this.user, `reply_admin_reconcile_${run.problem}`),
+                      }),
+                  ]
+                : []),
             ...(report.forceMismatch ? [translate(this.user, 'reply_admin_force_mismatch')] : []),
             ...(report.unknownRoles.length ? [this.unknownRoles(report.unknownRoles)] : []),
         ];
@@ -67,23 +79,26 @@ export class Replies {
     }
 
     /** The last changes, newest last, with where they came from. */
-    public history({ room, entries, since, sees }: HistoryAnswer): string {
+    public history({ room, entries, since, gaps, sees }: HistoryAnswer): string {
         const group = displayName(room);
         const from = since ? translate(this.user, 'reply_history_since', { since: minute(since) }) : '';
         const lines = entries.length
             ? [
                   translate(this.user, 'reply_history_title', { group, since: from }),
-                  ...entries.slice(-10).map((entry) =>
-                      translate(this.user, 'reply_history_entry', {
+                  ...entries.slice(-10).map((entry) => {
+                      const facts = {
                           at: minute(entry.at),
                           state: translate(this.user, entry.encrypted ? 'reply_history_on' : 'reply_history_off'),
-                          username: entry.by.username,
                           door: translate(this.user, `reply_history_door_${entry.door}`),
-                      }),
-                  ),
+                      };
+                      return entry.by
+                          ? translate(this.user, 'reply_history_entry', { ...facts, username: entry.by.username })
+                          : translate(this.user, 'reply_history_entry_unseen', facts);
+                  }),
               ]
             : [translate(this.user, 'reply_history_empty', { group, since: from })];
-        return [...lines, ...(sees === 'app-doors' ? [translate(this.user, 'reply_history_partial')] : [])].join('\n');
+        const unwatched = gaps.map((gap) => translate(this.user, 'reply_history_gap', { from: minute(gap.from), to: minute(gap.to) }));
+        return [...lines, ...unwatched, ...(sees === 'app-doors' ? [translate(this.user, 'reply_history_partial')] : [])].join('\n');
     }
 
     /** For admins: what the service account can do, so nobody has to try a toggle to find out. */

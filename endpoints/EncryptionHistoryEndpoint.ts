@@ -8,7 +8,8 @@ import { answer, refused, success } from './responses';
 
 /**
  * `GET …/groups.encryptionHistory?roomId=|roomName=`: the group's recorded encryption changes,
- * newest last, under the same access rule as `groups.getEncrypted` (a group the caller is not in
+ * newest last, since when they are complete, and the periods the app knows it was not running
+ * (`gaps`: changes then show only as found by the reconcile), under the same access rule as `groups.getEncrypted` (a group the caller is not in
  * gets Rocket.Chat's "not found").
  */
 export class EncryptionHistoryEndpoint extends ApiEndpoint {
@@ -32,7 +33,7 @@ export class EncryptionHistoryEndpoint extends ApiEndpoint {
     ): Promise<IApiResponse> {
         return answer(this, request, async (caller) => {
             const found = await this.history(read, modify, http, caller, request.query ?? {});
-            return isRefusal(found) ? refused(found) : success({ history: found.entries, since: found.since ?? null, sees: found.sees });
+            return isRefusal(found) ? refused(found) : success({ history: found.entries, since: found.since ?? null, gaps: found.gaps, sees: found.sees });
         });
     }
 }

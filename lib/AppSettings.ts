@@ -9,7 +9,12 @@ export const SettingId = {
     AllowTurningOff: 'allow_turning_off',
     ServiceAccountUserId: 'service_account_user_id',
     ServiceAccountToken: 'service_account_token',
+    ReconcileMinutes: 'reconcile_minutes',
 } as const;
+
+/** How often the reconcile runs unless an admin says otherwise, and the least it may be set to. */
+export const DEFAULT_RECONCILE_MINUTES = 5;
+export const MIN_RECONCILE_MINUTES = 1;
 
 /** Rocket.Chat's default roles for `edit-room` and `toggle-room-e2e-encryption`. */
 export const DEFAULT_EDIT_ROOM_ROLES = 'owner, moderator, admin';
@@ -61,6 +66,15 @@ export const SETTINGS: ReadonlyArray<ISetting> = [
         i18nLabel: 'setting_service_account_token',
         i18nDescription: 'setting_service_account_token_description',
     },
+    {
+        id: SettingId.ReconcileMinutes,
+        type: SettingType.NUMBER,
+        packageValue: DEFAULT_RECONCILE_MINUTES,
+        required: true,
+        public: false,
+        i18nLabel: 'setting_reconcile_minutes',
+        i18nDescription: 'setting_reconcile_minutes_description',
+    },
 ];
 
 /** Typed reads of the app's own settings; each is read only when a rule needs it. */
@@ -79,6 +93,11 @@ export class AppSettings {
         return (await this.settings.getValueById(SettingId.AllowTurningOff)) !== false;
     }
 
+    /** Minutes between two runs of the reconcile: a whole number, at least MIN_RECONCILE_MINUTES. */
+    public async reconcileMinutes(): Promise<number> {
+        return reconcileMinutesOf(await this.settings.getValueById(SettingId.ReconcileMinutes));
+    }
+
     /** The service account's personal access token, used as a session (`X-User-Id` + `X-Auth-Token`). */
     public async serviceAccount(): Promise<Credential | undefined> {
         const [userId, token] = await Promise.all([
@@ -90,6 +109,12 @@ export class AppSettings {
         }
         return { kind: 'session', userId: userId.trim(), token: token.trim() };
     }
+}
+
+/** A number setting as an admin may have typed it (the engine keeps what was typed, a string too); what is no number is the default. */
+export function reconcileMinutesOf(value: unknown): number {
+    const minutes = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+    return Number.isFinite(minutes) ? Math.max(MIN_RECONCILE_MINUTES, Math.round(minutes)) : DEFAULT_RECONCILE_MINUTES;
 }
 
 /** "owner, admin" → ['owner', 'admin']. An unset value means Rocket.Chat's default, not "nobody". */

@@ -162,18 +162,12 @@ export class EncryptionService {
             return Refusal.writeUnsupported();
         }
         const changed = Boolean(current) !== encrypted;
-        if (changed) {
-            this.deps.changes.prepare(room.id);
-        }
-        const written = await this.write(room, encrypted, caller, plan.ways, changed, deadline);
+        const written = await this.write(room, encrypted, caller, plan.ways, changed ? request.door : undefined, deadline);
         if (isRefusal(written)) {
             if (written.reason.startsWith('service-account-')) {
                 this.deps.logger.warn(`Encrypt Group: ${written.error}`);
             }
             return written;
-        }
-        if (changed) {
-            await this.deps.changes.record(room.id, encrypted, caller, request.door);
         }
         return { room: written.room, encrypted, changed, group: written.group };
     }
@@ -186,7 +180,7 @@ export class EncryptionService {
         plan: WritePlan,
         deadline: Deadline,
     ): Promise<SetEncryptedResult | Refusal> {
-        const written = await this.write(room, encrypted, request.caller, plan.ways, false, deadline);
+        const written = await this.write(room, encrypted, request.caller, plan.ways, undefined, deadline);
         return isRefusal(written) ? written : { room: written.room, encrypted, changed: false, group: written.group };
     }
 
@@ -287,50 +281,65 @@ export class EncryptionService {
 
     /**
      * Tries each way in turn. A write counts once the server confirms it in its answer, or once a
-     * read-back shows the new value. Where the app writes the flag itself, it also posts
-     * Rocket.Chat's notice of a real change, at the moment the server accepts it (see AuditNotice):
-     * before switching on, after switching off; and takes it back if the change did not land.
+     * read-back shows the new value. A real change (`door`: through which) is recorded in the
+     * history before the answer: where the server posts the notice and fires its event, while the
+     * write is under way — the event may reach another app instance, which must find the change
+     * recorded as the app's own — and taken back if the write did not land; where the app writes
+     * the flag itself, once it landed. There the app also posts Rocket.Chat's notice, at the moment
+     * the server accepts it (see AuditNotice): before switching on, after switching off; and takes
+     * it back if the change did not land.
      */
     private async write(
         room: IRoom,
         encrypted: boolean,
         caller: IUser,
         ways: ReadonlyArray<FlagWriter>,
-        changed: boolean,
+        door: Door | undefined,
         deadline: Deadline,
     ): Promise<{ room: IRoom; group?: Record<string, unknown> } | Refusal> {
+        const changed = door !== undefined;
         let broken = false;
         for (const writer of ways) {
-            const expected = changed && writer.serverPostsNotice;
-            if (expected) {
+            const ahead = changed && writer.serverPostsNotice;
+            if (ahead) {
                 this.deps.changes.expect(room.id, encrypted);
             }
+            const recorded = ahead ? this.deps.changes.record(room.id, encrypted, caller, door) : undefined;
             const announced = changed && encrypted && !writer.serverPostsNotice ? await this.postNotice(room, caller, true) : undefined;
             const outcome = await this.attempt(writer, room, encrypted, caller, deadline);
+            const landed = async (after: { room: IRoom; group?: Record<string, unknown> }) => {
+                if (ahead) {
+                    await recorded;
+                } else if (changed) {
+                    await this.deps.changes.record(room.id, encrypted, caller, door);
+                }
+                return after;
+            };
+            const notLanded = async () => {
+                await this.retract(announced);
+                if (ahead) {
+                    this.deps.changes.unexpect(room.id, encrypted);
+                    await this.deps.changes.withdraw(room.id, await recorded);
+                }
+            };
             if (outcome === 'broken') {
                 broken = true;
             }
             if (isRefusal(outcome)) {
-                await this.retract(announced);
-                if (expected) {
-                    this.deps.changes.unexpect(room.id, encrypted);
-                }
+                await notLanded();
                 return outcome;
             }
             if (outcome !== 'broken' && outcome.group) {
-                return { room, group: outcome.group };
+                return landed({ room, group: outcome.group });
             }
             // A REST request that broke may have reached the server (a timeout after sending): read back.
             const after = outcome === 'broken' && !writer.serverPostsNotice ? undefined : await this.deps.rooms.getById(room.id);
             if (after && encryptedFlag(after) === encrypted) {
                 const posted = changed && !encrypted && !writer.serverPostsNotice ? await this.postNotice(after, caller, false) : undefined;
                 // The room was read before that notice; the server counted it meanwhile.
-                return { room: posted ? ({ ...after, messageCount: (after.messageCount ?? 0) + 1 } as IRoom) : after };
+                return landed({ room: posted ? ({ ...after, messageCount: (after.messageCount ?? 0) + 1 } as IRoom) : after });
             }
-            await this.retract(announced);
-            if (expected) {
-                this.deps.changes.unexpect(room.id, encrypted);
-            }
+            await notLanded();
             if (after && outcome !== 'broken') {
                 this.deps.logger.warn(`Encrypt Group: the write via ${writer.name} was accepted, but the room does not show it`);
             }

@@ -1,4 +1,4 @@
-import type { IHttp, ILogger, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
+import type { IHttp, ILogger, IModify, IPersistence, IRead, ISchedulerModify } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { AppSettings } from './AppSettings';
@@ -19,6 +19,11 @@ import { AppWrites } from './history/AppWrites';
 import { changeLog } from './history/ChangeLog';
 import { EncryptionHistory } from './history/EncryptionHistory';
 import { Serial } from './history/Serial';
+import { RECONCILE, type RunKind, reconcile } from './reconcile/Reconcile';
+import { type RunReport, WatchRecord } from './reconcile/WatchRecord';
+import { AuditNotice as Notice } from './AuditNotice';
+import { RoomModifierWriter } from './flag/RoomModifierWriter';
+import { modifierHonoured } from './flag/writeWays';
 import { RoomQueue } from './RoomQueue';
 import { AdminRoomList } from './coverage/AdminRoomList';
 import { type ReportPage, coverageReport } from './coverage/CoverageReport';
@@ -28,6 +33,7 @@ import { type WorkspaceSummary, workspaceSummary } from './coverage/WorkspaceSum
 import { type ChunkContext, runChunk } from './bulk/EncryptAllChunk';
 import { type DryRunAnswer, type JobProgress, type StartRequest, jobProgress, startEncryptAll } from './bulk/EncryptAllJob';
 import { JobRecord } from './bulk/JobRecord';
+import { PrivateGroupList } from './bulk/PrivateGroupList';
 import type { Credential } from './rest/Credential';
 import type { GuardPolicy } from './panel/PanelView';
 import { GroupDirectory } from './picker/GroupDirectory';
@@ -46,8 +52,6 @@ export interface AppInstanceState {
     writes: AppWrites;
     /** Rooms with a guard run waiting (see EncryptionGuard). */
     guardWaiting: Set<string>;
-    /** Changes of the history's index of groups, one at a time (see Serial). */
-    historyIndex: Serial;
     /** The last scan of every private group, for the coverage report (see ScanCache). */
     scans: ScanCache;
     /** Starts of the encryptAll job, one at a time (see startEncryptAll). */
@@ -68,7 +72,6 @@ export function newInstanceState(appId: string): AppInstanceState {
         roleIds: new RoleIds(),
         writes: new AppWrites(),
         guardWaiting: new Set(),
-        historyIndex: new Serial(),
         scans: new ScanCache(),
         jobStarts: new Serial(),
         groups: new GroupDirectory(),
@@ -84,7 +87,7 @@ function callContext(read: IRead, http: IHttp) {
 
 /** The history as one call writes it (see ChangeLog). */
 function changesOf(read: IRead, persistence: IPersistence | undefined, logger: ILogger, instance: AppInstanceState) {
-    return changeLog(instance.writes, new EncryptionHistory(read.getPersistenceReader(), persistence, instance.historyIndex), logger);
+    return changeLog(instance.writes, new EncryptionHistory(read.getPersistenceReader(), persistence), logger);
 }
 
 /** Builds the service from one call's accessors: the runtime hands out fresh ones per call. */
@@ -129,6 +132,7 @@ export function createGuard(
         modify,
         queue: instance.queue,
         writes: instance.writes,
+        history: new EncryptionHistory(read.getPersistenceReader()),
         changes: changesOf(read, persistence, logger, instance),
         waiting: instance.guardWaiting,
         logger,
@@ -149,9 +153,10 @@ export function pickerDeps(logger: ILogger, instance: AppInstanceState): PickerF
 }
 
 /**
- * What keeps groups encrypted here (see GuardPolicy). The guard can switch back a change made by
- * any route only where the server tells apps of system messages — the servers whose room modifier
- * drops `encrypted` (7.4+), known once the app has looked at a room — and with a service account.
+ * What keeps groups encrypted here (see GuardPolicy). A change made by any route is switched back:
+ * on 7.4+ by the guard, from the server's event, and by the reconcile, both through the service
+ * account; before 7.4 (the room modifier writes, known once the app has looked at a room) by the
+ * reconcile, within one period, with the modifier where no account is set.
  */
 export function guardPolicy(instance: AppInstanceState): (read: IRead) => Promise<GuardPolicy> {
     return async (read) => {
@@ -159,7 +164,8 @@ export function guardPolicy(instance: AppInstanceState): (read: IRead) => Promis
         if (await settings.allowTurningOff()) {
             return 'off-allowed';
         }
-        return instance.memory.modifierHonoured === false && (await settings.serviceAccount()) ? 'kept-on' : 'app-refuses';
+        const honoured = instance.memory.modifierHonoured;
+        return honoured === true || (honoured === false && (await settings.serviceAccount())) ? 'kept-on' : 'app-refuses';
     };
 }
 
@@ -172,6 +178,7 @@ export function historyReader(logger: ILogger, instance: AppInstanceState): Hist
             {
                 service: createEncryptionService(read, modify, http, undefined, logger, instance),
                 history: new EncryptionHistory(read.getPersistenceReader()),
+                watch: new WatchRecord(read.getPersistenceReader()),
                 modify,
                 memory: instance.memory,
             },
@@ -194,8 +201,13 @@ export function serviceAccountCheck(instance: AppInstanceState): ServiceAccountC
 export interface AdminReport {
     serviceAccount: ServiceAccountReport;
     unknownRoles: Array<string>;
-    /** Whether encrypted groups stay encrypted whoever switches them off, or why not (see EncryptionGuard). */
-    guard: 'on' | 'off' | 'needs-service-account' | 'needs-events' | 'unknown';
+    /**
+     * Whether encrypted groups stay encrypted whoever switches them off, and how: the guard at once
+     * (`on`, 7.4+), the reconcile within a period (`reconcile`, before 7.4), or why not.
+     */
+    guard: 'on' | 'off' | 'reconcile' | 'needs-service-account' | 'unknown';
+    /** The reconcile's period, and what its last run found (see reconcile). */
+    reconcile: { minutes: number; lastRun?: RunReport };
     /** Rocket.Chat 8.8+ encrypts new private groups, yet the app lets people switch encryption off. */
     forceMismatch: boolean;
 }
@@ -212,14 +224,21 @@ export function adminReporter(instance: AppInstanceState): AdminReporter {
         // Only servers whose app room updates drop `encrypted` (7.4+) tell apps of system messages;
         // which kind this is, is known once the app has looked at a room since it started.
         const honoured = instance.memory.modifierHonoured;
-        const guard = allowOff ? 'off' : honoured === true ? 'needs-events' : !canWrite ? 'needs-service-account' : honoured === undefined ? 'unknown' : 'on';
+        const guard = allowOff ? 'off' : honoured === true ? 'reconcile' : !canWrite ? 'needs-service-account' : honoured === undefined ? 'unknown' : 'on';
+        const [minutes, watch] = await Promise.all([settings.reconcileMinutes(), new WatchRecord(read.getPersistenceReader()).state()]);
         let force: unknown;
         try {
             force = await serverSettings.getValueById('E2E_Force_Encryption_For_Private_Rooms');
         } catch {
             force = undefined; // a server before 8.8 has no such setting
         }
-        return { serviceAccount, unknownRoles: await unknownRoles(instance, read), guard, forceMismatch: force === true && allowOff };
+        return {
+            serviceAccount,
+            unknownRoles: await unknownRoles(instance, read),
+            guard,
+            reconcile: { minutes, lastRun: watch.lastRun },
+            forceMismatch: force === true && allowOff,
+        };
     };
 }
 
@@ -300,8 +319,7 @@ export function encryptAllChunk(
     return runChunk(
         {
             record: new JobRecord(read.getPersistenceReader(), persistence),
-            list: new AdminRoomList(rest),
-            rooms: read.getRoomReader(),
+            groups: new PrivateGroupList(rest),
             rest,
             settings,
             scheduler: modify.getScheduler(),
@@ -333,4 +351,63 @@ function roleReader(read: IRead) {
     } catch {
         return undefined;
     }
+}
+
+/**
+ * One run of the reconcile (see reconcile). At a start, where the service account may list rooms,
+ * it scans the workspace; before 7.4 without a service account, it switches back with the room
+ * modifier, as the app's bot.
+ */
+export async function reconcileRun(
+    read: IRead,
+    modify: IModify,
+    http: IHttp,
+    persistence: IPersistence,
+    logger: ILogger,
+    instance: AppInstanceState,
+    kind: RunKind,
+): Promise<RunReport> {
+    const context = callContext(read, http);
+    const { settings, serverSettings, rest } = context;
+    const reader = read.getPersistenceReader();
+    const serviceAccount = await settings.serviceAccount();
+    const scanDeps = coverageDeps(read, context, instance);
+    const appUser = await read.getUserReader().getAppUser();
+    const changes = changesOf(read, persistence, logger, instance);
+    const modifier = new RoomModifierWriter(modify);
+    return reconcile(
+        {
+            history: new EncryptionHistory(reader, persistence),
+            changes,
+            watch: new WatchRecord(reader, persistence),
+            rooms: read.getRoomReader(),
+            settings,
+            switchBack: {
+                serverSettings,
+                settings,
+                rest,
+                users: read.getUserReader(),
+                changes,
+                modifier: appUser && {
+                    writer: modifier,
+                    notice: new Notice(modify),
+                    appUser,
+                    honoured: (room) => modifierHonoured(modifier, instance.memory, room, appUser),
+                },
+            },
+            scheduler: modify.getScheduler(),
+            scan: kind.start && serviceAccount ? () => scanGroups(scanDeps, serviceAccount) : undefined,
+            logger,
+            budgetMs: instance.budgetMs,
+        },
+        kind,
+    );
+}
+
+/** The recurring reconcile, every `reconcile_minutes` (agenda keeps one job of the name: scheduling again changes its period). */
+export async function scheduleReconcile(
+    scheduler: Pick<ISchedulerModify, 'scheduleRecurring'>,
+    settings: Pick<AppSettings, 'reconcileMinutes'>,
+): Promise<void> {
+    await scheduler.scheduleRecurring({ id: RECONCILE, interval: `${await settings.reconcileMinutes()} minutes`, skipImmediate: true });
 }

@@ -1,18 +1,17 @@
-import type { ILogger, IRoomRead, ISchedulerModify } from '@rocket.chat/apps-engine/definition/accessors';
+import type { ILogger, ISchedulerModify } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import type { AppSettings } from '../AppSettings';
 import { Deadline, TOGGLE_BUDGET_MS } from '../Deadline';
 import { describeError } from '../describeError';
-import { ADMIN_PAGE, type AdminRoomList } from '../coverage/AdminRoomList';
 import type { ScanCache } from '../coverage/CoverageScan';
 import type { ChangeLog } from '../history/ChangeLog';
 import { isRefusal } from '../Refusal';
-import { encryptedFlag, isArchived, isFederated, displayName } from '../RoomFacts';
 import type { Credential } from '../rest/Credential';
 import { REST_TIMEOUT_MS, type RestAnswer, type ServerRest, isUnreachable } from '../rest/ServerRest';
 import { SKIP_REASONS, skipReason } from './eligibility';
 import { type GroupOutcome, type JobRecord, type JobState, OUTCOMES_KEPT } from './JobRecord';
+import type { PrivateGroupList } from './PrivateGroupList';
 
 /**
  * The scheduler processors that run the job, a chunk per run. A line of runs follows itself under
@@ -30,9 +29,9 @@ export function otherProcessor(processor: string | undefined): string {
     return processor === ENCRYPT_ALL_WATCH ? ENCRYPT_ALL_PROCESSOR : ENCRYPT_ALL_WATCH;
 }
 
-/** Saving the job after a group takes at most this; no group is started that could not be saved in time. */
+/** Saving the job takes at most this; no group is started that could not be saved in time. */
 const SAVE_MS = 1000;
-/** A line that saved nothing for this long is gone (a run saves after every page or group, and waits at most REST_TIMEOUT_MS for one). */
+/** A line that saved nothing for this long is gone (a run saves after every page and when it stops, within the engine's request timeout). */
 export const LEASE_MS = 15_000;
 /** Outcomes that would be the same for every group: the job ends with them. */
 const FATAL: Record<string, string> = {
@@ -45,8 +44,7 @@ const DEFAULT_WAIT_MS = 10_000;
 
 export interface ChunkDeps {
     record: JobRecord;
-    list: Pick<AdminRoomList, 'page'>;
-    rooms: Pick<IRoomRead, 'getById'>;
+    groups: Pick<PrivateGroupList, 'page'>;
     rest: Pick<ServerRest, 'post'>;
     settings: Pick<AppSettings, 'serviceAccount'>;
     scheduler: Pick<ISchedulerModify, 'scheduleOnce'>;
@@ -73,11 +71,9 @@ export function leaseEnds(state: JobState): number {
 
 /**
  * One run of the workspace's encryptAll job: as much as fits in the engine's request timeout, then
- * the next run of its line is scheduled. Every group's outcome is saved before the next is started,
- * and a write whose outcome was not saved (the app stopped, the answer was lost) is read back, so a
- * restart neither repeats nor loses a group. Only the job's current line works and saves: a run of
- * another line stops at its next save. The work acts as the service account, through the server's
- * own route, so every group gets Rocket.Chat's own notice.
+ * the next run of its line is scheduled (see encryptPages). Only the job's current line works and
+ * saves: a run of another line stops at its next save. The work acts as the service account,
+ * through the server's own route, so every group gets Rocket.Chat's own notice.
  */
 export async function runChunk(deps: ChunkDeps, context: ChunkContext): Promise<void> {
     const state = await deps.record.state();
@@ -106,10 +102,7 @@ export async function runChunk(deps: ChunkDeps, context: ChunkContext): Promise<
     }
     const save = () => saveIfCurrent(deps.record, state);
     try {
-        const next =
-            state.phase === 'listing'
-                ? await listGroups(deps, state, credential, deadline, save)
-                : await encryptGroups(deps, state, credential, deadline, save);
+        const next = await encryptPages(deps, state, credential, deadline, save);
         if (next === 'superseded') {
             return;
         }
@@ -152,119 +145,102 @@ async function saveIfCurrent(record: JobRecord, state: JobState): Promise<boolea
 /** A run's end: 'done', another line has the job ('superseded'), why the job failed, or in how many ms the next run starts. */
 type RunEnd = 'done' | 'superseded' | string | number;
 
-async function listGroups(deps: ChunkDeps, state: JobState, credential: Credential, deadline: Deadline, save: () => Promise<boolean>): Promise<RunEnd> {
-    const ids = await deps.record.groupIds();
-    const known = new Set(ids);
+/**
+ * Page after page of the workspace's private groups, each switched on where it is off and
+ * eligible. What a run did is saved with the offset after each page, and when the run stops in a
+ * page's middle: a restart takes up the page again, where the groups it already switched are
+ * listed as encrypted (Rocket.Chat's route would answer 200 and post nothing for them anyway), and
+ * the history's key for a group of a job makes its second record the same one. So a restart
+ * neither loses a group nor posts a second notice for it, and a group costs two calls: the write
+ * and its history record.
+ */
+async function encryptPages(deps: ChunkDeps, state: JobState, credential: Credential, deadline: Deadline, save: () => Promise<boolean>): Promise<RunEnd> {
+    const by = { id: state.by.id, username: state.by.username } as IUser;
     while (deadline.allows(REST_TIMEOUT_MS + SAVE_MS)) {
-        const page = await deps.list.page(credential, state.listed, ADMIN_PAGE);
+        const page = await deps.groups.page(credential, state.listed);
         if (isRefusal(page)) {
             return page.status === 429 ? waitOf(page.body) : `the service account may not list every group (it needs view-room-administration): ${page.error}`;
         }
-        for (const room of page.rooms) {
-            if (!known.has(room._id)) {
-                known.add(room._id);
-                ids.push(room._id);
+        state.counts.total = page.total;
+        for (const [done, group] of page.groups.entries()) {
+            const stop = (end: RunEnd) => {
+                state.listed += done;
+                return end;
+            };
+            if (!deadline.allows(REST_TIMEOUT_MS + SAVE_MS)) {
+                return stop(0);
+            }
+            const name = group.fname || group.name || group._id;
+            const skip = skipReason({ federated: group.federated === true, archived: group.archived === true }, state.includeArchived);
+            const outcome: Outcome =
+                group.encrypted === true
+                    ? 'alreadyEncrypted'
+                    : skip
+                      ? { roomId: group._id, name, reason: skip }
+                      : await write(deps, state, group._id, name, credential, by);
+            if (typeof outcome === 'object' && 'wait' in outcome) {
+                // The rate limiter refused (nothing landed), or the answer was lost: the group is listed again.
+                return stop(outcome.wait);
+            }
+            count(state, outcome);
+            state.resumeAt = undefined;
+            if (typeof outcome === 'object' && FATAL[outcome.reason]) {
+                state.listed += done + 1;
+                return FATAL[outcome.reason];
             }
         }
-        state.listed += page.fetched;
-        const finished = page.fetched === 0 || state.listed >= page.total;
-        if (finished) {
-            state.phase = 'encrypting';
-            state.counts.total = ids.length;
-        }
-        await deps.record.saveGroupIds(ids);
+        state.listed += page.groups.length;
         if (!(await save())) {
             return 'superseded';
         }
-        if (finished) {
-            return state.counts.total === 0 ? 'done' : encryptGroups(deps, state, credential, deadline, save, ids);
+        if (page.groups.length === 0 || state.listed >= page.total) {
+            return 'done';
         }
     }
     return 0;
 }
 
-async function encryptGroups(
-    deps: ChunkDeps,
-    state: JobState,
-    credential: Credential,
-    deadline: Deadline,
-    save: () => Promise<boolean>,
-    listed?: Array<string>,
-): Promise<RunEnd> {
-    const ids = listed ?? (await deps.record.groupIds());
-    const by = { id: state.by.id, username: state.by.username } as IUser;
-    while (state.cursor < ids.length) {
-        if (!deadline.allows(REST_TIMEOUT_MS + SAVE_MS)) {
-            return 0;
-        }
-        const roomId = ids[state.cursor];
-        const room = await deps.rooms.getById(roomId);
-        const name = room ? displayName(room) : roomId;
-        const skip = room && skipReason({ federated: isFederated(room), archived: isArchived(room) }, state.includeArchived);
-        let outcome: Outcome;
-        if (!room) {
-            outcome = { roomId, name, reason: 'not-found' };
-        } else if (encryptedFlag(room) === true) {
-            // Encrypted already — by this job, if its write was sent and its outcome not saved.
-            outcome = state.inFlight === roomId ? 'changed' : 'alreadyEncrypted';
-            if (outcome === 'changed') {
-                await deps.changes.record(roomId, true, by, 'bulk');
-            }
-        } else if (skip) {
-            outcome = { roomId, name, reason: skip };
-        } else {
-            state.inFlight = roomId;
-            if (!(await save())) {
-                return 'superseded';
-            }
-            outcome = await write(deps, roomId, name, credential, by);
-        }
-        if (typeof outcome === 'object' && 'wait' in outcome) {
-            // The rate limiter refused (nothing landed), or the answer was lost (the group stays in
-            // flight, to be read again by the next run).
-            if (!outcome.maybeLanded) {
-                state.inFlight = undefined;
-            }
-            return outcome.wait;
-        }
-        count(state, outcome);
-        state.inFlight = undefined;
-        state.resumeAt = undefined;
-        state.cursor += 1;
-        if (!(await save())) {
-            return 'superseded';
-        }
-        if (typeof outcome === 'object' && FATAL[outcome.reason]) {
-            return FATAL[outcome.reason];
-        }
-    }
-    return 'done';
-}
-
 /** What became of one group; `wait`: try it again after that many ms. */
-type Outcome = 'changed' | 'alreadyEncrypted' | GroupOutcome | { wait: number; maybeLanded: boolean };
+type Outcome = 'changed' | 'alreadyEncrypted' | GroupOutcome | { wait: number };
 
-/** One group switched on as the service account; its history names the job's starter. */
-async function write(deps: ChunkDeps, roomId: string, name: string, credential: Credential, by: IUser): Promise<Outcome> {
-    deps.changes.prepare(roomId);
+/**
+ * One group switched on as the service account; its history names the job's starter and is
+ * written while the write is under way (the server's event for it may reach another instance),
+ * under a key of the job and group.
+ */
+async function write(deps: ChunkDeps, state: JobState, roomId: string, name: string, credential: Credential, by: IUser): Promise<Outcome> {
     deps.changes.expect(roomId, true);
+    const recorded = deps.changes.record(roomId, true, by, 'bulk', `bulk:${state.jobId}:${roomId}`);
+    const notLanded = async () => {
+        deps.changes.unexpect(roomId, true);
+        await deps.changes.withdraw(roomId, await recorded);
+    };
     let answer: RestAnswer;
     try {
         answer = await deps.rest.post('rooms.saveRoomSettings', credential, { rid: roomId, encrypted: true });
     } catch (error) {
-        deps.changes.unexpect(roomId, true);
-        return isUnreachable(error) && error.why !== 'transport' ? { roomId, name, reason: 'site-url-unusable' } : { wait: DEFAULT_WAIT_MS, maybeLanded: true };
+        if (isUnreachable(error) && error.why !== 'transport') {
+            await notLanded();
+            return { roomId, name, reason: 'site-url-unusable' };
+        }
+        // The answer was lost: the write may have landed. The record stays, its key makes the retry's the same one.
+        await recorded;
+        return { wait: DEFAULT_WAIT_MS };
     }
     if (answer.statusCode === 200) {
-        await deps.changes.record(roomId, true, by, 'bulk');
+        await recorded;
         return 'changed';
     }
-    deps.changes.unexpect(roomId, true);
+    await notLanded();
     if (answer.statusCode === 429) {
-        return { wait: waitOf(answer.body), maybeLanded: false };
+        return { wait: waitOf(answer.body) };
     }
     if (answer.statusCode === 401) {
         return { roomId, name, reason: 'service-account-rejected' };
+    }
+    if (answer.body.errorType === 'error-invalid-room') {
+        // Deleted since its page was listed.
+        return { roomId, name, reason: 'not-found' };
     }
     return { roomId, name, reason: typeof answer.body.error === 'string' ? answer.body.error : `HTTP ${answer.statusCode}` };
 }
@@ -286,7 +262,6 @@ function count(state: JobState, outcome: 'changed' | 'alreadyEncrypted' | GroupO
 async function end(deps: ChunkDeps, state: JobState, status: 'done' | 'failed', error?: string): Promise<void> {
     state.status = status;
     state.finishedAt = new Date().toISOString();
-    state.inFlight = undefined;
     state.resumeAt = undefined;
     if (error) {
         state.error = error;

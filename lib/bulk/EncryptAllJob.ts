@@ -84,9 +84,7 @@ export async function startEncryptAll(deps: BulkDeps, request: StartRequest): Pr
             includeArchived: request.includeArchived,
             startedAt: now,
             updatedAt: now,
-            phase: 'listing',
             listed: 0,
-            cursor: 0,
             line: newId(),
             lineProcessor: ENCRYPT_ALL_PROCESSOR,
             counts: { total: 0, changed: 0, alreadyEncrypted: 0, skipped: 0, failed: 0 },
@@ -94,7 +92,6 @@ export async function startEncryptAll(deps: BulkDeps, request: StartRequest): Pr
             skipped: [],
             failed: [],
         };
-        await deps.record.saveGroupIds([]);
         await deps.record.save(state);
         await deps.scheduler.scheduleOnce({ id: ENCRYPT_ALL_PROCESSOR, when: new Date(), data: { line: state.line } });
         // Should the line stop without ending the job, the watch takes it over.
@@ -113,7 +110,6 @@ export type JobProgress = Pick<
     | 'startedAt'
     | 'updatedAt'
     | 'finishedAt'
-    | 'phase'
     | 'listed'
     | 'reasons'
     | 'skipped'
@@ -126,7 +122,7 @@ export type JobProgress = Pick<
 };
 
 export function progressOf(state: JobState): JobProgress {
-    const { jobId, status, by, includeArchived, startedAt, updatedAt, finishedAt, phase, listed, counts, reasons, skipped, failed, error, resumeAt } = state;
+    const { jobId, status, by, includeArchived, startedAt, updatedAt, finishedAt, listed, counts, reasons, skipped, failed, error, resumeAt } = state;
     const remaining = counts.total - counts.changed - counts.alreadyEncrypted - counts.skipped - counts.failed;
     return {
         jobId,
@@ -136,7 +132,6 @@ export function progressOf(state: JobState): JobProgress {
         startedAt,
         updatedAt,
         finishedAt,
-        phase,
         listed,
         counts: { ...counts, remaining },
         reasons,
@@ -149,8 +144,7 @@ export function progressOf(state: JobState): JobProgress {
 
 /**
  * `GET …/groups.encryptAll?jobId=`: the job's progress (the newest job without an id), for whoever
- * Rocket.Chat lets see every room (`phase` is `listing` while the groups are being listed, with
- * `listed` rooms so far).
+ * Rocket.Chat lets see every room (`listed`: the groups gone through so far, of `counts.total`).
  */
 export async function jobProgress(deps: Pick<BulkDeps, 'record' | 'list'>, credential: Credential, jobId: unknown): Promise<JobProgress | Refusal> {
     const refusal = await deps.list.allows(credential);

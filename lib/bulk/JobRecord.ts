@@ -1,8 +1,6 @@
 import type { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
-import { idsOf } from '../history/EncryptionHistory';
-
 /** Why a group was left as it was, or why its change failed. */
 export interface GroupOutcome {
     roomId: string;
@@ -23,17 +21,12 @@ export interface JobState {
     startedAt: string;
     updatedAt: string;
     finishedAt?: string;
-    /** First every group id is listed (page by page), then each is encrypted in turn. */
-    phase: 'listing' | 'encrypting';
-    /** The next admin-list offset while listing. */
+    /** How many of the workspace's private groups, oldest first, the job has gone through: the next page's offset. */
     listed: number;
-    /** The index of the next group to encrypt. */
-    cursor: number;
-    /** A group whose write was sent but whose outcome was not saved: a restart reads it back. */
-    inFlight?: string;
     /** The line of runs that carries on the job now, and the processor it runs under (see runChunk). */
     line?: string;
     lineProcessor?: string;
+    /** `total`: the workspace's private groups, as the server counted them on the last page. */
     counts: { total: number; changed: number; alreadyEncrypted: number; skipped: number; failed: number };
     /** Outcome → how many groups. */
     reasons: Record<string, number>;
@@ -46,9 +39,8 @@ export interface JobState {
 }
 
 const JOB = [new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'encrypt-all-job')];
-const GROUPS = [new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'encrypt-all-groups')];
 
-/** The job and the ids it lists, in the app's persistence, so a restart of the app goes on where it was. */
+/** The job in the app's persistence, so a restart of the app goes on where it was. */
 export class JobRecord {
     constructor(
         private readonly reader: Pick<IPersistenceRead, 'readByAssociations'>,
@@ -62,15 +54,5 @@ export class JobRecord {
     public async save(state: JobState): Promise<void> {
         state.updatedAt = new Date().toISOString();
         await this.writer!.updateByAssociations(JOB, state, true);
-    }
-
-    public async groupIds(): Promise<Array<string>> {
-        const record = (await this.reader.readByAssociations(GROUPS))[0] as { ids?: string } | undefined;
-        return idsOf(record?.ids);
-    }
-
-    /** Joined into one string: thousands of ids cross into the app cheaply that way (see EncryptionHistory's index). */
-    public async saveGroupIds(ids: Array<string>): Promise<void> {
-        await this.writer!.updateByAssociations(GROUPS, { ids: ids.join(',') }, true);
     }
 }

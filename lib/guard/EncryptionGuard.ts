@@ -1,19 +1,20 @@
 import type { ILogger, IModify, IRoomRead, IServerSettingRead, IUserRead } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IMessage } from '@rocket.chat/apps-engine/definition/messages';
+import type { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import { RoomType } from '@rocket.chat/apps-engine/definition/rooms';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import type { AppSettings } from '../AppSettings';
 import { Deadline, TOGGLE_BUDGET_MS } from '../Deadline';
 import { describeError } from '../describeError';
-import { RestApiWriter } from '../flag/RestApiWriter';
-import type { AppWrites } from '../history/AppWrites';
+import { MARK_MS, type AppWrites } from '../history/AppWrites';
 import type { ChangeLog } from '../history/ChangeLog';
+import type { Door, EncryptionHistory } from '../history/EncryptionHistory';
 import { translate } from '../i18n/translate';
-import { isRefusal } from '../Refusal';
 import type { ServerRest } from '../rest/ServerRest';
-import { displayName, encryptedFlag, isArchived, isFederated, unmapped } from '../RoomFacts';
+import { displayName, unmapped } from '../RoomFacts';
 import type { RoomQueue } from '../RoomQueue';
+import { LEFT_OFF_WHY, switchBackOn } from './SwitchBack';
 
 export interface GuardDeps {
     rooms: Pick<IRoomRead, 'getById'>;
@@ -24,6 +25,7 @@ export interface GuardDeps {
     modify: Pick<IModify, 'getCreator' | 'getNotifier'>;
     queue: RoomQueue;
     writes: AppWrites;
+    history: Pick<EncryptionHistory, 'of'>;
     changes: ChangeLog;
     /** Rooms with a guard run waiting (per app instance): a burst of switch-offs makes one more run, not one per event. */
     waiting: Set<string>;
@@ -36,13 +38,18 @@ export function encryptionChange(message: IMessage): boolean | undefined {
     return type === 'room_e2e_enabled' ? true : type === 'room_e2e_disabled' ? false : undefined;
 }
 
+/** The doors through which the app itself writes (a change recorded through one of them is not Rocket.Chat's own). */
+const APP_DOORS: ReadonlyArray<Door> = ['endpoint', 'command', 'panel', 'guard', 'bulk', 'reconcile'];
+
 /**
  * Encryption that stays on. When "Allow turning encryption off" is unset, a group that anyone
  * switches off — room menu, core REST, another app — is switched back on through the service
  * account, from the server's own `room_e2e_disabled` notice (IPostSystemMessageSent, Rocket.Chat
  * 7.4+). The person who switched it off is told why, in their language; Rocket.Chat's own
- * `room_e2e_enabled` is the notice in the room. Every change it sees goes into the history: the
- * app's own writes are recognised (AppWrites) and recorded once, by the app, with their door.
+ * `room_e2e_enabled` is the notice in the room. Every change it sees goes into the history once,
+ * keyed by the server's message: the app's own writes — known in this instance's memory
+ * (AppWrites), or found recorded by whichever instance made them — are not recorded again. An
+ * event the app never got (its runtime stalled, the app disabled) is the reconcile's to find.
  */
 export class EncryptionGuard {
     constructor(private readonly deps: GuardDeps) {}
@@ -65,10 +72,15 @@ export class EncryptionGuard {
                 room.id,
                 deadline,
                 async () => {
-                    await this.deps.changes.record(room.id, encrypted, message.sender, 'core');
                     if (switchBack) {
                         this.deps.waiting.delete(room.id);
-                        await this.switchBackOn(room.id, message.sender, deadline);
+                    }
+                    if (await this.recordedAsOwn(room.id, encrypted)) {
+                        return;
+                    }
+                    await this.deps.changes.record(room.id, encrypted, message.sender, 'core', `core:${message.id}`);
+                    if (switchBack) {
+                        await this.switchBack(room.id, message, deadline);
                     }
                 },
                 () => {
@@ -81,46 +93,37 @@ export class EncryptionGuard {
             .catch((error) => this.deps.logger.error(`Encrypt Group: handling an encryption change failed: ${describeError(error)}`));
     }
 
-    private async switchBackOn(roomId: string, switchedOffBy: IUser, deadline: Deadline): Promise<void> {
-        const room = await this.deps.rooms.getById(roomId);
-        const decline = (why: string) => this.deps.logger.info(`Encrypt Group: the guard leaves ${room ? `#${displayName(room)}` : roomId} as it is: ${why}`);
-        if (!room || room.type !== RoomType.PRIVATE_GROUP) {
-            return decline('it is not a private group');
-        }
-        if (encryptedFlag(room) === true) {
-            return;
-        }
-        if (isFederated(room)) {
-            return decline('federated groups cannot be encrypted');
-        }
-        if (isArchived(room)) {
-            return decline('it is archived');
-        }
-        if ((await this.deps.serverSettings.getValueById('E2E_Enable')) !== true) {
-            return decline('end-to-end encryption is switched off for the workspace');
-        }
-        const serviceAccount = await this.deps.settings.serviceAccount();
-        if (!serviceAccount) {
-            return this.deps.logger.warn(
-                `Encrypt Group: #${displayName(room)} was switched off, and the guard cannot switch it back on: no service account is set`,
+    /**
+     * Whether the app itself just made this change, through another instance (whose memory this
+     * one does not share) or before a restart: its doors record a change while it is written.
+     */
+    private async recordedAsOwn(roomId: string, encrypted: boolean): Promise<boolean> {
+        const { entries } = await this.deps.history.of(roomId);
+        const newest = entries[entries.length - 1];
+        return newest !== undefined && newest.encrypted === encrypted && APP_DOORS.includes(newest.door) && Date.parse(newest.at) >= Date.now() - MARK_MS;
+    }
+
+    private async switchBack(roomId: string, message: IMessage, deadline: Deadline): Promise<void> {
+        const room = (await this.deps.rooms.getById(roomId)) ?? undefined;
+        const name = room ? `#${displayName(room)}` : roomId;
+        const outcome = await switchBackOn(this.deps, room, 'guard', `guard:${message.id}`, deadline);
+        if (outcome.switched) {
+            this.deps.logger.info(
+                `Encrypt Group: ${name} was switched off by @${message.sender.username} and switched back on: encryption may not be turned off`,
             );
+            await this.tell(message.sender, room!);
+        } else if ('why' in outcome) {
+            const text = `Encrypt Group: the guard leaves ${name} switched off: ${LEFT_OFF_WHY[outcome.why]}${outcome.detail ? ` (${outcome.detail})` : ''}`;
+            if (outcome.why === 'no-service-account' || outcome.why === 'failed') {
+                this.deps.logger.warn(text);
+            } else {
+                this.deps.logger.info(text);
+            }
         }
-        this.deps.writes.mark(room.id, true);
-        const outcome = await RestApiWriter.asServiceAccount(this.deps.rest, serviceAccount).write(room, true, undefined, deadline);
-        if (isRefusal(outcome)) {
-            this.deps.writes.consume(room.id, true);
-            return this.deps.logger.warn(`Encrypt Group: the guard could not switch #${displayName(room)} back on: ${outcome.error}`);
-        }
-        const account = serviceAccount.kind === 'session' ? await this.deps.users.getById(serviceAccount.userId) : undefined;
-        await this.deps.changes.record(room.id, true, account ?? ({ id: 'encrypt-group-guard', username: 'encrypt-group' } as IUser), 'guard');
-        this.deps.logger.info(
-            `Encrypt Group: #${displayName(room)} was switched off by @${switchedOffBy.username} and switched back on: encryption may not be turned off`,
-        );
-        await this.tell(switchedOffBy, room);
     }
 
     /** A private message, in their language, to whoever switched it off. */
-    private async tell(user: IUser, room: NonNullable<Awaited<ReturnType<GuardDeps['rooms']['getById']>>>): Promise<void> {
+    private async tell(user: IUser, room: IRoom): Promise<void> {
         try {
             const text = translate(user, 'reply_guard_switched_back', { group: displayName(room) });
             const message = this.deps.modify.getCreator().startMessage().setRoom(room).setText(text).setGroupable(false).getMessage();

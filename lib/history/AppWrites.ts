@@ -1,5 +1,5 @@
 /** How long after the app's own write the server's event for it may still arrive. */
-const MARK_MS = 15_000;
+export const MARK_MS = 15_000;
 
 /**
  * The changes the app itself is making through the server's REST API. From 7.4 the server fires

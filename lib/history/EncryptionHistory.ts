@@ -1,127 +1,186 @@
 import type { IPersistence, IPersistenceRead } from '@rocket.chat/apps-engine/definition/accessors';
 import { RocketChatAssociationModel, RocketChatAssociationRecord } from '@rocket.chat/apps-engine/definition/metadata';
 
-import { Serial } from './Serial';
-
-/** Through which door a change came. */
-export type Door = 'endpoint' | 'command' | 'panel' | 'guard' | 'core' | 'bulk';
+/**
+ * Through which door a change came: one of the app's own, Rocket.Chat itself (`core`, told by the
+ * server's event), or found by the reconcile: a change nobody told the app of (`unseen`), and the
+ * reconcile's own switch-back (`reconcile`).
+ */
+export type Door = 'endpoint' | 'command' | 'panel' | 'guard' | 'core' | 'bulk' | 'reconcile' | 'unseen';
 
 export interface HistoryEntry {
-    /** ISO time the app saw the change. */
+    /** ISO time the app saw (or, for `unseen`, found) the change. */
     at: string;
     encrypted: boolean;
     door: Door;
-    by: { id: string; username: string };
+    /** Who made it; not known for a change the app did not see (`unseen`). */
+    by?: { id: string; username: string };
 }
 
-export interface GroupHistory {
-    /** Newest last. */
-    entries: Array<HistoryEntry>;
-    /** When the app began to record (nothing before is known), or undefined if it has recorded nothing yet. */
-    since?: string;
-}
-
-/** What one group's record holds, and what the index holds. */
-interface GroupRecord {
+/** One change as the app stores it: written once, never rewritten; `key` names it for removal. */
+interface ChangeRecord extends HistoryEntry {
+    kind: 'change';
     roomId: string;
-    /** When the app began recording, for any group (copied from the index when the group's record was made). */
+    key: string;
+}
+
+/** Left by pruning: the group's changes before `before` were dropped. */
+interface PrunedRecord {
+    kind: 'pruned';
+    roomId: string;
+    before: string;
+}
+
+/** A group's record from before the history was a log: every entry in one record, rewritten per change. */
+interface LegacyGroupRecord {
+    roomId: string;
     since: string;
     entries: Array<HistoryEntry>;
 }
-interface IndexRecord {
-    /** When the app began recording. */
-    since: string;
-    /**
-     * Tracked groups, in the order they were first recorded: ids joined by commas, because under
-     * vm2 (Rocket.Chat up to 6.10) every element of an array crossing into the app is wrapped one by
-     * one, and the index is read each time a group is first recorded. Older records hold an array.
-     */
-    groups: string | Array<string>;
-}
 
-/** The newest changes kept per group, and the groups kept in all: the history never grows without bound. */
+/** A change with the group it belongs to and its key, as the reconcile reads them all. */
+export type StoredChange = HistoryEntry & { roomId: string; key: string };
+
+/** The newest changes kept per group; older ones are pruned by the reconcile, off the toggle path. */
 export const ENTRIES_PER_GROUP = 50;
-export const GROUPS_KEPT = 2000;
 
-const INDEX = [new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'encryption-history-index')];
+const CHANGES = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'encryption-change');
+const PRUNED = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'encryption-history-pruned');
+/** What the history was before it was a log: one record per group, and an index of groups. */
+const LEGACY_GROUPS = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'encryption-history');
+const LEGACY_INDEX = new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'encryption-history-index');
+
+const room = (roomId: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.ROOM, roomId);
+const named = (key: string) => new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, `encryption-change:${key}`);
 
 /**
- * Every encryption change the app sees or makes, per group, in the app's own persistence. One record
- * per group: reading a group's history is one read, and recording a change to a group already known
- * is one read and one write, whatever the total. An index, touched only when a group is first
- * recorded, bounds how many groups are kept (the longest-tracked is dropped first) and holds the
- * moment recording began — nothing before it is known, and nothing is invented.
+ * Every encryption change the app sees, makes or finds, in the app's own persistence, as a log: a
+ * change is one record, written once (one write and no read), associated with its group, so reading
+ * one group is one indexed read whatever the workspace holds, and no group's changes can push
+ * another's out. Apps-Engine persistence has no compare-and-set: nothing here reads and rewrites a
+ * shared record, so two writers (two app instances, or two calls) never lose each other's changes.
+ * A change whose key derives from what caused it (a server message, a job and group) is written
+ * by upsert, so a second writer of the same change — a retry, a second instance — adds nothing.
  */
 export class EncryptionHistory {
     constructor(
         private readonly reader: Pick<IPersistenceRead, 'readByAssociations'>,
-        private readonly writer?: Pick<IPersistence, 'updateByAssociations' | 'removeByAssociations'>,
-        /** The app instance's one line for changes of the index (see Serial). */
-        private readonly indexChanges: Serial = new Serial(),
+        private readonly writer?: Pick<IPersistence, 'createWithAssociations' | 'updateByAssociations' | 'removeByAssociations'>,
     ) {}
 
-    public async of(roomId: string): Promise<GroupHistory> {
-        const group = await this.group(roomId);
-        return { entries: group?.entries ?? [], since: group?.since ?? (await this.index())?.since };
+    /**
+     * Records one change; gives back its key. With a `key`, the change is that one, whoever records
+     * it; without, a new key is made.
+     */
+    public async record(roomId: string, entry: HistoryEntry, key?: string): Promise<string> {
+        const writer = this.writable();
+        const stored: ChangeRecord = { kind: 'change', roomId, key: key ?? newKey(), ...entry };
+        const associations = [room(roomId), CHANGES, named(stored.key)];
+        await (key === undefined ? writer.createWithAssociations(stored, associations) : writer.updateByAssociations(associations, stored, true));
+        return stored.key;
     }
 
-    /** Starts reading a group's record, so that recording a change right after needs only the write. */
-    public prefetch(roomId: string): void {
-        if (!this.pending.has(roomId)) {
-            const read = this.group(roomId);
-            read.catch(() => undefined);
-            this.pending.set(roomId, read);
+    /** A change recorded ahead of its write that did not happen after all. */
+    public async withdraw(roomId: string, key: string): Promise<void> {
+        await this.writable().removeByAssociations([room(roomId), named(key)]);
+    }
+
+    /** One group's changes, oldest first (at most ENTRIES_PER_GROUP), and since when they are complete. */
+    public async of(roomId: string): Promise<{ entries: Array<HistoryEntry>; prunedBefore?: string }> {
+        const records = (await this.reader.readByAssociations([room(roomId)])) as Array<ChangeRecord | PrunedRecord | LegacyGroupRecord>;
+        const changes: Array<StoredChange> = [];
+        let prunedBefore: string | undefined;
+        for (const record of records) {
+            if ('kind' in record && record.kind === 'change') {
+                changes.push(record);
+            } else if ('kind' in record && record.kind === 'pruned') {
+                prunedBefore = later(prunedBefore, record.before);
+            } else if ('entries' in record && Array.isArray(record.entries)) {
+                // Not carried over yet (the reconcile does that when the app starts): read as it is.
+                changes.push(...legacyChanges(roomId, record.entries));
+            }
         }
+        const newest = inOrder(changes).slice(-ENTRIES_PER_GROUP);
+        if (changes.length > newest.length) {
+            prunedBefore = later(prunedBefore, newest[0].at);
+        }
+        return { entries: newest.map(entryOf), prunedBefore };
     }
 
-    private readonly pending = new Map<string, Promise<GroupRecord | undefined>>();
+    /** Every change of every group (for the reconcile, which runs once per period across the cluster). */
+    public async all(): Promise<Array<StoredChange>> {
+        return inOrder((await this.reader.readByAssociations([CHANGES])) as Array<ChangeRecord>);
+    }
 
-    public async record(roomId: string, entry: HistoryEntry): Promise<void> {
+    /**
+     * Drops a group's oldest changes beyond ENTRIES_PER_GROUP (`changes`: that group's, oldest
+     * first), leaving a mark that its history is complete only from the oldest one kept.
+     */
+    public async prune(roomId: string, changes: ReadonlyArray<StoredChange>): Promise<number> {
+        const dropped = changes.slice(0, Math.max(0, changes.length - ENTRIES_PER_GROUP));
+        if (dropped.length === 0) {
+            return 0;
+        }
+        const writer = this.writable();
+        const kept = changes[dropped.length];
+        await writer.updateByAssociations([room(roomId), PRUNED], { kind: 'pruned', roomId, before: kept.at } satisfies PrunedRecord, true);
+        for (const change of dropped) {
+            await writer.removeByAssociations([room(roomId), named(change.key)]);
+        }
+        return dropped.length;
+    }
+
+    /**
+     * Carries records of the format before the log over into it: every entry becomes a change, with
+     * a key made from the old record, so a second run (or a second instance) adds nothing; the old
+     * records go. Gives back when the old history began recording, if there was one.
+     */
+    public async carryOver(): Promise<{ since?: string; changes: number }> {
+        const [groups, index] = await Promise.all([this.reader.readByAssociations([LEGACY_GROUPS]), this.reader.readByAssociations([LEGACY_INDEX])]);
+        let count = 0;
+        for (const group of groups as Array<Partial<LegacyGroupRecord>>) {
+            if (typeof group.roomId !== 'string' || !Array.isArray(group.entries)) {
+                continue;
+            }
+            for (const change of legacyChanges(group.roomId, group.entries)) {
+                await this.record(group.roomId, entryOf(change), change.key);
+                count++;
+            }
+            await this.writable().removeByAssociations([room(group.roomId), LEGACY_GROUPS]);
+        }
+        const since = (index[0] as { since?: unknown } | undefined)?.since;
+        if (index.length) {
+            await this.writable().removeByAssociations([LEGACY_INDEX]);
+        }
+        return { since: typeof since === 'string' ? since : undefined, changes: count };
+    }
+
+    private writable() {
         if (!this.writer) {
             throw new Error('the history is read-only here');
         }
-        const prefetched = this.pending.get(roomId);
-        this.pending.delete(roomId);
-        const group = await (prefetched ?? this.group(roomId));
-        const since = group?.since ?? (await this.track(roomId, entry.at));
-        const entries = [...(group?.entries ?? []), entry].slice(-ENTRIES_PER_GROUP);
-        await this.writer.updateByAssociations(groupAssociations(roomId), { roomId, since, entries } satisfies GroupRecord, true);
-    }
-
-    /** A group recorded for the first time: into the index, the longest-tracked out if there are too many. */
-    private track(roomId: string, at: string): Promise<string> {
-        return this.indexChanges.run(() => this.addToIndex(roomId, at));
-    }
-
-    private async addToIndex(roomId: string, at: string): Promise<string> {
-        const index = await this.index();
-        const groups = [...idsOf(index?.groups), roomId];
-        const dropped = groups.splice(0, Math.max(0, groups.length - GROUPS_KEPT));
-        const since = index?.since ?? at;
-        await this.writer!.updateByAssociations(INDEX, { since, groups: groups.join(',') } satisfies IndexRecord, true);
-        for (const id of dropped) {
-            await this.writer!.removeByAssociations(groupAssociations(id));
-        }
-        return since;
-    }
-
-    private async group(roomId: string): Promise<GroupRecord | undefined> {
-        return (await this.reader.readByAssociations(groupAssociations(roomId)))[0] as GroupRecord | undefined;
-    }
-
-    private async index(): Promise<IndexRecord | undefined> {
-        return (await this.reader.readByAssociations(INDEX))[0] as IndexRecord | undefined;
+        return this.writer;
     }
 }
 
-/** A list of ids as the app stores it: joined by commas (room ids have none), or an array from before. */
-export function idsOf(stored: string | Array<string> | undefined): Array<string> {
-    return Array.isArray(stored) ? [...stored] : stored ? stored.split(',') : [];
+/** Oldest first; changes of the same moment in the order of their keys, so every reader agrees. */
+export function inOrder<T extends { at: string; key: string }>(changes: Array<T>): Array<T> {
+    return changes.sort((a, b) => (a.at === b.at ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.at < b.at ? -1 : 1));
 }
 
-function groupAssociations(roomId: string): Array<RocketChatAssociationRecord> {
-    return [
-        new RocketChatAssociationRecord(RocketChatAssociationModel.ROOM, roomId),
-        new RocketChatAssociationRecord(RocketChatAssociationModel.MISC, 'encryption-history'),
-    ];
+function entryOf({ at, encrypted, door, by }: HistoryEntry): HistoryEntry {
+    return by ? { at, encrypted, door, by: { id: by.id, username: by.username } } : { at, encrypted, door };
+}
+
+function legacyChanges(roomId: string, entries: Array<HistoryEntry>): Array<StoredChange> {
+    return entries.map((entry, index) => ({ ...entryOf(entry), roomId, key: `carried:${roomId}:${index}:${entry.at}` }));
+}
+
+function later(a: string | undefined, b: string | undefined): string | undefined {
+    return a === undefined || (b !== undefined && b > a) ? b : a;
+}
+
+/** Unique enough across instances: time, then randomness. */
+export function newKey(): string {
+    return `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`;
 }

@@ -63,7 +63,6 @@ export const CATALOG = {
         "reply_admin_guard_off": "Für Admins: \"Ausschalten der Verschlüsselung erlauben\" ist an, daher schaltet der Wächter keine Gruppen wieder ein.",
         "reply_admin_guard_cannot": "Für Admins: \"Ausschalten der Verschlüsselung erlauben\" ist aus, aber der Wächter kann Gruppen hier nicht verschlüsselt halten: {why}",
         "reply_admin_guard_needs-service-account": "Er braucht ein Dienstkonto, das die Verschlüsselung ändern darf.",
-        "reply_admin_guard_needs-events": "Dieser Server (vor Rocket.Chat 7.4) meldet Apps keine Änderungen von anderswo; nur die Wege über die App verweigern das Ausschalten.",
         "reply_admin_force_mismatch": "Für Admins: Rocket.Chat verschlüsselt neue private Gruppen (E2E_Force_Encryption_For_Private_Rooms), aber die App erlaubt weiterhin das Ausschalten.",
         "reply_admin_guard_unknown": "Für Admins: Ob der Wächter Gruppen verschlüsselt halten kann, ist noch nicht bekannt (dieser Server wurde seit dem Start der App nicht geprüft); nach dem Status einer Gruppe erneut fragen.",
         "reply_history_door_bulk": "der encryptAll-Auftrag der App",
@@ -107,7 +106,15 @@ export const CATALOG = {
         "reply_notes_history": "Bereits gesendete Nachrichten werden nicht nachträglich verschlüsselt: Der Server kann sie weiterhin lesen.",
         "reply_notes_bots": "Bots, Integrationen und Slash-Befehle funktionieren in verschlüsselten Gruppen nicht mehr: Der Server kann nicht lesen, was dort gepostet wird.",
         "reply_notes_keys": "Mitglieder müssen ihre Schlüssel für die Ende-zu-Ende-Verschlüsselung (ihr Verschlüsselungspasswort) eingerichtet haben, um neue Nachrichten zu lesen.",
-        "refusal_server-unanswered": "Rocket.Chats REST-API hat der App gerade nicht geantwortet; nichts wurde geändert. Bitte versuchen Sie es in einer Minute erneut."
+        "refusal_server-unanswered": "Rocket.Chats REST-API hat der App gerade nicht geantwortet; nichts wurde geändert. Bitte versuchen Sie es in einer Minute erneut.",
+        "reply_history_door_reconcile": "der Abgleich der App, der sie ausgeschaltet vorfand und wieder einschaltete",
+        "reply_history_door_unseen": "eine Änderung, von der die App nichts erfuhr, von ihrem Abgleich gefunden",
+        "reply_history_entry_unseen": "{at}: {state} vorgefunden ({door})",
+        "reply_history_gap": "Zwischen {from} und {to} lief die App eine Zeit lang nicht (deaktiviert, beim Aktualisieren oder Neustarten): Eine Änderung aus dieser Zeit erscheint nur, wenn ihr Abgleich sie vorfand.",
+        "reply_admin_guard_reconcile": "Für Admins: Verschlüsselte Gruppen bleiben verschlüsselt. Dieser Server (vor Rocket.Chat 7.4) meldet Apps keine Änderungen, die anderswo gemacht werden; eine dort ausgeschaltete Gruppe schaltet der Abgleich der App innerhalb von {minutes} Minuten wieder ein.",
+        "reply_admin_reconcile_problem": "Für Admins: Der Abgleich von {at} fand {count} verschlüsselte Gruppen ausgeschaltet vor und konnte sie nicht wieder einschalten: {why}",
+        "reply_admin_reconcile_no-service-account": "Es ist kein Dienstkonto eingestellt (Administration → Apps → Encrypt Group → Einstellungen).",
+        "reply_admin_reconcile_write-failed": "Der Server lehnte ab oder antwortete nicht; das Log der App sagt, warum."
     },
     "en": {
         "reply_usage": "Usage: `/encrypt on`, `/encrypt off`, `/encrypt status`, `/encrypt history`, each optionally followed by a group (`#name`). Without a group it acts on this room. Clients do not send commands inside an encrypted group: to switch one off, run `/encrypt off #group` from another room or a direct message with the app. Admins who may see every room get the workspace's totals with `/encrypt report`.",
@@ -172,7 +179,6 @@ export const CATALOG = {
         "reply_admin_guard_off": "For admins: \"Allow turning encryption off\" is on, so the guard does not switch groups back on.",
         "reply_admin_guard_cannot": "For admins: \"Allow turning encryption off\" is unset, but the guard cannot keep groups encrypted here: {why}",
         "reply_admin_guard_needs-service-account": "it needs a service account that may change encryption.",
-        "reply_admin_guard_needs-events": "this server (before Rocket.Chat 7.4) does not tell apps about changes made elsewhere; only the app's own doors refuse switching off.",
         "reply_admin_force_mismatch": "For admins: Rocket.Chat encrypts new private groups (E2E_Force_Encryption_For_Private_Rooms), but the app still allows turning encryption off.",
         "reply_admin_guard_unknown": "For admins: whether the guard can keep groups encrypted is not known yet (this server has not been looked at since the app started); ask again after a status of a group.",
         "reply_history_door_bulk": "the app's encryptAll job",
@@ -216,6 +222,14 @@ export const CATALOG = {
         "reply_notes_history": "Messages already sent are not re-encrypted: they stay readable by the server.",
         "reply_notes_bots": "Bots, integrations and slash commands stop working inside encrypted groups: the server cannot read what is posted there.",
         "reply_notes_keys": "Members need their end-to-end encryption keys (their encryption password) set up to read new messages.",
-        "refusal_server-unanswered": "Rocket.Chat's REST API did not answer the app just now; nothing was changed. Please try again in a minute."
+        "refusal_server-unanswered": "Rocket.Chat's REST API did not answer the app just now; nothing was changed. Please try again in a minute.",
+        "reply_history_door_reconcile": "the app's reconcile, which found it switched off and switched it back on",
+        "reply_history_door_unseen": "a change nobody told the app of, found by its reconcile",
+        "reply_history_entry_unseen": "{at}: found {state} ({door})",
+        "reply_history_gap": "Between {from} and {to} the app was not running for a while (disabled, being updated or restarting): a change made then shows only as found by its reconcile.",
+        "reply_admin_guard_reconcile": "For admins: encrypted groups stay encrypted. This server (before Rocket.Chat 7.4) does not tell apps about changes made elsewhere, so a group switched off there is switched back on by the app's reconcile, within {minutes} minutes.",
+        "reply_admin_reconcile_problem": "For admins: the reconcile of {at} found {count} encrypted groups switched off and could not switch them back on: {why}",
+        "reply_admin_reconcile_no-service-account": "no service account is set (Administration → Apps → Encrypt Group → Settings).",
+        "reply_admin_reconcile_write-failed": "the server refused or did not answer; the app's log says why."
     }
 } as const;

@@ -67,6 +67,8 @@ export class FakeWorkspace {
     public readonly faults = new Set<Fault>();
     /** What the real app keeps across calls on its instance. */
     public readonly instance: AppInstanceState = newInstanceState('encrypt-group-app');
+    /** What the app asked the scheduler for, in order. */
+    public readonly scheduled: Array<Record<string, unknown>> = [];
     /** The app's persistence: records with their associations, as Rocket.Chat's apps persistence keeps them. */
     public readonly records: Array<{ data: object; associations: Array<{ model: string; id: string }> }> = [];
     /** When set, room updates wait for it before they are applied (a slow write). */
@@ -162,7 +164,10 @@ export class FakeWorkspace {
             this.count(`room.get${role}s`);
             return [...(this.roles.get(roomId)?.[role] ?? [])].map((id) => this.users.get(id)).filter(Boolean);
         };
-        const userReader: Record<string, unknown> = { getById: async (id: string) => this.users.get(id) };
+        const userReader: Record<string, unknown> = {
+            getById: async (id: string) => this.users.get(id),
+            getAppUser: async () => this.users.get('app-bot'),
+        };
         if (this.hasUserRoomIds) {
             userReader.getUserRoomIds = async (userId: string) => {
                 this.count('user.getUserRoomIds');
@@ -171,8 +176,10 @@ export class FakeWorkspace {
         }
         return {
             getPersistenceReader: () => ({
-                readByAssociations: async (associations: Array<{ model: string; id: string }>) =>
-                    this.matching(associations).map((record) => structuredClone(record.data)),
+                readByAssociations: async (associations: Array<{ model: string; id: string }>) => {
+                    this.count('persistence.read');
+                    return this.matching(associations).map((record) => structuredClone(record.data));
+                },
             }),
             getRoleReader: () => ({
                 getOneByIdOrName: async (idOrName: string) => {
@@ -261,6 +268,10 @@ export class FakeWorkspace {
                     this.notices.splice(index, 1);
                 },
             }),
+            getScheduler: () => ({
+                scheduleOnce: async (job: { id: string; when: unknown; data?: object }) => void this.scheduled.push({ ...job }),
+                scheduleRecurring: async (job: { id: string; interval: unknown }) => void this.scheduled.push({ ...job }),
+            }),
             getNotifier: () => ({
                 notifyUser: async (user: IUser, message: IMessage) => {
                     this.count('notify.user');
@@ -272,6 +283,11 @@ export class FakeWorkspace {
 
     public persistence(): IPersistence {
         return {
+            createWithAssociations: async (data: object, associations: Array<{ model: string; id: string }>) => {
+                this.count('persistence.create');
+                this.records.push({ data: structuredClone(data), associations: structuredClone(associations) });
+                return `record-${this.records.length}`;
+            },
             updateByAssociations: async (associations: Array<{ model: string; id: string }>, data: object, upsert?: boolean) => {
                 this.count('persistence.update');
                 const found = this.matching(associations);
@@ -284,6 +300,7 @@ export class FakeWorkspace {
                 return 'record';
             },
             removeByAssociations: async (associations: Array<{ model: string; id: string }>) => {
+                this.count('persistence.remove');
                 const found = this.matching(associations);
                 for (const record of found) {
                     this.records.splice(this.records.indexOf(record), 1);

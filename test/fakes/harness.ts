@@ -14,11 +14,13 @@ import {
     historyReader,
     pickerDeps,
     summaryReader,
+    reconcileRun,
 } from '../../lib/createEncryptionService';
 import { EncryptionHistoryEndpoint } from '../../endpoints/EncryptionHistoryEndpoint';
 import type { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { GetEncryptedEndpoint } from '../../endpoints/GetEncryptedEndpoint';
 import { SetEncryptedEndpoint } from '../../endpoints/SetEncryptedEndpoint';
+import type { RunReport } from '../../lib/reconcile/WatchRecord';
 import { FakeWorkspace } from './FakeWorkspace';
 
 export const TOKEN = 'secret-token-of-olivia-0123456789';
@@ -39,6 +41,7 @@ export function workspace(): FakeWorkspace {
     ws.addUser('ada', { roles: ['user', 'admin'] });
     ws.addUser('adam', { roles: ['user', 'admin'] });
     ws.addUser('svc', { roles: ['user', 'admin'] });
+    ws.addUser('app-bot', { roles: ['app'] });
     const everyone = ['olivia', 'mo', 'lee', 'mia', 'ada'];
     const roles = { owners: ['olivia'], moderators: ['mo'], leaders: ['lee'] };
     ws.addRoom({ id: 'secret', members: everyone, ...roles });
@@ -149,10 +152,22 @@ async function privateReply(
     return replies[0].text;
 }
 
+let messages = 0;
+
 /** Rocket.Chat 7.4+ tells the app it saved a system message in a room (IPostSystemMessageSent). */
 export async function systemMessage(ws: FakeWorkspace, roomId: string, type: string, senderId: string): Promise<void> {
-    const message = { room: ws.rooms.get(roomId)!, sender: ws.users.get(senderId)!, _unmappedProperties_: { t: type } } as unknown as IMessage;
+    const message = {
+        id: `system-message-${++messages}`,
+        room: ws.rooms.get(roomId)!,
+        sender: ws.users.get(senderId)!,
+        _unmappedProperties_: { t: type },
+    } as unknown as IMessage;
     await createGuard(ws.read(), ws.modify(), ws.http(), ws.persistence(), ws.logger(), ws.instance).onSystemMessage(message);
+}
+
+/** One run of the reconcile, as the scheduler runs it: at a start, or the recurring one. */
+export function reconcileNow(ws: FakeWorkspace, start = false): Promise<RunReport> {
+    return reconcileRun(ws.read(), ws.modify(), ws.http(), ws.persistence(), ws.logger(), ws.instance, { start });
 }
 
 /** GET groups.encryptionHistory as `userId`. */

@@ -87,7 +87,7 @@ describe('rows and totals', () => {
 });
 
 describe('the encryptAll job, run by run', () => {
-    test('a run encrypts each group once, skips archived and federated ones with the reason, and saves before every write', async () => {
+    test('a run encrypts each group once, skips archived and federated ones with the reason, and records each for its starter: two calls a group', async () => {
         const job = fakeJob(['g1', 'g2', 'old', 'fed', 'done']);
         job.rooms.get('old')!.archived = true;
         job.rooms.get('fed')!.federated = true;
@@ -98,17 +98,17 @@ describe('the encryptAll job, run by run', () => {
         assert.deepEqual(state.counts, { total: 5, changed: 2, alreadyEncrypted: 1, skipped: 2, failed: 0 });
         assert.deepEqual(state.reasons, { archived: 1, federated: 1 });
         assert.deepEqual(job.writes, ['g1', 'g2']);
-        assert.deepEqual(job.recorded, ['g1 by starter (bulk)', 'g2 by starter (bulk)']);
-        // Each write was preceded by a save naming the group in flight.
-        assert.deepEqual(job.inFlightAtWrite, ['g1', 'g2']);
+        assert.deepEqual(job.recorded, ['g1 by starter (bulk) as bulk:J:g1', 'g2 by starter (bulk) as bulk:J:g2']);
+        assert.equal(job.pages, 1, 'the flags come with the list: no room is read');
     });
 
-    test("Rocket.Chat's rate limiter pauses the line until it may go on; the group is tried again, not counted", async () => {
+    test("Rocket.Chat's rate limiter pauses the line until it may go on; the group is tried again, not counted, its record taken back", async () => {
         const job = fakeJob(['g1', 'g2']);
         job.limitedOnce.add('g2');
         await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
         assert.equal(job.state!.status, 'running');
         assert.equal(job.state!.counts.changed, 1);
+        assert.deepEqual(job.withdrawn, ['bulk:J:g2']);
         const [next] = job.scheduled;
         assert.equal(next.id, ENCRYPT_ALL_PROCESSOR);
         assert.deepEqual(next.data, { line: 'L1' });
@@ -119,15 +119,17 @@ describe('the encryptAll job, run by run', () => {
         assert.equal(job.state!.counts.changed, 2);
     });
 
-    test('after a restart, a group whose write landed but was not counted is counted as changed, not written again', async () => {
+    test('after a restart in the middle of a page, a group already switched is not written again, and its history record is the same one', async () => {
         const job = fakeJob(['g1', 'g2']);
+        // The run before the restart switched g1 and recorded it, but did not save the job.
         job.rooms.get('g1')!.encrypted = true;
-        job.state!.inFlight = 'g1';
+        job.recorded.push('g1 by starter (bulk) as bulk:J:g1');
         job.state!.updatedAt = new Date(Date.now() - LEASE_MS - 1000).toISOString();
         await runChunk(job.deps, { processor: ENCRYPT_ALL_WATCH });
         assert.equal(job.state!.status, 'done');
-        assert.deepEqual(job.state!.counts, { total: 2, changed: 2, alreadyEncrypted: 0, skipped: 0, failed: 0 });
         assert.deepEqual(job.writes, ['g2']);
+        assert.equal(new Set(job.recorded).size, 2, 'one record per group');
+        assert.deepEqual(job.state!.counts, { total: 2, changed: 1, alreadyEncrypted: 1, skipped: 0, failed: 0 });
     });
 
     test('a watch leaves a line that shows progress alone and looks again when its lease ends; a run of an older line stops', async () => {
@@ -148,6 +150,17 @@ describe('the encryptAll job, run by run', () => {
         assert.equal(job.state!.status, 'failed');
         assert.match(job.state!.error!, /did not accept the service account's token/);
         assert.deepEqual(job.writes, ['g1']);
+        assert.deepEqual(job.recorded, [], 'a write that did not land leaves no record');
+    });
+
+    test('pages go on from the offset saved: 250 groups, three pages, each group written once', async () => {
+        const ids = Array.from({ length: 250 }, (_, i) => `g${String(i).padStart(3, '0')}`);
+        const job = fakeJob(ids);
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.equal(job.state!.status, 'done');
+        assert.equal(job.pages, 3);
+        assert.deepEqual(job.writes, ids);
+        assert.equal(job.state!.listed, 250);
     });
 });
 
@@ -166,7 +179,7 @@ function row(name: string, overrides: Partial<GroupRow> = {}): GroupRow {
     };
 }
 
-/** A job in its encrypting phase over `ids`, with the rooms, the REST route and the scheduler it uses. */
+/** A job over the private groups `ids` (oldest first), with the list, the REST route and the scheduler it uses. */
 function fakeJob(ids: Array<string>) {
     const now = new Date().toISOString();
     const job = {
@@ -177,19 +190,18 @@ function fakeJob(ids: Array<string>) {
             includeArchived: false,
             startedAt: now,
             updatedAt: now,
-            phase: 'encrypting',
-            listed: ids.length,
-            cursor: 0,
+            listed: 0,
             line: 'L1',
-            counts: { total: ids.length, changed: 0, alreadyEncrypted: 0, skipped: 0, failed: 0 },
+            counts: { total: 0, changed: 0, alreadyEncrypted: 0, skipped: 0, failed: 0 },
             reasons: {},
             skipped: [],
             failed: [],
         } as JobState | undefined,
         rooms: new Map(ids.map((id) => [id, { encrypted: false, archived: false, federated: false }])),
+        pages: 0,
         writes: [] as Array<string>,
-        inFlightAtWrite: [] as Array<string | undefined>,
         recorded: [] as Array<string>,
+        withdrawn: [] as Array<string>,
         scheduled: [] as Array<{ id: string; when: Date; data?: Record<string, unknown> }>,
         limitedOnce: new Set<string>(),
         rejected: false,
@@ -201,23 +213,20 @@ function fakeJob(ids: Array<string>) {
             state.updatedAt = new Date().toISOString();
             job.state = structuredClone(state);
         },
-        groupIds: async () => ids,
-        saveGroupIds: async () => undefined,
     } as unknown as JobRecord;
     job.deps = {
         record,
-        list: { page: async () => ({ rooms: [], fetched: 0, total: 0 }) },
-        rooms: {
-            getById: async (id: string) => {
-                const room = job.rooms.get(id);
-                return room && ({ id, slugifiedName: id, _unmappedProperties_: { ...room } } as never);
+        groups: {
+            page: async (_credential: unknown, offset: number) => {
+                job.pages++;
+                const groups = ids.slice(offset, offset + 100).map((id) => ({ _id: id, name: id, ...job.rooms.get(id)! }));
+                return { groups, total: ids.length };
             },
         },
         rest: {
             post: async (_route: string, _credential: unknown, body: Record<string, unknown>) => {
                 const rid = String(body.rid);
                 job.writes.push(rid);
-                job.inFlightAtWrite.push(job.state?.inFlight);
                 if (job.rejected) {
                     return { statusCode: 401, body: { status: 'error', message: 'You must be logged in to do this.' } };
                 }
@@ -237,10 +246,19 @@ function fakeJob(ids: Array<string>) {
             },
         },
         changes: {
-            prepare: () => undefined,
             expect: () => undefined,
             unexpect: () => undefined,
-            record: async (roomId, _encrypted, by, door) => void job.recorded.push(`${roomId} by ${by.username} (${door})`),
+            record: async (roomId, _encrypted, by, door, key) => {
+                const line = `${roomId} by ${by?.username} (${door}) as ${key}`;
+                if (!job.recorded.includes(line)) {
+                    job.recorded.push(line);
+                }
+                return key;
+            },
+            withdraw: async (_roomId, key) => {
+                job.withdrawn.push(String(key));
+                job.recorded = job.recorded.filter((line) => !line.endsWith(` as ${key}`));
+            },
         },
         cache: { forget: () => undefined },
         logger: { warn: () => undefined, error: () => undefined },

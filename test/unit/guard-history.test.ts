@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { SettingId } from '../../lib/AppSettings';
-import { ENTRIES_PER_GROUP, EncryptionHistory, GROUPS_KEPT, idsOf } from '../../lib/history/EncryptionHistory';
-import { SERVICE_TOKEN, TOKEN, encryptionHistory, runCommand, setEncrypted, systemMessage, workspace } from '../fakes/harness';
+import { ENTRIES_PER_GROUP, EncryptionHistory } from '../../lib/history/EncryptionHistory';
+import { SERVICE_TOKEN, TOKEN, encryptionHistory, reconcileNow, runCommand, setEncrypted, systemMessage, workspace } from '../fakes/harness';
 import { NOT_FOUND } from '../support/rocketchat';
 
 const session = { 'x-user-id': 'olivia', 'x-auth-token': TOKEN };
@@ -124,6 +124,8 @@ describe('the history', () => {
         ws.roomModifier = 'ignored';
         ws.appSettings[SettingId.ServiceAccountUserId] = 'svc';
         ws.appSettings[SettingId.ServiceAccountToken] = SERVICE_TOKEN;
+        // The app started: recording begins.
+        await reconcileNow(ws, true);
         await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, session);
         // On 7.4+ the server fires the event for the app's own writes too: recognised, not recorded twice.
         await systemMessage(ws, 'secret', 'room_e2e_enabled', 'olivia');
@@ -147,7 +149,7 @@ describe('the history', () => {
 
     test('nothing recorded yet: an empty history with no beginning, not invented changes', async () => {
         const answer = await encryptionHistory(workspace(), 'olivia', { roomId: 'secret' });
-        assert.deepEqual(answer.content, { history: [], since: null, sees: 'app-doors', success: true });
+        assert.deepEqual(answer.content, { history: [], since: null, gaps: [], sees: 'app-doors', success: true });
     });
 
     test("someone not in the group gets Rocket.Chat's 'not found', as for a group that does not exist", async () => {
@@ -159,34 +161,81 @@ describe('the history', () => {
         assert.deepEqual({ status: outsider.status, body: outsider.content }, { status: missing.status, body: missing.content });
     });
 
-    test(`bounded: a group keeps its last ${ENTRIES_PER_GROUP} changes; reading it is one read, recording another change one read and one write`, async () => {
+    test(`a log: recording a change is one write and no read; a group keeps its newest ${ENTRIES_PER_GROUP}, pruned off the toggle path`, async () => {
         const ws = workspace();
+        await reconcileNow(ws, true);
         for (let i = 0; i < ENTRIES_PER_GROUP + 10; i++) {
             await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: i % 2 === 0 });
         }
-        const { history } = (await encryptionHistory(ws, 'olivia', { roomId: 'secret' })).content;
-        assert.equal(history.length, ENTRIES_PER_GROUP);
-        assert.equal(history.at(-1).encrypted, false);
-        assert.equal(ws.records.length, 2, 'the group and the index of groups');
-        const writes = ws.calls['persistence.update'];
+        const before = { ...ws.calls };
         await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
-        assert.equal(ws.calls['persistence.update'] - writes, 1);
+        assert.equal(ws.calls['persistence.create'] - before['persistence.create'], 1);
+        assert.equal(ws.calls['persistence.read'], before['persistence.read'], 'no read on the toggle path');
+        assert.equal(ws.calls['persistence.update'], before['persistence.update'], 'nothing rewritten');
+        const listed = (await encryptionHistory(ws, 'olivia', { roomId: 'secret' })).content;
+        assert.equal(listed.history.length, ENTRIES_PER_GROUP);
+        assert.equal(listed.history.at(-1).encrypted, true);
+        await reconcileNow(ws, true);
+        const changes = ws.records.filter((record) => (record.data as { kind?: string }).kind === 'change');
+        assert.equal(changes.length, ENTRIES_PER_GROUP, 'the reconcile pruned the oldest');
+        const after = (await encryptionHistory(ws, 'olivia', { roomId: 'secret' })).content;
+        assert.deepEqual(after.history, listed.history);
+        assert.equal(after.since, after.history[0].at, 'complete only from the oldest change kept');
     });
 
-    test(`bounded in all: at most ${GROUPS_KEPT} groups, the longest-tracked dropped first`, async () => {
+    test("no number of other groups' changes pushes a group's history out; reading it is one read whatever the workspace holds", async () => {
+        const ws = workspace();
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        const history = new EncryptionHistory(ws.read().getPersistenceReader(), ws.persistence());
+        const entry = { at: new Date().toISOString(), encrypted: true, door: 'core' as const, by: { id: 'otto', username: 'otto' } };
+        await Promise.all(Array.from({ length: 2100 }, (_, i) => history.record(`otto-${i}`, entry)));
+        const reads = ws.calls['persistence.read'] ?? 0;
+        assert.deepEqual(await historyOf(ws), ['on by olivia (endpoint)']);
+        assert.equal(ws.calls['persistence.read'] - reads, 2, "the group's changes, and the watch (since when)");
+    });
+
+    test('changes recorded at the same time are all kept (nothing is read and written back)', async () => {
         const ws = workspace();
         const history = new EncryptionHistory(ws.read().getPersistenceReader(), ws.persistence());
-        const entry = { at: new Date().toISOString(), encrypted: true, door: 'core' as const, by: { id: 'olivia', username: 'olivia' } };
-        for (let i = 0; i <= GROUPS_KEPT; i++) {
-            await history.record(`room-${i}`, entry);
-        }
-        assert.deepEqual((await history.of('room-0')).entries, []);
-        assert.equal((await history.of('room-1')).entries.length, 1);
-        assert.equal(ws.records.length, GROUPS_KEPT + 1, 'the groups kept and the index');
+        const entry = (i: number) => ({
+            at: new Date().toISOString(),
+            encrypted: i % 2 === 0,
+            door: 'core' as const,
+            by: { id: 'olivia', username: 'olivia' },
+        });
+        await Promise.all(Array.from({ length: 40 }, (_, i) => history.record('secret', entry(i))));
+        assert.equal((await history.of('secret')).entries.length, 40);
+    });
+
+    test('records of the format before the log are carried over when the app starts, once, with when recording began', async () => {
+        const ws = workspace();
+        const at = (minute: number) => `2026-11-0${minute}T10:00:00.000Z`;
+        const old = [
+            { at: at(1), encrypted: true, door: 'endpoint', by: { id: 'olivia', username: 'olivia' } },
+            { at: at(2), encrypted: false, door: 'core', by: { id: 'mo', username: 'mo' } },
+        ];
+        ws.records.push(
+            {
+                data: { roomId: 'secret', since: at(1), entries: old },
+                associations: [
+                    { model: 'room', id: 'secret' },
+                    { model: 'misc', id: 'encryption-history' },
+                ],
+            },
+            { data: { since: at(1), groups: 'secret' }, associations: [{ model: 'misc', id: 'encryption-history-index' }] },
+        );
+        assert.deepEqual(await historyOf(ws), ['on by olivia (endpoint)', 'off by mo (core)'], 'read as it is before');
+        ws.appSettings[SettingId.AllowTurningOff] = true;
+        await reconcileNow(ws, true);
+        await reconcileNow(ws, true);
+        assert.deepEqual(await historyOf(ws), ['on by olivia (endpoint)', 'off by mo (core)']);
+        assert.equal((await encryptionHistory(ws, 'olivia', { roomId: 'secret' })).content.since, at(1));
+        assert.ok(!ws.records.some((record) => record.associations.some((association) => association.id === 'encryption-history')), 'old records gone');
     });
 
     test('/encrypt history #group: the last changes, with their doors', async () => {
         const ws = workspace();
+        await reconcileNow(ws, true);
         await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
         const reply = await runCommand(ws, 'olivia', 'dm', ['history', '#secret']);
         assert.match(
@@ -194,26 +243,4 @@ describe('the history', () => {
             /^Encryption changes of #secret, newest last since \d{4}-\d\d-\d\d \d\d:\d\d:\n\d{4}-\d\d-\d\d \d\d:\d\d: on by @olivia \(the app's API\)/,
         );
     });
-});
-
-test('groups recorded at the same time all enter the index (it is changed one at a time)', async () => {
-    const ws = workspace();
-    const entry = { at: new Date().toISOString(), encrypted: true, door: 'core' as const, by: { id: 'olivia', username: 'olivia' } };
-    // One history per call, as the app makes them, sharing the instance's line for the index.
-    const record = (i: number) =>
-        new EncryptionHistory(ws.read().getPersistenceReader(), ws.persistence(), ws.instance.historyIndex).record(`room-${i}`, entry);
-    await Promise.all(Array.from({ length: 40 }, (_, i) => record(i)));
-    const index = ws.records.find((record) => record.associations.some((association) => association.id === 'encryption-history-index'));
-    assert.equal(idsOf((index?.data as { groups: string }).groups).length, 40);
-});
-
-test('an index stored as an array (before ids were joined) is read, and written back joined', async () => {
-    const ws = workspace();
-    const history = new EncryptionHistory(ws.read().getPersistenceReader(), ws.persistence(), ws.instance.historyIndex);
-    const entry = { at: new Date().toISOString(), encrypted: true, door: 'core' as const, by: { id: 'olivia', username: 'olivia' } };
-    await history.record('room-a', entry);
-    const index = ws.records.find((record) => record.associations.some((association) => association.id === 'encryption-history-index'))!;
-    index.data = { ...(index.data as object), groups: ['room-a'] };
-    await history.record('room-b', entry);
-    assert.equal((index.data as { groups: unknown }).groups, 'room-a,room-b');
 });

@@ -36,3 +36,8 @@ export function bareFailure(): Answer {
 export function notFound(message = 'Resource not found'): Answer {
     return { statusCode: 404, body: { success: false, error: message } };
 }
+
+/** `API.v1.unauthorized(msg)`: a 403 `{success:false, error: msg ?? 'unauthorized'}`. */
+export function unauthorized(message = 'unauthorized'): Answer {
+    return { statusCode: 403, body: { success: false, error: message } };
+}

@@ -1,10 +1,11 @@
 // Private groups (apps/meteor/app/api/server/v1/groups.ts): every route finds its group with
 // `findPrivateGroupByIdOrName`, so a group the caller is not in does not exist for them.
-import { success } from '../answers';
+import { success, unauthorized } from '../answers';
 import type { ApiRouter, AuthedCall } from '../ApiRouter';
 import { hasPermission, requirePermission } from '../../core/authorization';
 import type { ServerContext } from '../../core/context';
 import { MeteorError } from '../../core/errors';
+import { mongoSort, paginationItems, parseSort } from '../../core/pagination';
 import { createRoom, findPrivateGroup, removeUserFromRoom, saveRoomEncrypted, subscribe, unarchiveRoom } from '../../core/rooms';
 import { userParam } from './users';
 
@@ -80,6 +81,27 @@ export function groupsRoutes(api: ApiRouter, server: ServerContext): void {
             post: ({ user, bodyParams }) => {
                 unarchiveRoom(server, user, findPrivateGroup(storage, bodyParams, user._id, false));
                 return success();
+            },
+        },
+    );
+
+    // `GET groups.listAll`: `view-room-administration` or `API.v1.unauthorized()` (403), then
+    // `getPaginationItems`, `parseJsonQuery` (sort), and `Rooms.findPaginated({t: 'p'}, {sort: sort || {name: 1}})`:
+    // every private group of the workspace as stored, discussions and teams' main groups included,
+    // `encrypted`, `archived` and `federated` with them (Rocket.Chat adds each room's `lastMessage`).
+    api.addRoute(
+        'groups.listAll',
+        { authRequired: true },
+        {
+            get: ({ user, queryParams }) => {
+                if (!hasPermission(storage, user._id, 'view-room-administration')) {
+                    return unauthorized();
+                }
+                const { offset, count } = paginationItems(queryParams);
+                const groups = [...storage.rooms.values()].filter((room) => room.t === 'p');
+                groups.sort(mongoSort(parseSort(queryParams.sort) ?? { name: 1 }));
+                const page = groups.slice(offset, count === 0 ? undefined : offset + count).map(roomOut);
+                return success({ groups: page, offset, count: page.length, total: groups.length });
             },
         },
     );

@@ -1,0 +1,207 @@
+import type { ILogger, IRoomRead, ISchedulerModify } from '@rocket.chat/apps-engine/definition/accessors';
+import type { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
+
+import type { AppSettings } from '../AppSettings';
+import type { Scan } from '../coverage/CoverageScan';
+import { Deadline, TOGGLE_BUDGET_MS } from '../Deadline';
+import { LEFT_OFF_WHY, type LeftOff, type SwitchBackDeps, switchBackOn } from '../guard/SwitchBack';
+import type { ChangeLog } from '../history/ChangeLog';
+import { ENTRIES_PER_GROUP, type EncryptionHistory, type StoredChange } from '../history/EncryptionHistory';
+import { isRefusal, type Refusal } from '../Refusal';
+import { REST_TIMEOUT_MS } from '../rest/ServerRest';
+import { encryptedFlag } from '../RoomFacts';
+import type { RunReport, WatchRecord, WatchState } from './WatchRecord';
+
+/**
+ * The scheduler processors: the start (once whenever the app starts or is enabled, on the
+ * instance that starts) and the recurring run, every `reconcile_minutes` (once per period across
+ * the cluster: Rocket.Chat's scheduler keeps one recurring job of a name). A run that runs out of
+ * time goes on in a one-time job of the recurring processor, from where it stopped.
+ */
+export const RECONCILE_START = 'encryption-reconcile-start';
+export const RECONCILE = 'encryption-reconcile';
+
+/** A late scheduler run is not yet a gap: the app counts as not running only past its period and this. */
+const GRACE_MS = 60_000;
+/** Groups read at once: a workspace of thousands is read in seconds, without a burst on the server. */
+const PARALLEL_READS = 20;
+
+export interface ReconcileDeps {
+    history: Pick<EncryptionHistory, 'all' | 'prune' | 'carryOver'>;
+    changes: ChangeLog;
+    watch: Pick<WatchRecord, 'state' | 'save' | 'baseline' | 'saveBaseline'>;
+    rooms: Pick<IRoomRead, 'getById'>;
+    settings: Pick<AppSettings, 'allowTurningOff' | 'reconcileMinutes'>;
+    switchBack: SwitchBackDeps;
+    scheduler: Pick<ISchedulerModify, 'scheduleOnce'>;
+    /** Every private group with its flag, where the service account may list rooms (at a start). */
+    scan?: () => Promise<Scan | Refusal>;
+    logger: Pick<ILogger, 'info' | 'warn' | 'error'>;
+    /** How long one run may work (tests shorten it). */
+    budgetMs?: number;
+}
+
+/** What a run is: a start, the recurring run, or the rest of an earlier run (the groups after `after`). */
+export interface RunKind {
+    start: boolean;
+    after?: string;
+}
+
+/** What the app knows of a group: its state, and what that rests on (the newest change, or the scan). */
+interface Known {
+    encrypted: boolean;
+    basis: string;
+}
+
+/**
+ * A policy that holds when the app misses things. Events are lost whenever the app is not running
+ * when they fire, and before 7.4 there are none, so the groups the app knows as encrypted — the
+ * newest change in its history says so, or a scan of the workspace at a start found them so — are
+ * read again. One found off is a change nobody told the app of: it is recorded as `unseen`, with
+ * when it was found; where turning off is not allowed, it is switched back on through the guard's
+ * way and identity (see switchBackOn), recorded as `reconcile`. Keys derive from the change the run
+ * acted on, so two runs at once (two instances starting) record each finding once. The run also
+ * carries old history records over, prunes each group to its newest ENTRIES_PER_GROUP changes, and
+ * notes when the app was not running (WatchRecord). It costs one room read per protected group,
+ * and a few calls besides.
+ */
+export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<RunReport> {
+    const deadline = Deadline.after(deps.budgetMs ?? TOGGLE_BUDGET_MS);
+    const carried = kind.start ? await deps.history.carryOver() : undefined;
+    const [watch, changes, minutes, allowOff] = await Promise.all([
+        deps.watch.state(),
+        deps.history.all(),
+        deps.settings.reconcileMinutes(),
+        deps.settings.allowTurningOff(),
+    ]);
+    const now = new Date().toISOString();
+    const known = new Map<string, Known>();
+    for (const [roomId, group] of byGroup(changes)) {
+        const newest = group[group.length - 1];
+        known.set(roomId, { encrypted: newest.encrypted, basis: newest.key });
+        if (group.length > ENTRIES_PER_GROUP) {
+            await deps.history.prune(roomId, group);
+        }
+    }
+    const observed = kind.start ? await scanned(deps) : undefined;
+    const baseline = observed
+        ? { at: now, ids: new Set([...observed.values()].filter((row) => row.encrypted).map((row) => row.id)) }
+        : await deps.watch.baseline();
+    if (observed) {
+        await deps.watch.saveBaseline(now, baseline!.ids);
+    }
+    for (const id of baseline?.ids ?? []) {
+        if (!known.has(id)) {
+            known.set(id, { encrypted: true, basis: `baseline:${baseline!.at}` });
+        }
+    }
+    const report: RunReport = { at: now, checked: 0, switchedBack: 0, unseen: 0, leftOff: 0 };
+    const leftOff = new Map<LeftOff, number>();
+    const found = async (roomId: string, state: Known, room: IRoom | undefined) => {
+        report.unseen++;
+        await deps.changes.record(roomId, false, undefined, 'unseen', `unseen:${roomId}:${state.basis}`);
+        if (allowOff) {
+            return;
+        }
+        const outcome = await switchBackOn(deps.switchBack, room, 'reconcile', `reconcile:${roomId}:${state.basis}`, Deadline.after(REST_TIMEOUT_MS + 1000));
+        if (outcome.switched) {
+            report.switchedBack++;
+        } else if ('why' in outcome) {
+            report.leftOff++;
+            leftOff.set(outcome.why, (leftOff.get(outcome.why) ?? 0) + 1);
+            if (outcome.why === 'no-service-account' || outcome.why === 'failed') {
+                report.problem ??= outcome.why === 'failed' ? 'write-failed' : outcome.why;
+            }
+        }
+    };
+    // A start found every group's state: changes nobody told the app of are recorded, switch-ons too.
+    for (const row of observed?.values() ?? []) {
+        const state = known.get(row.id);
+        if (row.encrypted && state && !state.encrypted) {
+            report.unseen++;
+            await deps.changes.record(row.id, true, undefined, 'unseen', `unseen:${row.id}:${state.basis}`);
+        }
+    }
+    const protectedIds = [...known].filter(([id, state]) => state.encrypted && (kind.after === undefined || id > kind.after)).map(([id]) => id);
+    protectedIds.sort();
+    // Each group read, and each switch-back, must fit in the run; what does not goes on in the next.
+    let next: string | undefined;
+    reading: for (let i = 0; i < protectedIds.length; i += PARALLEL_READS) {
+        const batch = protectedIds.slice(i, i + PARALLEL_READS);
+        if (!deadline.allows(REST_TIMEOUT_MS + 1000)) {
+            next = protectedIds[i - 1];
+            break;
+        }
+        const rooms = await Promise.all(batch.map((id) => (observed?.get(id)?.encrypted === true ? undefined : deps.rooms.getById(id))));
+        for (const [j, id] of batch.entries()) {
+            const room = rooms[j];
+            if (observed?.get(id)?.encrypted !== true && room && encryptedFlag(room) !== true) {
+                if (!deadline.allows(REST_TIMEOUT_MS + 1000)) {
+                    next = batch[j - 1] ?? protectedIds[i - 1];
+                    break reading;
+                }
+                await found(id, known.get(id)!, room);
+            }
+            report.checked++;
+        }
+    }
+    if (next !== undefined) {
+        await deps.scheduler.scheduleOnce({ id: RECONCILE, when: new Date(), data: { after: next } });
+    }
+    await deps.watch.save(watched(watch, kind, now, minutes, carried?.since, report));
+    say(deps, report, leftOff, allowOff, next);
+    return report;
+}
+
+/** The watch after this run: since when, the gap this run knows of, its sign of life and report. */
+function watched(watch: WatchState, kind: RunKind, now: string, minutes: number, carriedSince: string | undefined, report: RunReport): WatchState {
+    const gaps = [...watch.gaps];
+    const late = watch.aliveAt !== undefined && Date.parse(now) - Date.parse(watch.aliveAt) > minutes * 60_000 + GRACE_MS;
+    // A start means the app was not running on this instance for a while since its last sign of life.
+    if (watch.aliveAt !== undefined && (kind.start || late)) {
+        gaps.push({ from: watch.aliveAt, to: now });
+    }
+    return { since: watch.since ?? carriedSince ?? now, aliveAt: now, gaps, lastRun: report };
+}
+
+/** The scan at a start, by id; none where the account may not list rooms (the history's groups are read one by one). */
+async function scanned(deps: ReconcileDeps): Promise<Map<string, Scan['rows'][number]> | undefined> {
+    if (!deps.scan) {
+        return undefined;
+    }
+    const scan = await deps.scan();
+    if (isRefusal(scan)) {
+        deps.logger.info(`Encrypt Group: the reconcile reads only the groups the history knows: the workspace could not be scanned (${scan.error})`);
+        return undefined;
+    }
+    return new Map(scan.rows.map((row) => [row.id, row]));
+}
+
+/** One line per run in the app's log; a warning when groups must stay off for the app's own want. */
+function say(deps: ReconcileDeps, report: RunReport, leftOff: Map<LeftOff, number>, allowOff: boolean, next: string | undefined): void {
+    const why = [...leftOff].map(([reason, count]) => `${count} ${LEFT_OFF_WHY[reason]}`).join('; ');
+    const line =
+        `Encrypt Group: the reconcile read ${report.checked} encrypted groups again` +
+        (report.unseen ? `, found ${report.unseen} changes it was not told of${allowOff ? ' (turning off is allowed)' : ''}` : '') +
+        (report.switchedBack ? `, switched ${report.switchedBack} back on` : '') +
+        (report.leftOff ? `; ${report.leftOff} stay off (${why})` : '') +
+        (next !== undefined ? '; it goes on in a moment with the rest' : '');
+    if (report.problem) {
+        deps.logger.warn(line);
+    } else {
+        deps.logger.info(line);
+    }
+}
+
+function byGroup(changes: Array<StoredChange>): Map<string, Array<StoredChange>> {
+    const groups = new Map<string, Array<StoredChange>>();
+    for (const change of changes) {
+        const group = groups.get(change.roomId);
+        if (group) {
+            group.push(change);
+        } else {
+            groups.set(change.roomId, [change]);
+        }
+    }
+    return groups;
+}

@@ -1,0 +1,129 @@
+// The reconcile, over the fake workspace: a group the app knows as encrypted and finds switched off
+// — nobody told the app, or it was not running — is recorded as such and switched back on where
+// turning off is not allowed, on every generation, and each finding is recorded once.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { SettingId } from '../../lib/AppSettings';
+import { SERVICE_TOKEN, TOKEN, encryptionHistory, reconcileNow, runCommand, setEncrypted, workspace } from '../fakes/harness';
+
+type Ws = ReturnType<typeof workspace>;
+
+const historyOf = async (ws: Ws, roomId = 'secret') =>
+    (await encryptionHistory(ws, 'olivia', { roomId })).content.history.map(
+        (entry: { encrypted: boolean; by?: { username: string }; door: string }) =>
+            `${entry.encrypted ? 'on' : 'off'}${entry.by ? ` by ${entry.by.username}` : ''} (${entry.door})`,
+    );
+
+/** A workspace whose app keeps encrypted groups encrypted; `secret` switched on through the app, then off behind its back. */
+async function switchedOffUnseen(generation: 'before 7.4' | '7.4+', serviceAccount = true): Promise<Ws> {
+    const ws = workspace();
+    if (generation === '7.4+') {
+        ws.roomModifier = 'ignored';
+    }
+    if (serviceAccount) {
+        ws.appSettings[SettingId.ServiceAccountUserId] = 'svc';
+        ws.appSettings[SettingId.ServiceAccountToken] = SERVICE_TOKEN;
+    }
+    ws.appSettings[SettingId.AllowTurningOff] = false;
+    await reconcileNow(ws, true);
+    // On 7.4+ the caller's own session writes through Rocket.Chat's route.
+    assert.equal((await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, { 'x-user-id': 'olivia', 'x-auth-token': TOKEN })).status, 200);
+    // Rocket.Chat's own route switches it off, and the app is told nothing (stalled, disabled, or before 7.4).
+    ws.setEncryptedFlag('secret', false);
+    return ws;
+}
+
+describe('the reconcile', () => {
+    test('before 7.4, no service account: switched back with the room modifier and the app bot’s notice, recorded as found and as reconciled', async () => {
+        const ws = await switchedOffUnseen('before 7.4', false);
+        const report = await reconcileNow(ws);
+        assert.equal(ws.encryptedOf('secret'), true);
+        assert.deepEqual(
+            { checked: report.checked, switchedBack: report.switchedBack, unseen: report.unseen, problem: report.problem },
+            { checked: 1, switchedBack: 1, unseen: 1, problem: undefined },
+        );
+        assert.deepEqual((await historyOf(ws)).slice(-2), ['off (unseen)', 'on by app-bot (reconcile)']);
+        assert.deepEqual(ws.notices.at(-1), { roomId: 'secret', type: 'room_e2e_enabled', userId: 'app-bot', by: 'app' });
+    });
+
+    test("7.4+: switched back through Rocket.Chat's route as the service account, with the server's notice", async () => {
+        const ws = await switchedOffUnseen('7.4+');
+        await reconcileNow(ws);
+        assert.equal(ws.encryptedOf('secret'), true);
+        assert.deepEqual((await historyOf(ws)).slice(-2), ['off (unseen)', 'on by svc (reconcile)']);
+        assert.deepEqual(ws.notices.at(-1), { roomId: 'secret', type: 'room_e2e_enabled', userId: 'svc', by: 'server' });
+        assert.ok(ws.httpCalls.some((call) => call.url.endsWith('/api/v1/rooms.saveRoomSettings')));
+    });
+
+    test('a second run, or two at once, finds nothing more to do and records nothing twice', async () => {
+        const ws = await switchedOffUnseen('7.4+');
+        await Promise.all([reconcileNow(ws), reconcileNow(ws)]);
+        const again = await reconcileNow(ws);
+        assert.equal(again.unseen, 0);
+        const history = await historyOf(ws);
+        assert.equal(history.filter((line: string) => line.endsWith('(reconcile)')).length, 1, history.join(', '));
+        assert.equal(history.filter((line: string) => line.endsWith('(unseen)')).length, 1, history.join(', '));
+    });
+
+    test('7.4+ without a service account: it cannot write, and says so once per run, in the log and to admins in /encrypt status', async () => {
+        const ws = await switchedOffUnseen('7.4+', false);
+        const report = await reconcileNow(ws);
+        assert.equal(ws.encryptedOf('secret'), false);
+        assert.equal(report.problem, 'no-service-account');
+        const warnings = ws.logLines.filter((line) => line.startsWith('warn:') && line.includes('the reconcile'));
+        assert.equal(warnings.length, 1, warnings.join('\n'));
+        assert.match(
+            await runCommand(ws, 'ada', 'secret', ['status']),
+            /found 1 encrypted groups switched off and could not switch them back on: no service account is set/,
+        );
+    });
+
+    test('with turning off allowed, nothing is switched back; the change is recorded as unseen', async () => {
+        const ws = await switchedOffUnseen('7.4+');
+        ws.appSettings[SettingId.AllowTurningOff] = true;
+        const report = await reconcileNow(ws);
+        assert.equal(ws.encryptedOf('secret'), false);
+        assert.equal(report.switchedBack, 0);
+        assert.deepEqual((await historyOf(ws)).slice(-1), ['off (unseen)']);
+        assert.ok(!ws.httpCalls.some((call) => call.url.endsWith('rooms.saveRoomSettings')));
+    });
+
+    test('a group the history knows as off, or not at all, is left alone', async () => {
+        const ws = workspace();
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false });
+        ws.appSettings[SettingId.AllowTurningOff] = false;
+        const report = await reconcileNow(ws);
+        assert.deepEqual({ checked: report.checked, unseen: report.unseen }, { checked: 0, unseen: 0 });
+        assert.equal(ws.encryptedOf('secret'), false);
+    });
+
+    test('it costs one room read per protected group, and a few calls besides', async () => {
+        const ws = workspace();
+        for (let i = 0; i < 40; i++) {
+            ws.addRoom({ id: `g${i}`, members: ['olivia'], owners: ['olivia'] });
+            await setEncrypted(ws, 'olivia', { roomId: `g${i}`, encrypted: true });
+        }
+        const before = { ...ws.calls };
+        const report = await reconcileNow(ws);
+        assert.equal(report.checked, 40);
+        assert.equal(ws.calls['room.getById'] - (before['room.getById'] ?? 0), 40);
+        const persistence = ['persistence.read', 'persistence.update', 'persistence.create', 'persistence.remove'];
+        const other = persistence.reduce((sum, name) => sum + (ws.calls[name] ?? 0) - (before[name] ?? 0), 0);
+        assert.ok(other <= 4, `${other} persistence calls`);
+    });
+
+    test('a start after the app was not running records the period as a gap; the history shows it', async () => {
+        const ws = workspace();
+        await reconcileNow(ws, true);
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        await reconcileNow(ws, true);
+        const { gaps } = (await encryptionHistory(ws, 'olivia', { roomId: 'secret' })).content;
+        assert.equal(gaps.length, 1);
+        assert.ok(gaps[0].from <= gaps[0].to);
+        assert.match(await runCommand(ws, 'olivia', 'secret', ['history']), /the app was not running for a while/);
+        await reconcileNow(ws);
+        assert.equal((await encryptionHistory(ws, 'olivia', { roomId: 'secret' })).content.gaps.length, 1, 'a run on time is no gap');
+    });
+});
