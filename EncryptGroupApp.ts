@@ -2,6 +2,7 @@ import type {
     IAppAccessors,
     IConfigurationExtend,
     IConfigurationModify,
+    IEnvironmentRead,
     IHttp,
     ILogger,
     IModify,
@@ -38,7 +39,7 @@ import { isBuiltInRole } from './lib/authority/RoleIds';
 import { describeError } from './lib/describeError';
 import { describeServiceAccount } from './lib/authority/ServiceAccountCheck';
 import { ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH } from './lib/bulk/EncryptAllChunk';
-import { RECONCILE, RECONCILE_START } from './lib/reconcile/Reconcile';
+import { RECONCILE, RECONCILE_START, RECONCILE_START_DELAY_MS } from './lib/reconcile/Reconcile';
 import {
     type AppInstanceState,
     type EncryptionServiceFactory,
@@ -57,7 +58,7 @@ import {
     serviceAccountCheck,
     summaryReader,
     unknownRoles,
-} from './lib/createEncryptionService';
+} from './lib/compositionRoot';
 import { EncryptionPanel } from './lib/panel/EncryptionPanel';
 import { PANEL_BUTTON } from './lib/panel/ids';
 
@@ -130,6 +131,21 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIK
         return { ...newSetting, value };
     }
 
+    /**
+     * The app starts, or is enabled again: a reconcile a moment later, once the app is enabled
+     * (see reconcile). Not a start-up job of the processor: the engine skips a job that comes due
+     * while an app that was disabled is still initializing (AppSchedulerManager.isNotToRunJob,
+     * Apps-Engine 1.62), and drops it as done — the runs after an enable are the ones that matter.
+     */
+    public async onEnable(_environment: IEnvironmentRead, configurationModify: IConfigurationModify): Promise<boolean> {
+        try {
+            await configurationModify.scheduler.scheduleOnce({ id: RECONCILE_START, when: new Date(Date.now() + RECONCILE_START_DELAY_MS) });
+        } catch (error) {
+            this.getLogger().error(`Encrypt Group: the reconcile could not be scheduled: ${describeError(error)}`);
+        }
+        return true;
+    }
+
     /** An admin changed a setting: check what can be checked at once and say the result in the app's log. */
     public async onSettingUpdated(setting: ISetting, configurationModify: IConfigurationModify, read: IRead, http: IHttp): Promise<void> {
         if (setting.id === SettingId.ReconcileMinutes) {
@@ -184,9 +200,9 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIK
         // app starts with none waiting — carries on a job whose runs stopped (see runChunk).
         const chunk = (processor: string) => (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persistence: IPersistence) =>
             encryptAllChunk(read, modify, http, persistence, this.getLogger(), this.instance, { processor, line: context.line });
-        // The reconcile (see reconcile): at once whenever the app starts or is enabled, which also
-        // (re)schedules its recurring run; a recurring run that runs out of time goes on in a
-        // one-time job of the same processor, from the group after `after`.
+        // The reconcile (see reconcile): a start whenever the app starts or is enabled (onEnable),
+        // which also (re)schedules its recurring run; a recurring run that runs out of time goes on
+        // in a one-time job of the same processor, from the group after `after`.
         const reconciling = (start: boolean) => async (context: IJobContext, read: IRead, modify: IModify, http: IHttp, persistence: IPersistence) => {
             // A one-time job that throws is kept as failed, and Rocket.Chat schedules a start only while none is stored.
             try {
@@ -202,7 +218,7 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIK
         await configuration.scheduler.registerProcessors([
             { id: ENCRYPT_ALL_PROCESSOR, processor: chunk(ENCRYPT_ALL_PROCESSOR) },
             { id: ENCRYPT_ALL_WATCH, processor: chunk(ENCRYPT_ALL_WATCH), startupSetting: { type: StartupType.ONETIME, when: 'now' } },
-            { id: RECONCILE_START, processor: reconciling(true), startupSetting: { type: StartupType.ONETIME, when: 'now' } },
+            { id: RECONCILE_START, processor: reconciling(true) },
             { id: RECONCILE, processor: reconciling(false) },
         ]);
         // Last, and allowed to fail: Apps-Engine 1.62 keeps an app's commands across a disable, so

@@ -4,13 +4,13 @@ import type { IRoom } from '@rocket.chat/apps-engine/definition/rooms';
 import type { ISlashCommand, ISlashCommandPreview, ISlashCommandPreviewItem, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
-import type { AdminReporter, EncryptionServiceFactory, HistoryReader, PickerFactory, SummaryReader } from '../lib/createEncryptionService';
+import type { AdminReporter, EncryptionServiceFactory, HistoryReader, PickerFactory, SummaryReader } from '../lib/compositionRoot';
 import type { GroupTarget } from '../lib/EncryptionService';
 import { describeError } from '../lib/describeError';
 import { NO_MATCH_ITEM, UNSUPPORTED_ITEM, groupPreview } from '../lib/picker/GroupPicker';
 import { isRefusal } from '../lib/Refusal';
 import { parseArguments } from './parseArguments';
-import { Replies } from './replies';
+import { Replies } from '../lib/i18n/Replies';
 
 /**
  * `/encrypt on|off|status|history|help [#group]`, and `/encrypt report` for the workspace. A group can be named because clients refuse to send

@@ -2,7 +2,7 @@ import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engi
 import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
-import type { BulkJobs } from '../lib/createEncryptionService';
+import type { BulkJobs } from '../lib/compositionRoot';
 import { isRefusal, Refusal } from '../lib/Refusal';
 import { answerWithCredential, bodyObject, refused, success } from './responses';
 

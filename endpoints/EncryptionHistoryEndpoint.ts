@@ -2,7 +2,7 @@ import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engi
 import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
-import type { HistoryReader } from '../lib/createEncryptionService';
+import type { HistoryReader } from '../lib/compositionRoot';
 import { isRefusal } from '../lib/Refusal';
 import { answer, refused, success } from './responses';
 

@@ -2,7 +2,7 @@ import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engi
 import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
-import type { CoverageReporter } from '../lib/createEncryptionService';
+import type { CoverageReporter } from '../lib/compositionRoot';
 import { pagingSettings } from '../lib/coverage/CoverageReport';
 import { toCsv } from '../lib/coverage/csv';
 import { readReportQuery } from '../lib/coverage/ReportQuery';

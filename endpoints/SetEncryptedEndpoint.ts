@@ -3,7 +3,7 @@ import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import { groupView } from '../lib/GroupView';
-import type { EncryptionServiceFactory } from '../lib/createEncryptionService';
+import type { EncryptionServiceFactory } from '../lib/compositionRoot';
 import { isRefusal } from '../lib/Refusal';
 import { answer, bodyObject, callerCredential, refused, success } from './responses';
 

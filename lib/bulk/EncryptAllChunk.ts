@@ -159,7 +159,13 @@ async function encryptPages(deps: ChunkDeps, state: JobState, credential: Creden
     while (deadline.allows(REST_TIMEOUT_MS + SAVE_MS)) {
         const page = await deps.groups.page(credential, state.listed);
         if (isRefusal(page)) {
-            return page.status === 429 ? waitOf(page.body) : `the service account may not list every group (it needs view-room-administration): ${page.error}`;
+            // No answer, or the server's own trouble (an instance restarting): the line tries again.
+            if (page.status === 429 || page.reason === 'server-unanswered' || page.status >= 500) {
+                return page.status === 429 ? waitOf(page.body) : DEFAULT_WAIT_MS;
+            }
+            return page.reason === 'site-url-unusable'
+                ? FATAL['site-url-unusable']
+                : `the service account may not list every group (it needs view-room-administration): ${page.error}`;
         }
         state.counts.total = page.total;
         for (const [done, group] of page.groups.entries()) {

@@ -9,11 +9,12 @@ import type {
 import type { IUIKitContextualBarViewParam } from '@rocket.chat/apps-engine/definition/uikit/UIKitInteractionResponder';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
-import type { EncryptionServiceFactory } from '../createEncryptionService';
+import type { EncryptionServiceFactory } from '../compositionRoot';
 import { describeError } from '../describeError';
 import { isRefusal } from '../Refusal';
 import { PANEL_BUTTON, SWITCH_OFF, SWITCH_ON, roomOfConfirmOff } from './ids';
-import { type GuardPolicy, type PanelOutcome, confirmOffModal, panelView, refusedPanelView } from './PanelView';
+import type { GuardPolicy } from '../guard/GuardPolicy';
+import { type PanelOutcome, confirmOffModal, panelView, refusedPanelView } from './PanelView';
 
 export interface PanelDeps {
     services: EncryptionServiceFactory;

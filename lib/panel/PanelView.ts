@@ -1,18 +1,13 @@
 import type { IUIKitContextualBarViewParam, IUIKitModalViewParam } from '@rocket.chat/apps-engine/definition/uikit/UIKitInteractionResponder';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
-import { Replies } from '../../commands/replies';
+import type { GuardPolicy } from '../guard/GuardPolicy';
+import { Replies } from '../i18n/Replies';
 import type { EncryptionStatus, SetEncryptedResult } from '../EncryptionService';
 import { translate } from '../i18n/translate';
 import type { Refusal } from '../Refusal';
 import { displayName } from '../RoomFacts';
 import { SWITCH_OFF, SWITCH_ON, confirmOffViewId, panelViewId } from './ids';
-
-/**
- * What keeps a group encrypted besides its owners: nothing ('off-allowed'), the app refusing at
- * its own doors ('app-refuses'), or the guard switching back a change made by any route ('kept-on').
- */
-export type GuardPolicy = 'off-allowed' | 'app-refuses' | 'kept-on';
 
 /** What the panel shows about one group, as the service sees it for this caller right now. */
 export interface PanelFacts {

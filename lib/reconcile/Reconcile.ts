@@ -12,6 +12,9 @@ import { REST_TIMEOUT_MS } from '../rest/ServerRest';
 import { encryptedFlag } from '../RoomFacts';
 import type { RunReport, WatchRecord, WatchState } from './WatchRecord';
 
+/** How long after the app is enabled its start runs: the engine runs no job of an app still initializing. */
+export const RECONCILE_START_DELAY_MS = 3000;
+
 /**
  * The scheduler processors: the start (once whenever the app starts or is enabled, on the
  * instance that starts) and the recurring run, every `reconcile_minutes` (once per period across

@@ -198,7 +198,7 @@ export function coverageSuite(scenario: () => Scenario): void {
 
         test('an app restart (an update) in the middle of a job: it goes on where it was, and every group is switched on exactly once', async (t) => {
             const prefix = s.unique('restart');
-            const seeded = await admin.client.request('POST', '/api/v1/standin/groups.seed', { count: 60, prefix, ownerId: owner.id });
+            const seeded = await admin.client.request('POST', '/api/v1/standin/groups.seed', { count: 400, prefix, ownerId: owner.id });
             if (seeded.status === 404) {
                 t.skip("a real server has no route to make hundreds of groups at once (the stand-in's groups.seed)");
                 return;

@@ -1,5 +1,5 @@
 // Which suites run where: all of them on a stand-in of each server generation; on a real server,
-// all but those that need the stand-in's fault switch.
+// all but those that need the stand-in's knobs (faults, lost events, a scheduled job due now).
 import { authoritySuite } from './authority';
 import { coverageSuite } from './coverage';
 import { abuseSuite } from './hardening/abuse';
@@ -8,6 +8,7 @@ import { faultSuite } from './hardening/faults';
 import { fidelitySuite } from './fidelity';
 import { guardSuite } from './guard';
 import { panelSuite } from './panel';
+import { reconcileSuite } from './reconcile';
 import { roleMatrixSuite } from './hardening/roleMatrix';
 import { type Suite, onTarget } from './scenario';
 import { serverRulesSuite } from './server-rules';
@@ -34,7 +35,7 @@ export function standinSuites(version: string): void {
     onTarget(
         `stand-in as Rocket.Chat ${version} (${generation.versions}: Apps-Engine ${generation.engineVersion}, ${generation.runtime})`,
         () => standinTarget(version),
-        [...REAL_SERVER_SUITES, faultSuite],
+        [...REAL_SERVER_SUITES, faultSuite, reconcileSuite],
     );
 }
 

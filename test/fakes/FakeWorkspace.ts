@@ -11,7 +11,7 @@ import { MessageBuilder } from '@rocket.chat/apps-engine/server/accessors/Messag
 import { RoomBuilder } from '@rocket.chat/apps-engine/server/accessors/RoomBuilder';
 
 import { SETTINGS } from '../../lib/AppSettings';
-import { type AppInstanceState, newInstanceState } from '../../lib/createEncryptionService';
+import { type AppInstanceState, newInstanceState } from '../../lib/compositionRoot';
 import type { Fault } from '../support/faults';
 
 type RoomRole = 'owner' | 'moderator' | 'leader';

@@ -15,7 +15,7 @@ import {
     pickerDeps,
     summaryReader,
     reconcileRun,
-} from '../../lib/createEncryptionService';
+} from '../../lib/compositionRoot';
 import { EncryptionHistoryEndpoint } from '../../endpoints/EncryptionHistoryEndpoint';
 import type { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { GetEncryptedEndpoint } from '../../endpoints/GetEncryptedEndpoint';

@@ -7,7 +7,7 @@ import type { JobRecord, JobState } from '../../lib/bulk/JobRecord';
 import { toCsv } from '../../lib/coverage/csv';
 import { type GroupRow, rowOf, totalsOf } from '../../lib/coverage/GroupRow';
 import { readReportQuery, selectRows } from '../../lib/coverage/ReportQuery';
-import { isRefusal } from '../../lib/Refusal';
+import { Refusal, isRefusal } from '../../lib/Refusal';
 
 const PAGING = { defaultCount: 50, upperLimit: 100, infiniteCount: true };
 
@@ -151,6 +151,19 @@ describe('the encryptAll job, run by run', () => {
         assert.match(job.state!.error!, /did not accept the service account's token/);
         assert.deepEqual(job.writes, ['g1']);
         assert.deepEqual(job.recorded, [], 'a write that did not land leaves no record');
+    });
+
+    test('a listing the server did not answer (an instance restarting) is tried again later, not the end of the job', async () => {
+        const job = fakeJob(['g1']);
+        const page = job.deps.groups.page;
+        job.deps.groups.page = async () => Refusal.serverUnanswered();
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.equal(job.state!.status, 'running');
+        assert.equal(job.scheduled[0].id, ENCRYPT_ALL_PROCESSOR);
+        job.deps.groups.page = page;
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.equal(job.state!.status, 'done');
+        assert.deepEqual(job.writes, ['g1']);
     });
 
     test('pages go on from the offset saved: 250 groups, three pages, each group written once', async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { createEncryptionService } from '../../lib/createEncryptionService';
+import { createEncryptionService } from '../../lib/compositionRoot';
 import type { EncryptionStatus } from '../../lib/EncryptionService';
 import { SWITCH_OFF, SWITCH_ON, confirmOffViewId, panelViewId, roomOfConfirmOff } from '../../lib/panel/ids';
 import { confirmOffModal, panelView } from '../../lib/panel/PanelView';

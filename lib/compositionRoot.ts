@@ -1,3 +1,6 @@
+// The app's composition root: what lives as long as an app instance (AppInstanceState), and, for
+// each door, the pieces one call needs, built from that call's accessors. Rules live elsewhere
+// (EncryptionService and the modules beside it); this file only wires them.
 import type { IHttp, ILogger, IModify, IPersistence, IRead, ISchedulerModify } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
@@ -35,7 +38,8 @@ import { type DryRunAnswer, type JobProgress, type StartRequest, jobProgress, st
 import { JobRecord } from './bulk/JobRecord';
 import { PrivateGroupList } from './bulk/PrivateGroupList';
 import type { Credential } from './rest/Credential';
-import type { GuardPolicy } from './panel/PanelView';
+import type { GuardPolicy } from './guard/GuardPolicy';
+import type { AdminReport } from './AdminReport';
 import { GroupDirectory } from './picker/GroupDirectory';
 import type { PickerDeps } from './picker/GroupPicker';
 
@@ -195,21 +199,6 @@ export function serviceAccountCheck(instance: AppInstanceState): ServiceAccountC
         const { settings, rest } = callContext(read, http);
         return checkServiceAccount(rest, instance.table, await settings.serviceAccount());
     };
-}
-
-/** What an admin is shown besides a group's status: the service account, and role names that match no role. */
-export interface AdminReport {
-    serviceAccount: ServiceAccountReport;
-    unknownRoles: Array<string>;
-    /**
-     * Whether encrypted groups stay encrypted whoever switches them off, and how: the guard at once
-     * (`on`, 7.4+), the reconcile within a period (`reconcile`, before 7.4), or why not.
-     */
-    guard: 'on' | 'off' | 'reconcile' | 'needs-service-account' | 'unknown';
-    /** The reconcile's period, and what its last run found (see reconcile). */
-    reconcile: { minutes: number; lastRun?: RunReport };
-    /** Rocket.Chat 8.8+ encrypts new private groups, yet the app lets people switch encryption off. */
-    forceMismatch: boolean;
 }
 
 export type AdminReporter = (read: IRead, http: IHttp) => Promise<AdminReport>;

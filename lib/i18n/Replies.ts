@@ -1,15 +1,15 @@
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
-import type { ServiceAccountReport } from '../lib/authority/ServiceAccountCheck';
-import type { AdminReport } from '../lib/createEncryptionService';
-import type { WorkspaceSummary } from '../lib/coverage/WorkspaceSummary';
-import type { HistoryAnswer } from '../lib/history/HistoryView';
-import type { EncryptionStatus, SetEncryptedResult } from '../lib/EncryptionService';
-import { translate } from '../lib/i18n/translate';
-import type { Refusal } from '../lib/Refusal';
-import { displayName } from '../lib/RoomFacts';
+import type { ServiceAccountReport } from '../authority/ServiceAccountCheck';
+import type { AdminReport } from '../AdminReport';
+import type { WorkspaceSummary } from '../coverage/WorkspaceSummary';
+import type { HistoryAnswer } from '../history/HistoryView';
+import type { EncryptionStatus, SetEncryptedResult } from '../EncryptionService';
+import { translate } from './translate';
+import type { Refusal } from '../Refusal';
+import { displayName } from '../RoomFacts';
 
-/** The sentences `/encrypt` answers with, in the user's language. */
+/** The sentences `/encrypt` and the Encryption panel answer with, in the user's language (both doors show them). */
 export class Replies {
     constructor(private readonly user: IUser) {}
 
