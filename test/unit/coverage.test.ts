@@ -84,6 +84,51 @@ describe('rows and totals', () => {
         assert.equal(lines[2], 'id-plain,plain,plain,group,false,false,false,1,2026-11-01T10:00:00.000Z,');
         assert.equal(lines[3], '');
     });
+
+    // OWASP's "CSV Injection": every form a spreadsheet runs as a formula, and every character that
+    // would start a new cell inside one, each on its own. A defused cell holds an apostrophe, so it
+    // is quoted too.
+    const nameCell = (name: string) => {
+        const line = toCsv([row(name, { id: 'r1', displayName: 'd' })]).split('\r\n')[1];
+        return line.slice('r1,'.length, line.length - ',d,group,false,false,false,1,,'.length);
+    };
+    for (const [label, name, expected] of [
+        ['= first', '=1+2', `"'=1+2"`],
+        ['+ first', '+1+2', `"'+1+2"`],
+        ['- first', '-1+2', `"'-1+2"`],
+        ['@ first', '@SUM(A1)', `"'@SUM(A1)"`],
+        ['a tab first', '\tx', `"'\tx"`],
+        ['a CR first', '\rx', `"'\rx"`],
+        ['= after a space', ' =1+2', `"' =1+2"`],
+        ['+ after spaces and a tab', '  \t+1', `"'  \t+1"`],
+        ['@ after a no-break space', '\u00a0@x', `"'\u00a0@x"`],
+        ['- after an ideographic space', '\u3000-1', `"'\u3000-1"`],
+        ['full-width =', '＝1+2', `"'＝1+2"`],
+        ['full-width +', '＋1', `"'＋1"`],
+        ['full-width -', '－1', `"'－1"`],
+        ['full-width @', '＠SUM(A1)', `"'＠SUM(A1)"`],
+    ] as const) {
+        test(`CSV: a formula (${label}) gets a leading apostrophe`, () => {
+            assert.equal(nameCell(name), expected);
+        });
+    }
+    for (const [label, name, expected] of [
+        ['a comma', 'a,b', '"a,b"'],
+        ['a semicolon (German Excel splits on it)', 'a;=1+2', '"a;=1+2"'],
+        ['a double quote', 'say "hi"', '"say ""hi"""'],
+        ['an apostrophe', "Bob's", `"Bob's"`],
+        ['a line feed', 'a\nb', '"a\nb"'],
+        ['a carriage return', 'a\rb', '"a\rb"'],
+    ] as const) {
+        test(`CSV: a cell holding ${label} is quoted, so it stays one cell`, () => {
+            assert.equal(nameCell(name), expected);
+        });
+    }
+
+    test('CSV: a plain name, or a sign inside one, is left as it is', () => {
+        assert.equal(nameCell('ops-team'), 'ops-team');
+        assert.equal(nameCell('a=b+c@d'), 'a=b+c@d');
+    });
 });
 
 describe('the encryptAll job, run by run', () => {
