@@ -2,7 +2,9 @@
 // REST API with unique names (so a real server can be reused), and the calls the suites compare.
 import { after, before, describe } from 'node:test';
 
+import { SettingId } from '../../lib/AppSettings';
 import { type RestAnswer, RestClient } from '../support/RestClient';
+import { appLogCheck } from './appLog';
 import type { Target } from './target';
 
 const PASSWORD = 'e2e-password-1';
@@ -34,7 +36,14 @@ export interface World {
 }
 
 export class Scenario {
-    constructor(public readonly target: Target) {}
+    /** Every secret this run hands the server, with what it is: the app's log must hold none of them (appLog.ts). */
+    public readonly secrets = new Map<string, string>([[PASSWORD, 'the password of every e2e user']]);
+    /** The app's log records already searched for them. */
+    public readonly logRecordsRead = new Set<string>();
+
+    constructor(public readonly target: Target) {
+        this.secrets.set(target.admin.authToken, "the admin's login token");
+    }
 
     public unique(label: string): string {
         return `e2e-${label}-${process.pid}-${++sequence}`;
@@ -50,6 +59,7 @@ export class Scenario {
             ...(roles && { roles }),
         });
         const client = await RestClient.login(this.target.url, username, PASSWORD);
+        this.secrets.set(client.authToken, `the login token of ${username}`);
         return { client, username, id: client.userId };
     }
 
@@ -101,6 +111,10 @@ export class Scenario {
      * not set themselves.
      */
     public async holdAppSettings(values: Record<string, unknown>): Promise<() => Promise<void>> {
+        const token = values[SettingId.ServiceAccountToken];
+        if (typeof token === 'string' && token) {
+            this.secrets.set(token, 'a service-account token set in the app settings');
+        }
         const before = await this.target.admin.appSettings(this.target.appId);
         await this.target.admin.setAppSettings(this.target.appId, values);
         return () => this.target.admin.setAppSettings(this.target.appId, Object.fromEntries(Object.keys(values).map((id) => [id, before[id]])));
@@ -183,6 +197,7 @@ export function onTarget(name: string, makeTarget: () => Promise<Target>, suites
         });
         for (const suite of suites) {
             suite(() => scenario!);
+            appLogCheck(() => scenario!, suite.name);
         }
     });
 }
