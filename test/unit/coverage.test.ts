@@ -4,6 +4,8 @@ import { describe, test } from 'node:test';
 
 import { type ChunkDeps, ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH, LEASE_MS, runChunk } from '../../lib/bulk/EncryptAllChunk';
 import type { JobRecord, JobState } from '../../lib/bulk/JobRecord';
+import { coverageReport } from '../../lib/coverage/CoverageReport';
+import { SELECTIONS_KEPT, ScanCache, Selections } from '../../lib/coverage/CoverageScan';
 import { toCsv } from '../../lib/coverage/csv';
 import { type GroupRow, rowOf, totalsOf } from '../../lib/coverage/GroupRow';
 import { readReportQuery, selectRows } from '../../lib/coverage/ReportQuery';
@@ -128,6 +130,42 @@ describe('rows and totals', () => {
     test('CSV: a plain name, or a sign inside one, is left as it is', () => {
         assert.equal(nameCell('ops-team'), 'ops-team');
         assert.equal(nameCell('a=b+c@d'), 'a=b+c@d');
+    });
+});
+
+describe("the report's per-question selections are bounded", () => {
+    test(`a scan keeps the last ${SELECTIONS_KEPT} questions; the least recently asked is dropped and selected again when it returns`, () => {
+        const selections = new Selections();
+        const asked: Array<string> = [];
+        const ask = (question: string) => selections.get(question, () => (asked.push(question), [row(question)]));
+        ask('first');
+        for (let i = 0; i < SELECTIONS_KEPT + 8; i++) {
+            ask(`q${i}`);
+            ask(`q0`); // asked again each time: the most recent, never dropped
+        }
+        assert.equal(selections.size, SELECTIONS_KEPT);
+        assert.equal(asked.filter((question) => question === 'q0').length, 1);
+        ask('first');
+        assert.equal(asked.filter((question) => question === 'first').length, 2);
+    });
+
+    test('many distinct filters asked of one report scan leave at most the bound on it', async () => {
+        const listed = Array.from({ length: 5 }, (_, i) => ({ _id: `g${i}`, name: `g${i}`, t: 'p' }));
+        const cache = new ScanCache();
+        const deps = {
+            list: { allows: async () => undefined, all: async () => listed },
+            rooms: { getById: async (id: string) => ({ id, type: 'p' }) as never },
+            serverSettings: { getValueById: async () => true },
+            cache,
+        };
+        for (let i = 0; i < SELECTIONS_KEPT * 3; i++) {
+            const query = readReportQuery({ filter: `name-${i}` }, PAGING);
+            assert.ok(!isRefusal(query));
+            assert.ok(!isRefusal(await coverageReport(deps, { kind: 'bearer', token: 't' }, query)));
+        }
+        const scan = await cache.get(async () => assert.fail('the report scans once a minute'), false);
+        assert.ok(!isRefusal(scan));
+        assert.equal(scan.selections.size, SELECTIONS_KEPT);
     });
 });
 
