@@ -181,8 +181,7 @@ export function authoritySuite(scenario: () => Scenario): void {
             assert.equal(fromCore.status, 200, JSON.stringify(fromCore.body));
             assert.equal(fromApp.status, 200, JSON.stringify(fromApp.body));
             await w.owner.client.command('encrypt', `status #${discussion.name}`, w.botDm._id);
-            const reply = await s.lastReply(w.owner);
-            if (reply !== undefined) assert.match(reply, /#Budget talk/);
+            await s.checkLastReply(w.owner, t, 'the status reply names the discussion by its title', (reply) => assert.match(reply, /#Budget talk/));
         });
     });
 }

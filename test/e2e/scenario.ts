@@ -1,5 +1,6 @@
 // What every end-to-end suite needs on a target: people, groups and rooms made through Rocket.Chat's
 // REST API with unique names (so a real server can be reused), and the calls the suites compare.
+import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
 import { SettingId } from '../../lib/AppSettings';
@@ -33,6 +34,11 @@ export interface World {
     archived: Room;
     /** The owner's DM with the app's bot: where `/encrypt off #group` is typed. */
     botDm: { _id: string };
+}
+
+/** What a check needs of the running test (node:test's context): a way to mark it skipped. */
+export interface Skippable {
+    skip(message?: string): void;
 }
 
 export class Scenario {
@@ -162,10 +168,43 @@ export class Scenario {
         return during(await this.holdServerSettings(values), run);
     }
 
-    /** The caller's last private reply, where the server can show it (the stand-in can; a real server has no such route). */
-    public async lastReply(who: Person): Promise<string | undefined> {
-        const answer = await who.client.request('GET', '/standin/notices');
-        return answer.status === 200 ? answer.body.notices.at(-1)?.msg : undefined;
+    /**
+     * Runs `check` on the private replies `who` has been sent, oldest first. Where the server shows
+     * them (`target.canReadReplies`) the check is required; where it cannot, the test is marked
+     * skipped with `what` was not checked — counted in the report, never a pass.
+     */
+    public checkReplies(who: Person, t: Skippable, what: string, check: (replies: Array<string>) => void): Promise<void> {
+        return this.checkShown(who, t, what, '/standin/notices', (body) => body.notices.map((notice: { msg: string }) => notice.msg), check);
+    }
+
+    /** `check` on the last private reply to `who`, which must be there (see checkReplies). */
+    public checkLastReply(who: Person, t: Skippable, what: string, check: (reply: string) => void): Promise<void> {
+        return this.checkReplies(who, t, what, (replies) => {
+            assert.ok(replies.length > 0, `no private reply to ${who.username}: ${what}`);
+            check(replies.at(-1)!);
+        });
+    }
+
+    /** `check` on the UI-kit views pushed to `who` (`updateContextualBarView` and the like), oldest first; required as replies are. */
+    public checkPushed(who: Person, t: Skippable, what: string, check: (pushed: Array<any>) => void): Promise<void> {
+        return this.checkShown(who, t, what, '/standin/uiInteractions', (body) => body.interactions.map((pushed: any) => pushed.interaction), check);
+    }
+
+    private async checkShown<T>(
+        who: Person,
+        t: Skippable,
+        what: string,
+        path: string,
+        read: (body: any) => Array<T>,
+        check: (shown: Array<T>) => void,
+    ): Promise<void> {
+        if (!this.target.canReadReplies) {
+            t.skip(`not checked, the server does not show what the app sends a user alone: ${what}`);
+            return;
+        }
+        const answer = await who.client.request('GET', path);
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        check(read(answer.body));
     }
 }
 
