@@ -7,9 +7,11 @@
 // written before the app runs (`logger.debug("<path>'s <method> is being executed...", request)` in
 // Apps-Engine 1.42's server/managers/AppApi.js, and in 1.46's and 1.62's deno-runtime/handlers/api-handler.ts).
 // It holds the caller's headers and query string — `X-Auth-Token`, `Authorization`, `?access_token=` —
-// whatever the app does; the README says so and what an admin can do about it. Everything else in
-// the log is either the app's own lines or what the engine logs of the app's answers (such as the
-// setting `onPreSettingUpdate` returns), and there a secret is the app's doing.
+// whatever the app does; the README says so and what an admin can do about it. Everything else is
+// searched: the app's own lines, what the engine logs of the app's answers (such as the setting
+// `onPreSettingUpdate` returns) — there a secret is the app's doing — and the engine's other dumps
+// (a slash command's context, a job's data), which carry no credential, so a secret there would
+// have come from the app too.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
