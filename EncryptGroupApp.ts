@@ -62,6 +62,16 @@ import {
 import { EncryptionPanel } from './lib/panel/EncryptionPanel';
 import { PANEL_BUTTON } from './lib/panel/ids';
 
+/**
+ * `onPreSettingUpdate`'s "keep the admin's value". Every engine the app supports stores
+ * `(await rl.call(ON_PRE_SETTING_UPDATE, …)) || setting` — `updateAppSetting` in
+ * server/managers/AppSettingsManager.js of Apps-Engine 1.42.1, 1.46.0 and 1.62.0 alike — and the
+ * Deno runtimes (1.46, 1.62) hand an undefined result back as undefined (`successResponse` in
+ * deno-runtime/lib/messenger.ts wraps it as `{ value }`). The definitions type the result as a
+ * setting, hence the cast.
+ */
+const KEEP_NEW_SETTING = undefined as unknown as ISetting;
+
 export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIKitInteractionHandler {
     /** What lives as long as this app instance (see AppInstanceState). */
     private readonly instance: AppInstanceState;
@@ -116,13 +126,15 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIK
     /**
      * A role setting is about to be saved: spelled as the app reads it. The admin cannot be shown an
      * error here, so what was corrected is said in the app's log (and `/encrypt status` for admins
-     * names roles that do not exist).
+     * names roles that do not exist). Any other setting is left as the admin gave it, by returning
+     * nothing: the engine logs what this returns, and one of those settings is the service account's
+     * token.
      */
     public async onPreSettingUpdate(context: ISettingUpdateContext): Promise<ISetting> {
         const { newSetting } = context;
         const fallback = ROLE_SETTINGS[newSetting.id];
         if (fallback === undefined) {
-            return newSetting;
+            return KEEP_NEW_SETTING;
         }
         const { value, notes } = normaliseRoles(newSetting.value, fallback, isBuiltInRole);
         for (const note of notes) {

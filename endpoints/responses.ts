@@ -39,24 +39,25 @@ export function bodyObject(content: unknown): Record<string, unknown> {
 }
 
 /**
- * The caller's own REST credential, as the server authenticated the call: the session headers when
- * they belong to the caller, else the OAuth bearer token Rocket.Chat also accepts.
+ * The caller's own REST credential, read as Rocket.Chat's authentication middleware reads it
+ * (apps/meteor/app/api/server/middlewares/authentication.ts): the session headers when they belong
+ * to the caller; else an OAuth access token, from `Authorization: Bearer` or, failing that, from
+ * `?access_token=` (oAuth2ServerAuth takes either). Without this, a caller the server logged in by
+ * the query string would be written as the service account. Either OAuth form is sent on as a
+ * bearer header, which the server accepts for the same token and which keeps it out of URLs.
  */
 export function callerCredential(request: IApiRequest): Credential | undefined {
     if (!request.user) {
         return undefined;
     }
-    const header = (name: string) => {
-        const value = request.headers[name];
-        return typeof value === 'string' && value ? value : undefined;
-    };
-    const userId = header('x-user-id');
-    const token = header('x-auth-token');
+    const text = (value: unknown) => (typeof value === 'string' && value ? value : undefined);
+    const userId = text(request.headers['x-user-id']);
+    const token = text(request.headers['x-auth-token']);
     if (userId && token) {
         return userId === request.user.id ? { kind: 'session', userId, token } : undefined;
     }
-    const bearer = /^Bearer\s+(\S+)$/i.exec(header('authorization') ?? '');
-    return bearer ? { kind: 'bearer', token: bearer[1] } : undefined;
+    const oauth = /^Bearer\s+(\S+)$/i.exec(text(request.headers.authorization) ?? '')?.[1] ?? text(request.query?.access_token);
+    return oauth ? { kind: 'bearer', token: oauth } : undefined;
 }
 
 /**

@@ -89,8 +89,14 @@ export class AppSettings {
         return parseRoles(await this.settings.getValueById(SettingId.ToggleRoles), DEFAULT_TOGGLE_ROLES);
     }
 
+    /**
+     * Only a real `true` allows: the settings API stores a value as sent, of any type, and a value
+     * that is not a boolean takes the stricter meaning. A setting never set stays allowed, because
+     * every engine hands its package value (`true`) for it (SettingRead.getValueById in
+     * server/accessors/SettingRead.js of Apps-Engine 1.42.1, 1.46.0 and 1.62.0).
+     */
     public async allowTurningOff(): Promise<boolean> {
-        return (await this.settings.getValueById(SettingId.AllowTurningOff)) !== false;
+        return (await this.settings.getValueById(SettingId.AllowTurningOff)) === true;
     }
 
     /** Minutes between two runs of the reconcile: a whole number, at least MIN_RECONCILE_MINUTES. */

@@ -18,20 +18,31 @@ const FLAGS = {
     '-s': 'url',
     '--username': 'username',
     '-u': 'username',
-    '--password': 'password',
-    '-p': 'password',
     '--userid': 'userId',
     '-i': 'userId',
-    '--token': 'token',
-    '-t': 'token',
     '--code': 'code',
     '-c': 'code',
+};
+
+/**
+ * rc-apps' secret flags, refused: by the time the script sees one, npm has printed the command line
+ * with its value, and the shell has saved it in its history. Each names where the secret goes instead.
+ */
+const SECRET_FLAGS = {
+    '--password': 'RC_PASSWORD (with --username), or a personal access token in RC_TOKEN (with --userid)',
+    '-p': 'RC_PASSWORD (with --username), or a personal access token in RC_TOKEN (with --userid)',
+    '--token': 'RC_TOKEN (with --userid), or a password in RC_PASSWORD (with --username)',
+    '-t': 'RC_TOKEN (with --userid), or a password in RC_PASSWORD (with --username)',
 };
 
 export function deployOptions(argv, env) {
     const options = {};
     for (let i = 0; i < argv.length; i++) {
         const [flag, inline] = argv[i].split(/=(.*)/s);
+        if (SECRET_FLAGS[flag]) {
+            const problem = `${flag} is refused: npm has just printed its value and it is now in your shell history (change it); give it in ${SECRET_FLAGS[flag]}`;
+            return { options: {}, problem, secrets: [] };
+        }
         if (FLAGS[flag]) {
             options[FLAGS[flag]] = inline ?? argv[++i];
         }

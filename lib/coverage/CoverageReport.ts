@@ -49,17 +49,11 @@ export async function coverageReport(deps: ReportDeps, credential: Credential, q
 }
 
 /**
- * The rows a query selects, in order, kept on the scan: the next pages of the same question cost
- * only their own rows, however many groups there are.
+ * The rows a query selects, in order, kept on the scan (see Selections): the next pages of the same
+ * question cost only their own rows, however many groups there are.
  */
 function selectionOf(scan: Scan, query: ReportQuery): Array<GroupRow> {
-    const key = JSON.stringify([query.state, query.filter, query.sort]);
-    let selected = scan.selections.get(key);
-    if (!selected) {
-        selected = selectRows(scan.rows, query);
-        scan.selections.set(key, selected);
-    }
-    return selected;
+    return scan.selections.get(JSON.stringify([query.state, query.filter, query.sort]), () => selectRows(scan.rows, query));
 }
 
 /** `getPaginationItems`' settings as this server has them (Rocket.Chat's defaults where it has none). */

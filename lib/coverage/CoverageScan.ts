@@ -18,7 +18,37 @@ export interface Scan {
     takenAt: string;
     e2eEnabled: boolean;
     /** The report's selections from these rows, by question (see coverageReport). */
-    selections: Map<string, Array<GroupRow>>;
+    selections: Selections;
+}
+
+/** Selections kept per scan: each distinct filter and sort asked of a scan is one. */
+export const SELECTIONS_KEPT = 32;
+
+/**
+ * The rows each question selects from a scan, so the next pages of that question cost only their
+ * own rows. Bounded: a scan lives a minute, but anyone allowed the report can ask any number of
+ * distinct filters in it, and each selection holds up to every row; beyond `limit`, the question
+ * asked least recently is dropped and selected again if it returns.
+ */
+export class Selections {
+    private readonly byQuestion = new Map<string, Array<GroupRow>>();
+
+    constructor(private readonly limit = SELECTIONS_KEPT) {}
+
+    public get(question: string, select: () => Array<GroupRow>): Array<GroupRow> {
+        const selected = this.byQuestion.get(question) ?? select();
+        // A Map iterates in insertion order: re-inserting makes this question the most recent.
+        this.byQuestion.delete(question);
+        this.byQuestion.set(question, selected);
+        if (this.byQuestion.size > this.limit) {
+            this.byQuestion.delete(this.byQuestion.keys().next().value!);
+        }
+        return selected;
+    }
+
+    public get size(): number {
+        return this.byQuestion.size;
+    }
 }
 
 /**
@@ -89,7 +119,7 @@ export async function scanGroups(deps: ScanDeps, credential: Credential): Promis
         rows: await readRows(deps.rooms, listed, e2eEnabled === true),
         takenAt,
         e2eEnabled: e2eEnabled === true,
-        selections: new Map(),
+        selections: new Selections(),
     };
 }
 

@@ -1,7 +1,8 @@
 /**
  * A way to act on the server's REST API as someone: a login session or personal access token
- * (`X-User-Id` + `X-Auth-Token`), or an OAuth access token (`Authorization: Bearer`), which
- * Rocket.Chat accepts for app endpoints and REST routes alike.
+ * (`X-User-Id` + `X-Auth-Token`), or an OAuth access token, which Rocket.Chat accepts for app
+ * endpoints and REST routes alike, as `Authorization: Bearer` or `?access_token=`; the app sends
+ * it on as the header.
  */
 export type Credential = { kind: 'session'; userId: string; token: string } | { kind: 'bearer'; token: string };
 

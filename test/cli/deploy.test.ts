@@ -51,7 +51,7 @@ describe('npm run deploy', () => {
     });
 
     test('a wrong password: one line says so, the password is printed nowhere', async () => {
-        const { code, output } = await deploy(['--url', standin.url, '--username', 'admin', '--password', 'not-the-password'], {});
+        const { code, output } = await deploy(['--url', standin.url, '--username', 'admin'], { RC_PASSWORD: 'not-the-password' });
         assert.equal(code, 1);
         assert.equal(output.trim().split('\n').at(-1), `Deploy to ${standin.url} failed: the login of admin was refused (HTTP 401: Unauthorized)`);
         assert.ok(!output.includes('not-the-password'), output);
@@ -69,6 +69,31 @@ describe('npm run deploy', () => {
         assert.equal(output.trim().split('\n').at(-1), `Deploy to http://127.0.0.1:${port} failed: cannot reach the server (ECONNREFUSED)`);
         assert.ok(!output.includes(PASSWORD));
     });
+
+    // rc-apps' own flags for secrets: npm has printed the value before the script runs, and the
+    // shell keeps it. Refused in one line, which says so and where the secret goes instead.
+    for (const [args, variable] of [
+        [['--password', PASSWORD], 'RC_PASSWORD'],
+        [['-p', PASSWORD], 'RC_PASSWORD'],
+        [[`--password=${PASSWORD}`], 'RC_PASSWORD'],
+        [['--token', PASSWORD], 'RC_TOKEN'],
+        [['-t', PASSWORD], 'RC_TOKEN'],
+    ] as const) {
+        test(`${args[0].replace(/=.*/, '=…')} on the command line: refused in one line naming ${variable}, before anything runs`, async () => {
+            const { code, output } = await deploy(['--url', standin.url, '--username', 'admin', '--userid', 'x', ...args], {});
+            assert.equal(code, 2, output);
+            const lines = output.trim().split('\n');
+            assert.equal(lines.length, 1, output);
+            assert.match(
+                lines[0],
+                /^npm run deploy: (--password|-p|--token|-t) is refused: npm has just printed its value and it is now in your shell history/,
+            );
+            assert.match(lines[0], new RegExp(`give it in ${variable} `));
+            assert.match(lines[0], /RC_PASSWORD/);
+            assert.match(lines[0], /RC_TOKEN/);
+            assert.ok(!output.includes(PASSWORD), output);
+        });
+    }
 
     test('no password or token: says how to give one, before anything runs', async () => {
         const { code, output } = await deploy(['--url', standin.url, '--username', 'admin'], { RC_PASSWORD: '' });

@@ -68,6 +68,55 @@ export function authoritySuite(scenario: () => Scenario): void {
             assert.equal(await s.encryptedOf(w.owner, w.group._id), true);
         });
 
+        test("an OAuth caller by ?access_token= (7.4+: the app writes over REST): the caller's own rate limit, every notice theirs", async (t) => {
+            if (s.target.modifierWorks) {
+                return t.skip('before 7.4 the app writes through the room modifier, which no rate limit counts');
+            }
+            const w = await s.world();
+            const issued = await w.owner.client.request('POST', '/standin/oauth.token');
+            if (issued.status !== 200) {
+                return t.skip('the server issues no OAuth token through REST (stand-in only)');
+            }
+            const url = `${s.target.url}/api/apps/public/${s.target.appId}/groups.setEncrypted?access_token=${issued.body.access_token}`;
+            // No session headers: the token in the query string is the caller's only credential.
+            const toggle = async (encrypted: boolean) => {
+                const answer = await fetch(url, {
+                    method: 'POST',
+                    headers: { 'content-type': 'application/json' },
+                    body: JSON.stringify({ roomId: w.group._id, encrypted }),
+                });
+                return { status: answer.status, body: await answer.json() };
+            };
+            const answers = await withService(() =>
+                s.withServerSettings(
+                    // Limits no other test uses: the server starts every count afresh when they change.
+                    { API_Enable_Rate_Limiter: true, API_Enable_Rate_Limiter_Limit_Calls_Default: 3, API_Enable_Rate_Limiter_Limit_Time_Default: 600_003 },
+                    async () => {
+                        const all = [];
+                        for (let i = 0; i < 8; i++) {
+                            all.push(await toggle(i % 2 === 0));
+                        }
+                        return all;
+                    },
+                ),
+            );
+            // The service account (an admin) bypasses the limiter: had it written, all eight would be 200.
+            assert.deepEqual(
+                answers.map((answer) => answer.status),
+                [200, 200, 200, 429, 429, 429, 429, 429],
+                JSON.stringify(answers),
+            );
+            for (const refused of answers.slice(3)) {
+                assert.match(refused.body.error, /^Error, too many requests\. Please slow down\..*\[error-too-many-requests\]$/);
+            }
+            assert.deepEqual(await s.e2eNotices(w.owner, w.group._id), [
+                `room_e2e_enabled by ${w.owner.username}`,
+                `room_e2e_disabled by ${w.owner.username}`,
+                `room_e2e_enabled by ${w.owner.username}`,
+            ]);
+            assert.equal(await s.encryptedOf(w.owner, w.group._id), true);
+        });
+
         test('Site_Url on plain http to another host: no token is sent, a refusal says why, nothing changed', async () => {
             const w = await s.world();
             // `.invalid` never resolves: were a token sent, it would go nowhere.
@@ -132,8 +181,7 @@ export function authoritySuite(scenario: () => Scenario): void {
             assert.equal(fromCore.status, 200, JSON.stringify(fromCore.body));
             assert.equal(fromApp.status, 200, JSON.stringify(fromApp.body));
             await w.owner.client.command('encrypt', `status #${discussion.name}`, w.botDm._id);
-            const reply = await s.lastReply(w.owner);
-            if (reply !== undefined) assert.match(reply, /#Budget talk/);
+            await s.checkLastReply(w.owner, t, 'the status reply names the discussion by its title', (reply) => assert.match(reply, /#Budget talk/));
         });
     });
 }

@@ -90,11 +90,10 @@ export function fidelitySuite(scenario: () => Scenario): void {
                 assert.deepEqual(answer.body, { success: false, error: 'unauthorized' });
             });
 
-            test('in a public channel the caller has not joined: the command runs', async () => {
+            test('in a public channel the caller has not joined: the command runs', async (t) => {
                 const answer = await w.outsider.client.command('encrypt', 'status', w.channel._id);
                 assert.equal(answer.status, 200, JSON.stringify(answer.body));
-                const reply = await s.lastReply(w.outsider);
-                if (reply !== undefined) assert.match(reply, /not a private group/);
+                await s.checkLastReply(w.outsider, t, 'the reply says it is not a private group', (reply) => assert.match(reply, /not a private group/));
             });
 
             test('a thread id that is not a message of the room: 400 "Invalid thread."', async () => {
@@ -119,11 +118,12 @@ export function fidelitySuite(scenario: () => Scenario): void {
                 );
             });
 
-            test('arguments are split as parseParameters does (apps/meteor/lib/utils/parseParameters.ts): runs of spaces, quotes', async () => {
+            test('arguments are split as parseParameters does (apps/meteor/lib/utils/parseParameters.ts): runs of spaces, quotes', async (t) => {
                 const answer = await w.owner.client.command('encrypt', `  status    "#${w.group.name}"  `, w.botDm._id);
                 assert.equal(answer.status, 200, JSON.stringify(answer.body));
-                const reply = await s.lastReply(w.owner);
-                if (reply !== undefined) assert.match(reply, new RegExp(`encryption is off for #${w.group.name}`));
+                await s.checkLastReply(w.owner, t, 'the quoted group is the one the status names', (reply) =>
+                    assert.match(reply, new RegExp(`encryption is off for #${w.group.name}`)),
+                );
             });
         });
 

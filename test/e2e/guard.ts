@@ -23,7 +23,7 @@ export function guardSuite(scenario: () => Scenario): void {
         const history = async (who: Person, roomId: string) =>
             (await who.client.appCall(s.target.appId, `groups.encryptionHistory?roomId=${roomId}`, 'GET')).body;
 
-        test("an owner switches a group off through Rocket.Chat's own route: on 7.4+ it is encrypted again within seconds, with one notice each way and a private word to the owner", async () => {
+        test("an owner switches a group off through Rocket.Chat's own route: on 7.4+ it is encrypted again within seconds, with one notice each way and a private word to the owner", async (t) => {
             const w = await s.world();
             await s.viaApp(w.owner, { roomId: w.group._id, encrypted: true });
             await keepingEncrypted(async () => {
@@ -33,8 +33,9 @@ export function guardSuite(scenario: () => Scenario): void {
                     // Before 7.4 nothing tells the app: the group stays off, and admins are told the guard cannot work here.
                     assert.equal(await s.encryptedOf(w.owner, w.group._id), false);
                     await w.adminMember.client.command('encrypt', 'status', w.group._id);
-                    const reply = await s.lastReply(w.adminMember);
-                    if (reply !== undefined) assert.match(reply, /does not tell apps about changes made elsewhere/);
+                    await s.checkLastReply(w.adminMember, t, "an admin's status says the guard cannot work before 7.4", (reply) =>
+                        assert.match(reply, /does not tell apps about changes made elsewhere/),
+                    );
                     return;
                 }
                 assert.ok(await eventually(async () => (await s.encryptedOf(w.owner, w.group._id)) === true), 'not switched back on');
@@ -43,8 +44,9 @@ export function guardSuite(scenario: () => Scenario): void {
                     `room_e2e_disabled by ${w.owner.username}`,
                     `room_e2e_enabled by ${service.username}`,
                 ]);
-                const reply = await s.lastReply(w.owner);
-                if (reply !== undefined) assert.match(reply, /This workspace keeps encrypted groups encrypted/);
+                await s.checkLastReply(w.owner, t, 'the owner is told privately why the group is encrypted again', (reply) =>
+                    assert.match(reply, /This workspace keeps encrypted groups encrypted/),
+                );
             });
         });
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
-import type { Person, Scenario, World } from './scenario';
+import type { Person, Scenario, Skippable, World } from './scenario';
 import type { RestAnswer } from '../support/RestClient';
 import { atLeast, versionOf } from '../support/versions';
 
@@ -93,12 +93,13 @@ export function panelSuite(scenario: () => Scenario): void {
             );
         const switchLabel = (view: View) => view.blocks.find((block) => block.type === 'actions')!.elements![0].text.text;
 
-        /** The panel views pushed to `who` after `since` (stand-in only: undefined on a server that cannot show them). */
-        async function pushedPanels(who: Person, since: number): Promise<Array<any> | undefined> {
-            const answer = await who.client.request('GET', '/standin/uiInteractions');
-            return answer.status === 200 ? answer.body.interactions.slice(since).map((pushed: any) => pushed.interaction) : undefined;
+        /** Runs `check` on the views pushed to `who` by `act`, and no others (see Scenario.checkPushed). */
+        async function checkPushedBy(who: Person, t: Skippable, what: string, act: () => Promise<void>, check: (pushed: Array<any>) => void) {
+            let before = 0;
+            await s.checkPushed(who, t, what, (pushed) => void (before = pushed.length));
+            await act();
+            await s.checkPushed(who, t, what, (pushed) => check(pushed.slice(before)));
         }
-        const pushedCount = async (who: Person) => (await pushedPanels(who, 0))?.length ?? 0;
 
         test('the room action button is listed as Rocket.Chat lists app buttons, for private groups only', async () => {
             const anonymous = await fetch(`${s.target.url}/api/apps/actionButtons`);
@@ -150,7 +151,7 @@ export function panelSuite(scenario: () => Scenario): void {
             );
         });
 
-        test('switching off asks first; nothing changes until it is confirmed, then the panel is refreshed', async () => {
+        test('switching off asks first; nothing changes until it is confirmed, then the panel is refreshed', async (t) => {
             const w = await s.world();
             await s.viaApp(w.owner, { roomId: w.group._id, encrypted: true });
             const panel = await openPanel(w.owner, w.group._id);
@@ -167,19 +168,24 @@ export function panelSuite(scenario: () => Scenario): void {
             assert.equal(modal.submit.text.text, 'Switch off');
             assert.equal(await s.encryptedOf(w.owner, w.group._id), true, 'the modal alone changed the group');
 
-            const seen = await pushedCount(w.owner);
-            const confirmed = await submit(w.owner, modal);
-            assert.equal(confirmed.status, 200);
-            // A bare success closes the modal (the client closes it unless told otherwise).
-            assert.deepEqual(confirmed.body, { success: true });
-            assert.equal(await s.encryptedOf(w.owner, w.group._id), false);
-            const pushed = await pushedPanels(w.owner, seen);
-            if (pushed !== undefined) {
-                assert.equal(pushed.length, 1);
-                assert.equal(pushed[0].type, 'contextual_bar.update');
-                assert.equal(pushed[0].view.id, panel.id);
-                assert.equal(texts(pushed[0].view)[0], `*End-to-end encryption is now off for #${w.group.name}.*`);
-            }
+            await checkPushedBy(
+                w.owner,
+                t,
+                'the refreshed panel is pushed to the owner after the confirmation',
+                async () => {
+                    const confirmed = await submit(w.owner, modal);
+                    assert.equal(confirmed.status, 200);
+                    // A bare success closes the modal (the client closes it unless told otherwise).
+                    assert.deepEqual(confirmed.body, { success: true });
+                    assert.equal(await s.encryptedOf(w.owner, w.group._id), false);
+                },
+                (pushed) => {
+                    assert.equal(pushed.length, 1);
+                    assert.equal(pushed[0].type, 'contextual_bar.update');
+                    assert.equal(pushed[0].view.id, panel.id);
+                    assert.equal(texts(pushed[0].view)[0], `*End-to-end encryption is now off for #${w.group.name}.*`);
+                },
+            );
         });
 
         test("a plain member sees why not in Rocket.Chat's words; a click is refused and the panel stays open saying so", async () => {
@@ -197,7 +203,7 @@ export function panelSuite(scenario: () => Scenario): void {
             assert.deepEqual(await s.e2eNotices(w.owner, w.group._id), []);
         });
 
-        test('a policy against switching off is named before, and the confirmation is refused', async () => {
+        test('a policy against switching off is named before, and the confirmation is refused', async (t) => {
             const w = await s.world();
             await s.viaApp(w.owner, { roomId: w.group._id, encrypted: true });
             await s.withAppSettings({ allow_turning_off: false }, async () => {
@@ -205,14 +211,20 @@ export function panelSuite(scenario: () => Scenario): void {
                 const asked = await clickSwitch(w.owner, panel, w.group._id);
                 assert.equal(asked.body.type, 'modal.open');
                 assert.match(texts(asked.body.view)[1], /does not allow turning encryption off \(the app setting "Allow turning encryption off"\)/);
-                const seen = await pushedCount(w.owner);
-                const confirmed = await submit(w.owner, asked.body.view);
-                assert.equal(confirmed.status, 200);
-                assert.equal(await s.encryptedOf(w.owner, w.group._id), true);
-                const pushed = await pushedPanels(w.owner, seen);
-                if (pushed !== undefined) {
-                    assert.equal(texts(pushed[0].view)[0], '*Nothing was changed. This workspace does not allow turning encryption off.*');
-                }
+                await checkPushedBy(
+                    w.owner,
+                    t,
+                    'the panel pushed after the refused confirmation says nothing was changed',
+                    async () => {
+                        const confirmed = await submit(w.owner, asked.body.view);
+                        assert.equal(confirmed.status, 200);
+                        assert.equal(await s.encryptedOf(w.owner, w.group._id), true);
+                    },
+                    (pushed) => {
+                        assert.equal(pushed.length, 1);
+                        assert.equal(texts(pushed[0].view)[0], '*Nothing was changed. This workspace does not allow turning encryption off.*');
+                    },
+                );
             });
         });
 
@@ -233,7 +245,7 @@ export function panelSuite(scenario: () => Scenario): void {
             const previews = (who: Person, params: string, roomId: string) =>
                 who.client.request('GET', `/api/v1/commands.preview?${new URLSearchParams({ command: 'encrypt', params, roomId })}`);
 
-            test("`/encrypt on <start of a name>` offers the caller's matching groups with their state; picking one runs the command", async () => {
+            test("`/encrypt on <start of a name>` offers the caller's matching groups with their state; picking one runs the command", async (t) => {
                 const w = await s.world();
                 const typed = w.group.name.slice(0, -2);
                 const answer = await previews(w.owner, `on ${typed}`, w.botDm._id);
@@ -276,8 +288,9 @@ export function panelSuite(scenario: () => Scenario): void {
                 assert.equal(picked.status, 200, JSON.stringify(picked.body));
                 assert.deepEqual(picked.body, { success: true });
                 assert.equal(await s.encryptedOf(w.owner, w.group._id), true);
-                const reply = await s.lastReply(w.owner);
-                if (reply !== undefined) assert.equal(reply, `End-to-end encryption is now on for #${w.group.name}.`);
+                await s.checkLastReply(w.owner, t, 'the pick is answered like /encrypt on', (reply) =>
+                    assert.equal(reply, `End-to-end encryption is now on for #${w.group.name}.`),
+                );
             });
 
             test("Rocket.Chat's checks on commands.preview", async () => {

@@ -1,5 +1,6 @@
 // Which suites run where: all of them on a stand-in of each server generation; on a real server,
 // all but those that need the stand-in's knobs (faults, lost events, a scheduled job due now).
+import { appLogSuite } from './appLog';
 import { authoritySuite } from './authority';
 import { coverageSuite } from './coverage';
 import { abuseSuite } from './hardening/abuse';
@@ -27,6 +28,7 @@ export const REAL_SERVER_SUITES: Array<Suite> = [
     abuseSuite,
     concurrencySuite,
     coverageSuite,
+    appLogSuite,
 ];
 
 /** Every suite on a stand-in started in this process as Rocket.Chat `version`. */

@@ -1,8 +1,11 @@
 // What every end-to-end suite needs on a target: people, groups and rooms made through Rocket.Chat's
 // REST API with unique names (so a real server can be reused), and the calls the suites compare.
+import assert from 'node:assert/strict';
 import { after, before, describe } from 'node:test';
 
+import { SettingId } from '../../lib/AppSettings';
 import { type RestAnswer, RestClient } from '../support/RestClient';
+import { appLogCheck } from './appLog';
 import type { Target } from './target';
 
 const PASSWORD = 'e2e-password-1';
@@ -33,8 +36,20 @@ export interface World {
     botDm: { _id: string };
 }
 
+/** What a check needs of the running test (node:test's context): a way to mark it skipped. */
+export interface Skippable {
+    skip(message?: string): void;
+}
+
 export class Scenario {
-    constructor(public readonly target: Target) {}
+    /** Every secret this run hands the server, with what it is: the app's log must hold none of them (appLog.ts). */
+    public readonly secrets = new Map<string, string>([[PASSWORD, 'the password of every e2e user']]);
+    /** The app's log records already searched for them. */
+    public readonly logRecordsRead = new Set<string>();
+
+    constructor(public readonly target: Target) {
+        this.secrets.set(target.admin.authToken, "the admin's login token");
+    }
 
     public unique(label: string): string {
         return `e2e-${label}-${process.pid}-${++sequence}`;
@@ -50,6 +65,7 @@ export class Scenario {
             ...(roles && { roles }),
         });
         const client = await RestClient.login(this.target.url, username, PASSWORD);
+        this.secrets.set(client.authToken, `the login token of ${username}`);
         return { client, username, id: client.userId };
     }
 
@@ -101,6 +117,10 @@ export class Scenario {
      * not set themselves.
      */
     public async holdAppSettings(values: Record<string, unknown>): Promise<() => Promise<void>> {
+        const token = values[SettingId.ServiceAccountToken];
+        if (typeof token === 'string' && token) {
+            this.secrets.set(token, 'a service-account token set in the app settings');
+        }
         const before = await this.target.admin.appSettings(this.target.appId);
         await this.target.admin.setAppSettings(this.target.appId, values);
         return () => this.target.admin.setAppSettings(this.target.appId, Object.fromEntries(Object.keys(values).map((id) => [id, before[id]])));
@@ -148,10 +168,43 @@ export class Scenario {
         return during(await this.holdServerSettings(values), run);
     }
 
-    /** The caller's last private reply, where the server can show it (the stand-in can; a real server has no such route). */
-    public async lastReply(who: Person): Promise<string | undefined> {
-        const answer = await who.client.request('GET', '/standin/notices');
-        return answer.status === 200 ? answer.body.notices.at(-1)?.msg : undefined;
+    /**
+     * Runs `check` on the private replies `who` has been sent, oldest first. Where the server shows
+     * them (`target.canReadReplies`) the check is required; where it cannot, the test is marked
+     * skipped with `what` was not checked — counted in the report, never a pass.
+     */
+    public checkReplies(who: Person, t: Skippable, what: string, check: (replies: Array<string>) => void): Promise<void> {
+        return this.checkShown(who, t, what, '/standin/notices', (body) => body.notices.map((notice: { msg: string }) => notice.msg), check);
+    }
+
+    /** `check` on the last private reply to `who`, which must be there (see checkReplies). */
+    public checkLastReply(who: Person, t: Skippable, what: string, check: (reply: string) => void): Promise<void> {
+        return this.checkReplies(who, t, what, (replies) => {
+            assert.ok(replies.length > 0, `no private reply to ${who.username}: ${what}`);
+            check(replies.at(-1)!);
+        });
+    }
+
+    /** `check` on the UI-kit views pushed to `who` (`updateContextualBarView` and the like), oldest first; required as replies are. */
+    public checkPushed(who: Person, t: Skippable, what: string, check: (pushed: Array<any>) => void): Promise<void> {
+        return this.checkShown(who, t, what, '/standin/uiInteractions', (body) => body.interactions.map((pushed: any) => pushed.interaction), check);
+    }
+
+    private async checkShown<T>(
+        who: Person,
+        t: Skippable,
+        what: string,
+        path: string,
+        read: (body: any) => Array<T>,
+        check: (shown: Array<T>) => void,
+    ): Promise<void> {
+        if (!this.target.canReadReplies) {
+            t.skip(`not checked, the server does not show what the app sends a user alone: ${what}`);
+            return;
+        }
+        const answer = await who.client.request('GET', path);
+        assert.equal(answer.status, 200, JSON.stringify(answer.body));
+        check(read(answer.body));
     }
 }
 
@@ -183,6 +236,7 @@ export function onTarget(name: string, makeTarget: () => Promise<Target>, suites
         });
         for (const suite of suites) {
             suite(() => scenario!);
+            appLogCheck(() => scenario!, suite.name);
         }
     });
 }

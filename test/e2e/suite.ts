@@ -31,7 +31,6 @@ export function endToEndSuite(scenario: () => Scenario): void {
         const viaCore = (who: Person, body: unknown) => s.viaCore(who, body);
         const encryptedOf = (w: World) => s.encryptedOf(w.owner, w.group._id);
         const e2eNotices = (w: World) => s.e2eNotices(w.owner, w.group._id);
-        const lastReply = (who: Person) => s.lastReply(who);
 
         describe("groups.setEncrypted's rules: the app answers exactly as Rocket.Chat's own route", () => {
             let w: World;
@@ -179,26 +178,27 @@ export function endToEndSuite(scenario: () => Scenario): void {
         });
 
         describe('/encrypt', () => {
-            test('in the group itself, with no service account', async () => {
+            test('in the group itself, with no service account', async (t) => {
                 const w = await world();
                 const answer = await s.withAppSettings({ service_account_user_id: '', service_account_token: '' }, () =>
                     w.owner.client.command('encrypt', 'on', w.group._id),
                 );
                 assert.equal(answer.status, 200);
-                const reply = await lastReply(w.owner);
                 if (target.modifierWorks) {
                     assert.equal(await encryptedOf(w), true);
                     assert.deepEqual(await e2eNotices(w), [`room_e2e_enabled by ${w.owner.username}`]);
-                    if (reply !== undefined) assert.equal(reply, `End-to-end encryption is now on for #${w.group.name}.`);
+                    await s.checkLastReply(w.owner, t, 'the owner is told it is on', (reply) =>
+                        assert.equal(reply, `End-to-end encryption is now on for #${w.group.name}.`),
+                    );
                 } else {
                     // 7.4+: the server drops the app's write and a command carries no session.
                     assert.equal(await encryptedOf(w), undefined);
                     assert.deepEqual(await e2eNotices(w), []);
-                    if (reply !== undefined) assert.match(reply, /service account/);
+                    await s.checkLastReply(w.owner, t, 'the owner is told a service account is needed', (reply) => assert.match(reply, /service account/));
                 }
             });
 
-            test('`/encrypt off #group` from the DM with the app, with a service account configured', async () => {
+            test('`/encrypt off #group` from the DM with the app, with a service account configured', async (t) => {
                 const w = await world();
                 await viaApp(w.owner, { roomId: w.group._id, encrypted: true });
                 const service = await person('service', ['admin', 'user']);
@@ -208,17 +208,17 @@ export function endToEndSuite(scenario: () => Scenario): void {
                     assert.equal(await encryptedOf(w), false);
                     const by = target.modifierWorks ? w.owner.username : service.username;
                     assert.deepEqual(await e2eNotices(w), [`room_e2e_enabled by ${w.owner.username}`, `room_e2e_disabled by ${by}`]);
-                    const reply = await lastReply(w.owner);
-                    if (reply !== undefined) assert.equal(reply, `End-to-end encryption is now off for #${w.group.name}.`);
+                    await s.checkLastReply(w.owner, t, 'the owner is told it is off', (reply) =>
+                        assert.equal(reply, `End-to-end encryption is now off for #${w.group.name}.`),
+                    );
                 });
             });
 
-            test('a member is told why not, and nothing changes', async () => {
+            test('a member is told why not, and nothing changes', async (t) => {
                 const w = await world();
                 await w.member.client.command('encrypt', 'on', w.group._id);
                 assert.equal(await encryptedOf(w), undefined);
-                const reply = await lastReply(w.member);
-                if (reply !== undefined) assert.match(reply, /You may not edit/);
+                await s.checkLastReply(w.member, t, 'the member is told why not', (reply) => assert.match(reply, /You may not edit/));
             });
         });
 

@@ -16,6 +16,12 @@ export interface Target {
     modifierWorks: boolean;
     /** Apps run in the engine's Deno subprocess (6.11+), not in-process under vm2. */
     denoRuntime: boolean;
+    /**
+     * The server shows what the app sends a user alone — private replies (`GET /standin/notices`)
+     * and views pushed to them (`GET /standin/uiInteractions`). The stand-in does, and there those
+     * checks are required; a real server keeps them between the app and the user's client.
+     */
+    canReadReplies: boolean;
     admin: RestClient;
     appId: string;
     close(): Promise<void>;
@@ -38,6 +44,7 @@ export async function standinTarget(version: string): Promise<Target> {
         version: standin.profile.version,
         modifierWorks: standin.profile.generation.roomUpdate === 'whole-room',
         denoRuntime: standin.profile.generation.id !== 'vm2',
+        canReadReplies: true,
         admin,
         appId: app.id,
         close: () => standin.close(),
@@ -55,6 +62,8 @@ export async function realServerTarget(): Promise<Target> {
         version: info.version,
         modifierWorks: serverProfile(info.version).generation.roomUpdate === 'whole-room',
         denoRuntime: serverProfile(info.version).generation.id !== 'vm2',
+        // A stand-in started apart (`npm start`) and named in RC_URL shows them; a real server answers 401 or 404.
+        canReadReplies: (await admin.request('GET', '/standin/notices')).status === 200,
         admin,
         appId: app.id,
         close: async () => undefined,

@@ -76,10 +76,16 @@ function apiRequest(ws: FakeWorkspace, userId: string | undefined, parts: Partia
     };
 }
 
-/** POST groups.setEncrypted as `userId` (undefined: not logged in). */
-export function setEncrypted(ws: FakeWorkspace, userId: string | undefined, content: unknown, headers: Record<string, string> = {}): Promise<IApiResponse> {
+/** POST groups.setEncrypted as `userId` (undefined: not logged in), with these headers and query string. */
+export function setEncrypted(
+    ws: FakeWorkspace,
+    userId: string | undefined,
+    content: unknown,
+    headers: Record<string, string> = {},
+    query: Record<string, string> = {},
+): Promise<IApiResponse> {
     const endpoint = new SetEncryptedEndpoint(fakeApp(ws), services(ws));
-    return endpoint.post(apiRequest(ws, userId, { content, headers }), {} as IApiEndpointInfo, ws.read(), ws.modify(), ws.http(), ws.persistence());
+    return endpoint.post(apiRequest(ws, userId, { content, headers, query }), {} as IApiEndpointInfo, ws.read(), ws.modify(), ws.http(), ws.persistence());
 }
 
 /** GET groups.getEncrypted as `userId`. */

@@ -4,6 +4,8 @@ import { describe, test } from 'node:test';
 
 import { type ChunkDeps, ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH, LEASE_MS, runChunk } from '../../lib/bulk/EncryptAllChunk';
 import type { JobRecord, JobState } from '../../lib/bulk/JobRecord';
+import { coverageReport } from '../../lib/coverage/CoverageReport';
+import { SELECTIONS_KEPT, ScanCache, Selections } from '../../lib/coverage/CoverageScan';
 import { toCsv } from '../../lib/coverage/csv';
 import { type GroupRow, rowOf, totalsOf } from '../../lib/coverage/GroupRow';
 import { readReportQuery, selectRows } from '../../lib/coverage/ReportQuery';
@@ -83,6 +85,87 @@ describe('rows and totals', () => {
         assert.equal(lines[1], `"id-=HYPERLINK(""x"")","'=HYPERLINK(""x"")","a, ""b""",group,false,false,false,1,,`);
         assert.equal(lines[2], 'id-plain,plain,plain,group,false,false,false,1,2026-11-01T10:00:00.000Z,');
         assert.equal(lines[3], '');
+    });
+
+    // OWASP's "CSV Injection": every form a spreadsheet runs as a formula, and every character that
+    // would start a new cell inside one, each on its own. A defused cell holds an apostrophe, so it
+    // is quoted too.
+    const nameCell = (name: string) => {
+        const line = toCsv([row(name, { id: 'r1', displayName: 'd' })]).split('\r\n')[1];
+        return line.slice('r1,'.length, line.length - ',d,group,false,false,false,1,,'.length);
+    };
+    for (const [label, name, expected] of [
+        ['= first', '=1+2', `"'=1+2"`],
+        ['+ first', '+1+2', `"'+1+2"`],
+        ['- first', '-1+2', `"'-1+2"`],
+        ['@ first', '@SUM(A1)', `"'@SUM(A1)"`],
+        ['a tab first', '\tx', `"'\tx"`],
+        ['a CR first', '\rx', `"'\rx"`],
+        ['= after a space', ' =1+2', `"' =1+2"`],
+        ['+ after spaces and a tab', '  \t+1', `"'  \t+1"`],
+        ['@ after a no-break space', '\u00a0@x', `"'\u00a0@x"`],
+        ['- after an ideographic space', '\u3000-1', `"'\u3000-1"`],
+        ['full-width =', '＝1+2', `"'＝1+2"`],
+        ['full-width +', '＋1', `"'＋1"`],
+        ['full-width -', '－1', `"'－1"`],
+        ['full-width @', '＠SUM(A1)', `"'＠SUM(A1)"`],
+    ] as const) {
+        test(`CSV: a formula (${label}) gets a leading apostrophe`, () => {
+            assert.equal(nameCell(name), expected);
+        });
+    }
+    for (const [label, name, expected] of [
+        ['a comma', 'a,b', '"a,b"'],
+        ['a semicolon (German Excel splits on it)', 'a;=1+2', '"a;=1+2"'],
+        ['a double quote', 'say "hi"', '"say ""hi"""'],
+        ['an apostrophe', "Bob's", `"Bob's"`],
+        ['a line feed', 'a\nb', '"a\nb"'],
+        ['a carriage return', 'a\rb', '"a\rb"'],
+    ] as const) {
+        test(`CSV: a cell holding ${label} is quoted, so it stays one cell`, () => {
+            assert.equal(nameCell(name), expected);
+        });
+    }
+
+    test('CSV: a plain name, or a sign inside one, is left as it is', () => {
+        assert.equal(nameCell('ops-team'), 'ops-team');
+        assert.equal(nameCell('a=b+c@d'), 'a=b+c@d');
+    });
+});
+
+describe("the report's per-question selections are bounded", () => {
+    test(`a scan keeps the last ${SELECTIONS_KEPT} questions; the least recently asked is dropped and selected again when it returns`, () => {
+        const selections = new Selections();
+        const asked: Array<string> = [];
+        const ask = (question: string) => selections.get(question, () => (asked.push(question), [row(question)]));
+        ask('first');
+        for (let i = 0; i < SELECTIONS_KEPT + 8; i++) {
+            ask(`q${i}`);
+            ask(`q0`); // asked again each time: the most recent, never dropped
+        }
+        assert.equal(selections.size, SELECTIONS_KEPT);
+        assert.equal(asked.filter((question) => question === 'q0').length, 1);
+        ask('first');
+        assert.equal(asked.filter((question) => question === 'first').length, 2);
+    });
+
+    test('many distinct filters asked of one report scan leave at most the bound on it', async () => {
+        const listed = Array.from({ length: 5 }, (_, i) => ({ _id: `g${i}`, name: `g${i}`, t: 'p' }));
+        const cache = new ScanCache();
+        const deps = {
+            list: { allows: async () => undefined, all: async () => listed },
+            rooms: { getById: async (id: string) => ({ id, type: 'p' }) as never },
+            serverSettings: { getValueById: async () => true },
+            cache,
+        };
+        for (let i = 0; i < SELECTIONS_KEPT * 3; i++) {
+            const query = readReportQuery({ filter: `name-${i}` }, PAGING);
+            assert.ok(!isRefusal(query));
+            assert.ok(!isRefusal(await coverageReport(deps, { kind: 'bearer', token: 't' }, query)));
+        }
+        const scan = await cache.get(async () => assert.fail('the report scans once a minute'), false);
+        assert.ok(!isRefusal(scan));
+        assert.equal(scan.selections.size, SELECTIONS_KEPT);
     });
 });
 

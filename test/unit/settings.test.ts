@@ -85,6 +85,19 @@ describe('allow turning encryption off', () => {
         assert.equal(response.status, 200);
         assert.equal(ws.encryptedOf('secret'), false);
     });
+
+    // The settings API stores what a script sends, of any type: anything but a real boolean takes
+    // the stricter meaning.
+    for (const value of ['false', 'true', '', 0, 1, 'yes']) {
+        test(`${JSON.stringify(value)} (not a boolean) does not allow it`, async () => {
+            const ws = workspace();
+            ws.appSettings[SettingId.AllowTurningOff] = value;
+            ws.setEncryptedFlag('secret', true);
+            const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false });
+            assert.deepEqual(response.content, OFF_REFUSED);
+            assert.equal(ws.encryptedOf('secret'), true);
+        });
+    }
 });
 
 describe('role settings as an admin types them', () => {

@@ -214,6 +214,27 @@ describe("never escalate: once the caller's session is in play, its answer is th
             ['server:olivia'],
         );
     });
+
+    test('an OAuth caller by ?access_token=: the token is sent on as a bearer header, never the service account', async () => {
+        const ws = withServiceAccount();
+        ws.bearerTokens.set('oauth-token-of-olivia', 'olivia');
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, {}, { access_token: 'oauth-token-of-olivia' });
+        assert.equal(response.status, 200);
+        assert.deepEqual(urls(ws), ['groups.setEncrypted']);
+        assert.equal(ws.httpCalls[0].request.headers?.Authorization, 'Bearer oauth-token-of-olivia');
+        assert.deepEqual(
+            ws.notices.map((notice) => `${notice.by}:${notice.userId}`),
+            ['server:olivia'],
+        );
+    });
+
+    test("a bearer header wins over ?access_token=, as in Rocket.Chat's oAuth2ServerAuth", async () => {
+        const ws = withServiceAccount();
+        ws.bearerTokens.set('oauth-token-of-olivia', 'olivia');
+        const headers = { authorization: 'Bearer oauth-token-of-olivia' };
+        await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, headers, { access_token: 'some-other-token' });
+        assert.equal(ws.httpCalls[0].request.headers?.Authorization, 'Bearer oauth-token-of-olivia');
+    });
 });
 
 describe('the service account fails: the admin learns why, the caller is told it is not their fault', () => {

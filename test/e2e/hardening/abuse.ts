@@ -206,15 +206,23 @@ export function abuseSuite(scenario: () => Scenario): void {
             await unchangedAndAlive();
         });
 
-        test('/encrypt: junk arguments are answered, change nothing, crash nothing', async () => {
+        test('/encrypt: junk arguments are answered, change nothing, crash nothing', async (t) => {
+            const what = 'each junk command gets one private reply, not empty';
+            const callers = [w.owner, w.member];
+            const answered = new Map<Person, number>();
+            for (const caller of callers) {
+                await s.checkReplies(caller, t, what, (replies) => void answered.set(caller, replies.length));
+            }
             for (const params of COMMAND_ARGUMENTS) {
-                for (const caller of [w.owner, w.member]) {
+                for (const caller of callers) {
+                    const label = JSON.stringify(params.slice(0, 40));
                     const answer = await caller.client.command('encrypt', params, w.group._id);
-                    assert.equal(answer.status, 200, `${JSON.stringify(params.slice(0, 40))}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
-                    const reply = await s.lastReply(caller);
-                    if (reply !== undefined) {
-                        assert.ok(reply.length > 0);
-                    }
+                    assert.equal(answer.status, 200, `${label}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
+                    await s.checkReplies(caller, t, what, (replies) => {
+                        assert.equal(replies.length, answered.get(caller)! + 1, `${label}: ${replies.length - answered.get(caller)!} replies`);
+                        assert.ok(replies.at(-1)!.length > 0, `${label}: an empty reply`);
+                        answered.set(caller, replies.length);
+                    });
                 }
             }
             await unchangedAndAlive();

@@ -84,11 +84,12 @@ export function faultSuite(scenario: () => Scenario): void {
                     flag === undefined ? notices.length === 0 : notices.length === noticesFor(fault),
                     `${fault}: flag ${String(flag)}, ${notices.join(', ')}`,
                 );
-                const reply = await s.lastReply(w.owner);
-                assert.ok(reply && reply.length > 0, 'no reply');
-                if (flag === undefined) {
-                    assert.doesNotMatch(reply!, /is now on/, 'success was reported for a change that did not happen');
-                }
+                await s.checkLastReply(w.owner, t, 'the caller is answered, and no success is claimed for a change that did not happen', (reply) => {
+                    assert.ok(reply.length > 0, 'an empty reply');
+                    if (flag === undefined) {
+                        assert.doesNotMatch(reply, /is now on/, 'success was reported for a change that did not happen');
+                    }
+                });
             });
         }
     });

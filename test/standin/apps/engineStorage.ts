@@ -3,8 +3,11 @@
 import { engineModule, type HostState } from './bridges';
 import { newId } from '../storage/Storage';
 
-/** The log entries kept, all apps together; the oldest go first. */
-const MAX_LOG_ENTRIES = 500;
+/**
+ * The log entries kept, all apps together; the oldest go first. More than one e2e profile writes
+ * (about 1,800): the e2e check of the app's log reads every record a suite wrote.
+ */
+const MAX_LOG_ENTRIES = 5000;
 
 /** In-memory `AppMetadataStorage`, `AppSourceStorage` and `AppLogStorage` for the engine. */
 export function createStorages(state: HostState): { metadataStorage: any; sourceStorage: any; logStorage: any } {

@@ -1,0 +1,256 @@
+// The admin surfaces get the toggle's care: who may start encrypting every group, who may read the
+// workspace's totals, which rooms the admin list keeps, and whose room the panel acts on. Each test
+// fails if the rule it names is dropped.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import type { IUser } from '@rocket.chat/apps-engine/definition/users';
+import type { UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+
+import { PermissionTable } from '../../lib/authority/PermissionTable';
+import { type BulkDeps, startEncryptAll } from '../../lib/bulk/EncryptAllJob';
+import type { JobState } from '../../lib/bulk/JobRecord';
+import { AdminRoomList } from '../../lib/coverage/AdminRoomList';
+import { type Scan, Selections } from '../../lib/coverage/CoverageScan';
+import type { GroupRow } from '../../lib/coverage/GroupRow';
+import { VIEW_ROOM_ADMINISTRATION, workspaceSummary } from '../../lib/coverage/WorkspaceSummary';
+import { createEncryptionService } from '../../lib/compositionRoot';
+import { Serial } from '../../lib/history/Serial';
+import { EncryptionPanel } from '../../lib/panel/EncryptionPanel';
+import { SWITCH_OFF, SWITCH_ON, confirmOffViewId } from '../../lib/panel/ids';
+import { isRefusal, Refusal } from '../../lib/Refusal';
+import type { Credential } from '../../lib/rest/Credential';
+import type { FakeWorkspace } from '../fakes/FakeWorkspace';
+import { workspace } from '../fakes/harness';
+
+const CALLER: Credential = { kind: 'session', userId: 'adam', token: 'adam-token' };
+const SERVICE: Credential = { kind: 'session', userId: 'svc', token: 'svc-token' };
+
+function user(id: string, roles: Array<string>): IUser {
+    return { id, username: id, roles } as IUser;
+}
+
+function scanOf(rows: Array<Partial<GroupRow>>): Scan {
+    const full = rows.map(
+        (row, i) =>
+            ({
+                id: `g${i}`,
+                name: `g${i}`,
+                displayName: `g${i}`,
+                kind: 'group',
+                encrypted: false,
+                archived: false,
+                federated: false,
+                members: 1,
+                ...row,
+            }) as GroupRow,
+    );
+    return { listed: new Map(), rows: full, takenAt: new Date().toISOString(), e2eEnabled: true, selections: new Selections() };
+}
+
+describe('groups.encryptAll: who may start it', () => {
+    // The live table (through the app's settings) lets `admin` edit rooms and switch encryption,
+    // and `room-editor` only edit them.
+    function bulk(serverSettings: Record<string, unknown> = { E2E_Enable: true }) {
+        const done = { saved: [] as Array<JobState>, scheduled: [] as Array<string>, scanned: 0 };
+        const deps: BulkDeps = {
+            record: {
+                state: async () => undefined,
+                save: async (state: JobState) => void done.saved.push(state),
+                saveGroupIds: async () => undefined,
+            } as never,
+            list: { allows: async () => undefined },
+            settings: { serviceAccount: async () => SERVICE },
+            serverSettings: { getValueById: async (id: string) => serverSettings[id] },
+            authority: {
+                allowedRoles: async () => ({
+                    editRoom: [
+                        { id: 'admin', name: 'admin' },
+                        { id: 'room-editor', name: 'room-editor' },
+                    ],
+                    toggle: [{ id: 'admin', name: 'admin' }],
+                    decidedBy: 'table',
+                }),
+            },
+            scheduler: { scheduleOnce: async (schedule) => void done.scheduled.push(schedule.id) },
+            starts: new Serial(),
+            scan: async () => (done.scanned++, scanOf([{}])),
+        };
+        return { deps, done };
+    }
+    const start = (deps: BulkDeps, caller: IUser, dryRun = false) => startEncryptAll(deps, { caller, credential: CALLER, dryRun, includeArchived: false });
+
+    test('a caller holding both permissions starts a job', async () => {
+        const { deps, done } = bulk();
+        const answer = await start(deps, user('adam', ['user', 'admin']));
+        assert.ok(!isRefusal(answer), JSON.stringify(answer));
+        assert.equal(done.saved.length, 1);
+        assert.ok(done.scheduled.length > 0);
+    });
+
+    for (const dryRun of [false, true]) {
+        const what = dryRun ? 'a dry run' : 'a job';
+        test(`with E2E_Enable off, ${what} is refused as Rocket.Chat refuses each group, and nothing is scanned, saved or scheduled`, async () => {
+            for (const value of [false, undefined]) {
+                const { deps, done } = bulk({ E2E_Enable: value });
+                assert.deepEqual(await start(deps, user('adam', ['user', 'admin']), dryRun), Refusal.e2eUnavailable('workspace'));
+                assert.deepEqual(done, { saved: [], scheduled: [], scanned: 0 });
+            }
+        });
+
+        test(`a caller whose roles may edit rooms but not switch encryption: ${what} is refused with toggle-room-e2e-encryption's refusal`, async () => {
+            const { deps, done } = bulk();
+            assert.deepEqual(await start(deps, user('eddie', ['user', 'room-editor']), dryRun), Refusal.toggleNotAllowed(['admin']));
+            assert.deepEqual(done, { saved: [], scheduled: [], scanned: 0 });
+        });
+
+        test(`a caller whose roles may do neither: ${what} is refused with edit-room's refusal`, async () => {
+            const { deps, done } = bulk();
+            assert.deepEqual(await start(deps, user('otto', ['user']), dryRun), Refusal.editNotAllowed(['admin', 'room-editor']));
+            assert.deepEqual(done, { saved: [], scheduled: [], scanned: 0 });
+        });
+    }
+});
+
+describe('/encrypt report: only for roles holding view-room-administration', () => {
+    // The live table: admin and a custom `auditor` role hold view-room-administration.
+    function summary() {
+        const done = { scanned: 0 };
+        const deps = {
+            settings: { serviceAccount: async () => SERVICE },
+            rest: {
+                get: async (route: string) => {
+                    assert.equal(route, 'permissions.listAll');
+                    return { statusCode: 200, body: { update: [{ _id: VIEW_ROOM_ADMINISTRATION, roles: ['admin', 'auditor'] }], remove: [] } };
+                },
+            },
+            table: new PermissionTable(),
+            cache: { get: (scan: () => Promise<Scan | Refusal>) => scan() },
+            scan: async () => (done.scanned++, scanOf([{ members: 9 }, { encrypted: true }])),
+        };
+        return { deps, done };
+    }
+
+    test('an admin, and a custom role holding it, get the totals', async () => {
+        for (const caller of [user('adam', ['user', 'admin']), user('aud', ['user', 'auditor'])]) {
+            const { deps } = summary();
+            const answer = await workspaceSummary(deps, caller);
+            assert.ok(!isRefusal(answer), JSON.stringify(answer));
+            assert.equal(answer.totals.groups, 2);
+        }
+    });
+
+    test("a caller whose roles do not hold it gets Rocket.Chat's not-authorized, and nothing is scanned", async () => {
+        for (const caller of [user('olivia', ['user', 'owner', 'moderator']), user('nobody', [])]) {
+            const { deps, done } = summary();
+            assert.deepEqual(await workspaceSummary(deps, caller), Refusal.notAuthorized());
+            assert.equal(done.scanned, 0);
+        }
+    });
+});
+
+describe('the admin room list keeps only private groups (rooms.adminRooms also lists public ones when asked for discussions and teams)', () => {
+    const rooms = [
+        { _id: 'group', t: 'p' },
+        { _id: 'channel', t: 'c' },
+        { _id: 'public-discussion', t: 'c', prid: 'channel' },
+        { _id: 'private-discussion', t: 'p', prid: 'group' },
+        { _id: 'public-team', t: 'c', teamMain: true },
+        { _id: 'private-team', t: 'p', teamMain: true },
+        { _id: 'dm', t: 'd' },
+        { _id: 'omnichannel', t: 'l' },
+        { _id: 'no-type' },
+    ];
+    const list = new AdminRoomList({ get: async () => ({ statusCode: 200, body: { rooms, total: rooms.length } }) });
+
+    test('a page keeps the private ones, and moves on by every room the server gave', async () => {
+        const page = await list.page(CALLER, 0, 100);
+        assert.ok(!isRefusal(page));
+        assert.deepEqual(
+            page.rooms.map((room) => room._id),
+            ['group', 'private-discussion', 'private-team'],
+        );
+        assert.equal(page.fetched, rooms.length);
+    });
+
+    test('the whole list too', async () => {
+        const all = await list.all(CALLER);
+        assert.ok(!isRefusal(all));
+        assert.deepEqual(
+            all.map((room) => room._id),
+            ['group', 'private-discussion', 'private-team'],
+        );
+    });
+});
+
+describe('the panel acts only where the caller may: an admin who is not a member', () => {
+    // adam is a global admin in none of the groups but his own; the panel is open there, and the
+    // payload names the group `secret`, as a forged or stale interaction would.
+    function adamsWorkspace(): FakeWorkspace {
+        const ws = workspace();
+        ws.addRoom({ id: 'adams-group', members: ['adam'], owners: ['adam'] });
+        return ws;
+    }
+    function panel(ws: FakeWorkspace) {
+        return new EncryptionPanel({
+            services: (read, modify, http, persistence) => createEncryptionService(read, modify, http, persistence, ws.logger(), ws.instance),
+            guardPolicy: async () => 'off-allowed',
+            appId: 'encrypt-group-app',
+            logger: ws.logger(),
+        });
+    }
+    const responder = {
+        successResponse: () => ({ kind: 'success' }),
+        errorResponse: () => ({ kind: 'error' }),
+        updateContextualBarViewResponse: (view: unknown) => ({ kind: 'panel', view }),
+        openModalViewResponse: (view: unknown) => ({ kind: 'modal', view }),
+    };
+    const click = (ws: FakeWorkspace, actionId: string) =>
+        panel(ws).blockAction(
+            {
+                getInteractionData: () => ({ actionId, value: 'secret', user: ws.users.get('adam'), room: { id: 'adams-group' } }),
+                getInteractionResponder: () => responder,
+            } as unknown as UIKitBlockInteractionContext,
+            ws.read(),
+            ws.http(),
+            ws.persistence(),
+            ws.modify(),
+        ) as unknown as Promise<{ kind: string; view?: unknown }>;
+
+    test('its switch-on changes nothing and shows the refusal', async () => {
+        const ws = adamsWorkspace();
+        const answer = await click(ws, SWITCH_ON);
+        assert.equal(answer.kind, 'panel');
+        assert.equal(ws.encryptedOf('secret'), undefined);
+        assert.deepEqual(ws.notices, []);
+    });
+
+    test('its switch-off opens no confirmation', async () => {
+        const ws = adamsWorkspace();
+        ws.setEncryptedFlag('secret', true);
+        const answer = await click(ws, SWITCH_OFF);
+        assert.equal(answer.kind, 'panel');
+        assert.equal(ws.encryptedOf('secret'), true);
+    });
+
+    test('a confirmation of switching off, submitted anyway, changes nothing', async () => {
+        const ws = adamsWorkspace();
+        ws.setEncryptedFlag('secret', true);
+        const pushed: Array<unknown> = [];
+        const modify = ws.modify();
+        const ui = { updateContextualBarView: async (view: unknown) => void pushed.push(view) };
+        await panel(ws).viewSubmit(
+            {
+                getInteractionData: () => ({ view: { id: confirmOffViewId('secret') }, user: ws.users.get('adam'), triggerId: 't' }),
+                getInteractionResponder: () => responder,
+            } as unknown as UIKitViewSubmitInteractionContext,
+            ws.read(),
+            ws.http(),
+            ws.persistence(),
+            { ...modify, getUiController: () => ui } as never,
+        );
+        assert.equal(ws.encryptedOf('secret'), true);
+        assert.deepEqual(ws.notices, []);
+        assert.equal(pushed.length, 1);
+    });
+});
