@@ -62,6 +62,7 @@ export async function switchBackOn(
     door: 'guard' | 'reconcile',
     key: string,
     deadline: Deadline,
+    foundAt?: string,
 ): Promise<{ switched: true; by: IUser } | { switched: false; why: LeftOff; detail?: string } | { switched: false; already: true }> {
     if (!room || room.type !== RoomType.PRIVATE_GROUP) {
         return { switched: false, why: 'not-a-group' };
@@ -81,13 +82,13 @@ export async function switchBackOn(
     }
     if (!serviceAccount) {
         return deps.modifier && (await deps.modifier.honoured(room))
-            ? withModifier(deps, deps.modifier, room, door, key)
+            ? withModifier(deps, deps.modifier, room, door, key, foundAt)
             : { switched: false, why: 'no-service-account' };
     }
     const account = serviceAccount.kind === 'session' ? await deps.users.getById(serviceAccount.userId) : undefined;
     const by = account ?? FALLBACK_IDENTITY;
     deps.changes.expect(room.id, true);
-    const recorded = deps.changes.record(room.id, true, by, door, key);
+    const recorded = deps.changes.record(room.id, true, by, door, key, foundAt);
     const outcome = await RestApiWriter.asServiceAccount(deps.rest, serviceAccount)
         .write(room, true, undefined, deadline)
         .catch((error) => ({ failed: describeError(error) }));
@@ -107,6 +108,7 @@ async function withModifier(
     room: IRoom,
     door: 'guard' | 'reconcile',
     key: string,
+    foundAt: string | undefined,
 ): Promise<{ switched: true; by: IUser } | { switched: false; why: LeftOff; detail?: string }> {
     const by = modifier.appUser;
     let notice: Awaited<ReturnType<AuditNotice['post']>> | undefined;
@@ -119,6 +121,6 @@ async function withModifier(
         }
         return { switched: false, why: 'failed', detail: describeError(error) };
     }
-    await deps.changes.record(room.id, true, by, door, key);
+    await deps.changes.record(room.id, true, by, door, key, foundAt);
     return { switched: true, by };
 }

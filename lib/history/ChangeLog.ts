@@ -16,7 +16,7 @@ export interface ChangeLog {
      * server's event for it may reach another instance first. Its key, or undefined when the
      * history could not be written. With a `key`, a second record of the same change adds nothing.
      */
-    record(roomId: string, encrypted: boolean, by: IUser | undefined, door: Door, key?: string): Promise<string | undefined>;
+    record(roomId: string, encrypted: boolean, by: IUser | undefined, door: Door, key?: string, foundAt?: string): Promise<string | undefined>;
     /** A change recorded ahead of its write, which did not land. */
     withdraw(roomId: string, key: string | undefined): Promise<void>;
 }
@@ -38,9 +38,10 @@ export function changeLog(writes: AppWrites, history: EncryptionHistory, logger:
     return {
         expect: (roomId, encrypted) => writes.mark(roomId, encrypted),
         unexpect: (roomId, encrypted) => writes.unmark(roomId, encrypted),
-        record: async (roomId, encrypted, by, door, key) => {
+        record: async (roomId, encrypted, by, door, key, foundAt) => {
             try {
-                return await history.record(roomId, { at: moment(), encrypted, door, ...(by && { by: { id: by.id, username: by.username } }) }, key);
+                const who = by && { by: { id: by.id, username: by.username } };
+                return await history.record(roomId, { at: moment(), encrypted, door, ...who, ...(foundAt && { foundAt }) }, key);
             } catch (error) {
                 logger.error(`Encrypt Group: the change could not be added to the history: ${describeError(error)}`);
                 return undefined;

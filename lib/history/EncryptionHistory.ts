@@ -15,6 +15,8 @@ export interface HistoryEntry {
     door: Door;
     /** Who made it; not known for a change the app did not see (`unseen`). */
     by?: { id: string; username: string };
+    /** For the reconcile's switch-back: when it found the group switched off. */
+    foundAt?: string;
 }
 
 /** One change as the app stores it: written once, never rewritten; `key` names it for removal. */
@@ -168,8 +170,8 @@ export function inOrder<T extends { at: string; key: string }>(changes: Array<T>
     return changes.sort((a, b) => (a.at === b.at ? (a.key < b.key ? -1 : a.key > b.key ? 1 : 0) : a.at < b.at ? -1 : 1));
 }
 
-function entryOf({ at, encrypted, door, by }: HistoryEntry): HistoryEntry {
-    return by ? { at, encrypted, door, by: { id: by.id, username: by.username } } : { at, encrypted, door };
+function entryOf({ at, encrypted, door, by, foundAt }: HistoryEntry): HistoryEntry {
+    return { at, encrypted, door, ...(by && { by: { id: by.id, username: by.username } }), ...(foundAt && { foundAt }) };
 }
 
 function legacyChanges(roomId: string, entries: Array<HistoryEntry>): Array<StoredChange> {

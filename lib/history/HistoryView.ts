@@ -50,7 +50,7 @@ export async function historyOf(
         modifierHonoured(new RoomModifierWriter(deps.modify), deps.memory, room, caller),
     ]);
     const since = watch.since === undefined || (prunedBefore !== undefined && prunedBefore > watch.since) ? prunedBefore : watch.since;
-    const gaps = watch.gaps.filter((gap) => since === undefined || gap.to > since);
+    const gaps = watch.gaps.filter((gap) => since === undefined || gap.to >= since);
     // Servers whose room updates keep what apps write (before 7.4) have no event for other changes.
     return { room, entries, since, gaps, sees: honoured ? 'app-doors' : 'every-door' };
 }

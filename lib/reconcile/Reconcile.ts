@@ -101,12 +101,14 @@ export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<Run
     const report: RunReport = { at: now, checked: 0, switchedBack: 0, unseen: 0, leftOff: 0 };
     const leftOff = new Map<LeftOff, number>();
     const found = async (roomId: string, state: Known, room: IRoom | undefined) => {
+        const foundAt = new Date().toISOString();
         report.unseen++;
         await deps.changes.record(roomId, false, undefined, 'unseen', `unseen:${roomId}:${state.basis}`);
         if (allowOff) {
             return;
         }
-        const outcome = await switchBackOn(deps.switchBack, room, 'reconcile', `reconcile:${roomId}:${state.basis}`, Deadline.after(REST_TIMEOUT_MS + 1000));
+        const key = `reconcile:${roomId}:${state.basis}`;
+        const outcome = await switchBackOn(deps.switchBack, room, 'reconcile', key, Deadline.after(REST_TIMEOUT_MS + 1000), foundAt);
         if (outcome.switched) {
             report.switchedBack++;
         } else if ('why' in outcome) {

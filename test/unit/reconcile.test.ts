@@ -52,6 +52,8 @@ describe('the reconcile', () => {
         await reconcileNow(ws);
         assert.equal(ws.encryptedOf('secret'), true);
         assert.deepEqual((await historyOf(ws)).slice(-2), ['off (unseen)', 'on by svc (reconcile)']);
+        const [unseen, reconciled] = (await encryptionHistory(ws, 'olivia', { roomId: 'secret' })).content.history.slice(-2);
+        assert.ok(reconciled.foundAt <= unseen.at && unseen.at <= reconciled.at, 'the switch-back says when the group was found off');
         assert.deepEqual(ws.notices.at(-1), { roomId: 'secret', type: 'room_e2e_enabled', userId: 'svc', by: 'server' });
         assert.ok(ws.httpCalls.some((call) => call.url.endsWith('/api/v1/rooms.saveRoomSettings')));
     });
