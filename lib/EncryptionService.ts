@@ -304,14 +304,14 @@ export class EncryptionService {
             if (ahead) {
                 this.deps.changes.expect(room.id, encrypted);
             }
-            const recorded = ahead ? this.deps.changes.record(room.id, encrypted, caller, door) : undefined;
+            const recorded = ahead ? this.deps.changes.record(room.id, { encrypted, by: caller, door }) : undefined;
             const announced = changed && encrypted && !writer.serverPostsNotice ? await this.postNotice(room, caller, true) : undefined;
             const outcome = await this.attempt(writer, room, encrypted, caller, deadline);
             const landed = async (after: { room: IRoom; group?: Record<string, unknown> }) => {
                 if (ahead) {
                     await recorded;
                 } else if (changed) {
-                    await this.deps.changes.record(room.id, encrypted, caller, door);
+                    await this.deps.changes.record(room.id, { encrypted, by: caller, door });
                 }
                 return after;
             };

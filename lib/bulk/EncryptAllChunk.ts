@@ -216,7 +216,7 @@ type Outcome = 'changed' | 'alreadyEncrypted' | GroupOutcome | { wait: number };
  */
 async function write(deps: ChunkDeps, state: JobState, roomId: string, name: string, credential: Credential, by: IUser): Promise<Outcome> {
     deps.changes.expect(roomId, true);
-    const recorded = deps.changes.record(roomId, true, by, 'bulk', `bulk:${state.jobId}:${roomId}`);
+    const recorded = deps.changes.record(roomId, { encrypted: true, by, door: 'bulk', key: `bulk:${state.jobId}:${roomId}` });
     const notLanded = async () => {
         deps.changes.unexpect(roomId, true);
         await deps.changes.withdraw(roomId, await recorded);

@@ -78,7 +78,7 @@ export class EncryptionGuard {
                     if (await this.recordedAsOwn(room.id, encrypted)) {
                         return;
                     }
-                    await this.deps.changes.record(room.id, encrypted, message.sender, 'core', `core:${message.id}`);
+                    await this.deps.changes.record(room.id, { encrypted, by: message.sender, door: 'core', key: `core:${message.id}` });
                     if (switchBack) {
                         await this.switchBack(room.id, message, deadline);
                     }

@@ -88,7 +88,7 @@ export async function switchBackOn(
     const account = serviceAccount.kind === 'session' ? await deps.users.getById(serviceAccount.userId) : undefined;
     const by = account ?? FALLBACK_IDENTITY;
     deps.changes.expect(room.id, true);
-    const recorded = deps.changes.record(room.id, true, by, door, key, foundAt);
+    const recorded = deps.changes.record(room.id, { encrypted: true, by, door, key, foundAt });
     const outcome = await RestApiWriter.asServiceAccount(deps.rest, serviceAccount)
         .write(room, true, undefined, deadline)
         .catch((error) => ({ failed: describeError(error) }));
@@ -121,6 +121,6 @@ async function withModifier(
         }
         return { switched: false, why: 'failed', detail: describeError(error) };
     }
-    await deps.changes.record(room.id, true, by, door, key, foundAt);
+    await deps.changes.record(room.id, { encrypted: true, by, door, key, foundAt });
     return { switched: true, by };
 }

@@ -5,6 +5,17 @@ import { describeError } from '../describeError';
 import type { AppWrites } from './AppWrites';
 import type { Door, EncryptionHistory } from './EncryptionHistory';
 
+/** One change as a door tells it (see HistoryEntry); its moment is given when it is recorded. */
+export interface Change {
+    encrypted: boolean;
+    door: Door;
+    /** Who made it, where known. */
+    by?: IUser;
+    key?: string;
+    foundAt?: string;
+    pending?: boolean;
+}
+
 /** What the app's doors tell about the changes they make, for the history. */
 export interface ChangeLog {
     /** The app is about to make this change through the server: this instance knows the server's event for it as the app's own. */
@@ -12,11 +23,11 @@ export interface ChangeLog {
     /** That change did not land after all. */
     unexpect(roomId: string, encrypted: boolean): void;
     /**
-     * Records a change made through one of the app's doors by `by` — or about to be made, where the
+     * Records a change made through one of the app's doors — or about to be made, where the
      * server's event for it may reach another instance first. Its key, or undefined when the
      * history could not be written. With a `key`, a second record of the same change adds nothing.
      */
-    record(roomId: string, encrypted: boolean, by: IUser | undefined, door: Door, key?: string, foundAt?: string): Promise<string | undefined>;
+    record(roomId: string, change: Change): Promise<string | undefined>;
     /** A change recorded ahead of its write, which did not land. */
     withdraw(roomId: string, key: string | undefined): Promise<void>;
 }
@@ -38,10 +49,9 @@ export function changeLog(writes: AppWrites, history: EncryptionHistory, logger:
     return {
         expect: (roomId, encrypted) => writes.mark(roomId, encrypted),
         unexpect: (roomId, encrypted) => writes.unmark(roomId, encrypted),
-        record: async (roomId, encrypted, by, door, key, foundAt) => {
+        record: async (roomId, { by, key, ...change }) => {
             try {
-                const who = by && { by: { id: by.id, username: by.username } };
-                return await history.record(roomId, { at: moment(), encrypted, door, ...who, ...(foundAt && { foundAt }) }, key);
+                return await history.record(roomId, { at: moment(), ...change, ...(by && { by: { id: by.id, username: by.username } }) }, key);
             } catch (error) {
                 logger.error(`Encrypt Group: the change could not be added to the history: ${describeError(error)}`);
                 return undefined;

@@ -17,6 +17,11 @@ export interface HistoryEntry {
     by?: { id: string; username: string };
     /** For the reconcile's switch-back: when it found the group switched off. */
     foundAt?: string;
+    /**
+     * For a switch-off the reconcile found while turning off was not allowed: the switch-back it
+     * wants. Until one is recorded, the group stays protected (see reconcile). Not shown.
+     */
+    pending?: boolean;
 }
 
 /** One change as the app stores it: written once, never rewritten; `key` names it for removal. */

@@ -80,8 +80,7 @@ export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<Run
     const now = new Date().toISOString();
     const known = new Map<string, Known>();
     for (const [roomId, group] of byGroup(changes)) {
-        const newest = group[group.length - 1];
-        known.set(roomId, { encrypted: newest.encrypted, basis: newest.key });
+        known.set(roomId, knownFrom(roomId, group[group.length - 1], allowOff));
         if (group.length > ENTRIES_PER_GROUP) {
             await deps.history.prune(roomId, group);
         }
@@ -103,7 +102,7 @@ export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<Run
     const found = async (roomId: string, state: Known, room: IRoom | undefined) => {
         const foundAt = new Date().toISOString();
         report.unseen++;
-        await deps.changes.record(roomId, false, undefined, 'unseen', `unseen:${roomId}:${state.basis}`);
+        await deps.changes.record(roomId, { encrypted: false, door: 'unseen', key: unseenKey(roomId, state.basis), pending: !allowOff });
         if (allowOff) {
             return;
         }
@@ -124,7 +123,7 @@ export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<Run
         const state = known.get(row.id);
         if (row.encrypted && state && !state.encrypted) {
             report.unseen++;
-            await deps.changes.record(row.id, true, undefined, 'unseen', `unseen:${row.id}:${state.basis}`);
+            await deps.changes.record(row.id, { encrypted: true, door: 'unseen', key: unseenKey(row.id, state.basis) });
         }
     }
     const protectedIds = [...known].filter(([id, state]) => state.encrypted && (kind.after === undefined || id > kind.after)).map(([id]) => id);
@@ -196,6 +195,25 @@ function say(deps: ReconcileDeps, report: RunReport, leftOff: Map<LeftOff, numbe
     } else {
         deps.logger.info(line);
     }
+}
+
+/** The key of a finding: what the run acted on names it, so a second run finding the same records nothing new. */
+function unseenKey(roomId: string, basis: string): string {
+    return `unseen:${roomId}:${basis}`;
+}
+
+/**
+ * What the newest change says of a group. A switch-off found while turning off was not allowed,
+ * and not switched back yet (no service account then, the server refused), still wants the group
+ * on while that holds: it stays protected, on the finding's own basis, so the next run's finding
+ * and switch-back are the same records.
+ */
+function knownFrom(roomId: string, newest: StoredChange, allowOff: boolean): Known {
+    const prefix = unseenKey(roomId, '');
+    if (newest.door === 'unseen' && newest.pending === true && !allowOff && newest.key.startsWith(prefix)) {
+        return { encrypted: true, basis: newest.key.slice(prefix.length) };
+    }
+    return { encrypted: newest.encrypted, basis: newest.key };
 }
 
 function byGroup(changes: Array<StoredChange>): Map<string, Array<StoredChange>> {

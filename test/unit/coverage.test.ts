@@ -344,7 +344,7 @@ function fakeJob(ids: Array<string>) {
         changes: {
             expect: () => undefined,
             unexpect: () => undefined,
-            record: async (roomId, _encrypted, by, door, key) => {
+            record: async (roomId, { by, door, key }) => {
                 const line = `${roomId} by ${by?.username} (${door}) as ${key}`;
                 if (!job.recorded.includes(line)) {
                     job.recorded.push(line);

@@ -79,6 +79,22 @@ describe('the reconcile', () => {
             await runCommand(ws, 'ada', 'secret', ['status']),
             /found 1 encrypted groups switched off and could not switch them back on: no service account is set/,
         );
+        // Once an admin sets one, the next run switches the group back: the finding is not forgotten, nor recorded twice.
+        ws.appSettings[SettingId.ServiceAccountUserId] = 'svc';
+        ws.appSettings[SettingId.ServiceAccountToken] = SERVICE_TOKEN;
+        await reconcileNow(ws);
+        assert.equal(ws.encryptedOf('secret'), true);
+        assert.deepEqual((await historyOf(ws)).slice(-3), ['on by olivia (endpoint)', 'off (unseen)', 'on by svc (reconcile)']);
+    });
+
+    test('a switch-off found while turning off was allowed stays off when an admin later forbids it', async () => {
+        const ws = await switchedOffUnseen('7.4+');
+        ws.appSettings[SettingId.AllowTurningOff] = true;
+        await reconcileNow(ws);
+        ws.appSettings[SettingId.AllowTurningOff] = false;
+        const report = await reconcileNow(ws);
+        assert.equal(report.checked, 0);
+        assert.equal(ws.encryptedOf('secret'), false);
     });
 
     test('with turning off allowed, nothing is switched back; the change is recorded as unseen', async () => {
