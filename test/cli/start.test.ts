@@ -49,7 +49,13 @@ function runningInGroup(pgid: number): Array<string> {
 describe('npm start: mistakes get one line and exit 2', () => {
     for (const [label, env, expected] of [
         ['an RC_VERSION that is no version', { RC_VERSION: 'banana' }, /^RC_VERSION "banana" is not a Rocket\.Chat version/],
-        ['a Rocket.Chat older than the app supports', { RC_VERSION: '5.4' }, /^Rocket\.Chat 5\.4\.0 is older than any server this app supports/],
+        // The app's requiredApiVersion is ^1.42.1; Rocket.Chat 6.7.0 is the first release with that engine.
+        [
+            'a Rocket.Chat whose Apps-Engine cannot install the app (6.3 ships 1.40)',
+            { RC_VERSION: '6.3' },
+            /^Rocket\.Chat 6\.3\.0 cannot install this app: it needs a server with Apps-Engine 1\.42\.1 or later \(requiredApiVersion \^1\.42\.1\), that is Rocket\.Chat 6\.7\.0 or later\n?$/,
+        ],
+        ['a Rocket.Chat 5', { RC_VERSION: '5.4' }, /^Rocket\.Chat 5\.4\.0 cannot install this app: .*Rocket\.Chat 6\.7\.0 or later\n?$/],
         ['a PORT that is no port', { PORT: 'abc' }, /^PORT="abc" is not a port number/],
     ] as const) {
         test(label, async () => {

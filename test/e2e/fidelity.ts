@@ -9,6 +9,13 @@ import { type Version, atLeast, versionOf } from '../support/versions';
 
 const NOT_LOGGED_IN = 'You must be logged in to do this.';
 
+/**
+ * `API.v1.forbidden()` without a message: 403 `{success:false, error:'unauthorized'}` until the 9.0
+ * breaking-change flag, `'forbidden'` from 9.0 (apps/meteor/app/api/server/ApiClass.ts:
+ * `applyBreakingChanges = shouldBreakInVersion('9.0.0')`, `forbidden(msg)`).
+ */
+const forbiddenBody = (version: Version) => ({ success: false, error: atLeast(version, [9, 0]) ? 'forbidden' : 'unauthorized' });
+
 export function fidelitySuite(scenario: () => Scenario): void {
     describe("Rocket.Chat's behaviour where the app depends on it", () => {
         let s: Scenario;
@@ -59,6 +66,23 @@ export function fidelitySuite(scenario: () => Scenario): void {
                 );
             });
 
+            // canSendMessage.ts (`validateRoomMessagePermissionsAsync`): a muted sender is refused with a
+            // plain `Error('You_have_been_muted')`, which the route answers as `failure(e.message)`.
+            // `rooms.muteUser` exists from 6.8.
+            test('a caller muted in the room is refused: 400 "You_have_been_muted"', async (t) => {
+                const mine = await s.world();
+                const muted = await mine.owner.client.request('POST', '/api/v1/rooms.muteUser', { roomId: mine.group._id, username: mine.member.username });
+                if (muted.status === 404 && !atLeast(version, [6, 8])) {
+                    return t.skip('rooms.muteUser is new in Rocket.Chat 6.8');
+                }
+                assert.equal(muted.status, 200, JSON.stringify(muted.body));
+                const answer = await mine.member.client.request('POST', '/api/v1/chat.sendMessage', { message: { rid: mine.group._id, msg: 'plain text' } });
+                assert.equal(answer.status, 400);
+                assert.deepEqual(answer.body, { success: false, error: 'You_have_been_muted' });
+                const owner = await mine.owner.client.request('POST', '/api/v1/chat.sendMessage', { message: { rid: mine.group._id, msg: 'plain text' } });
+                assert.equal(owner.status, 200, JSON.stringify(owner.body));
+            });
+
             test('and accepted where they are', async () => {
                 const answer = await s.withServerSettings({ E2E_Allow_Unencrypted_Messages: true }, send);
                 assert.equal(answer.status, 200, JSON.stringify(answer.body));
@@ -84,10 +108,10 @@ export function fidelitySuite(scenario: () => Scenario): void {
         });
 
         describe('commands.run (apps/meteor/app/api/server/v1/commands.ts; apps/meteor/server/api/v1/commands.ts from 8.0)', () => {
-            test('in a room the caller cannot access: 403, before the command runs', async () => {
+            test('in a room the caller cannot access: 403 `API.v1.forbidden()` in the words of this version, before the command runs', async () => {
                 const answer = await w.outsider.client.command('encrypt', 'status', w.group._id);
                 assert.equal(answer.status, 403);
-                assert.deepEqual(answer.body, { success: false, error: 'unauthorized' });
+                assert.deepEqual(answer.body, forbiddenBody(version));
             });
 
             test('in a public channel the caller has not joined: the command runs', async (t) => {
@@ -124,6 +148,28 @@ export function fidelitySuite(scenario: () => Scenario): void {
                 await s.checkLastReply(w.owner, t, 'the quoted group is the one the status names', (reply) =>
                     assert.match(reply, new RegExp(`encryption is off for #${w.group.name}`)),
                 );
+            });
+        });
+
+        describe('commands.preview (apps/meteor/app/api/server/v1/commands.ts; slashCommands.getPreviews in apps/meteor/app/utils/server/slashCommand.ts)', () => {
+            const previews = (who: World['owner'], roomId: string) =>
+                who.client.request('GET', `/api/v1/commands.preview?${new URLSearchParams({ command: 'encrypt', params: 'on', roomId })}`);
+
+            test('in a room the caller cannot access: 403 `API.v1.forbidden()` in the words of this version', async () => {
+                const answer = await previews(w.outsider, w.group._id);
+                assert.equal(answer.status, 403);
+                assert.deepEqual(answer.body, forbiddenBody(version));
+            });
+
+            // `getPreviews` returns nothing for a command whose previewer gives no items, and the route
+            // answers `API.v1.success({ preview })`: `preview` undefined, which JSON leaves out.
+            test('a command whose previewer gives no items: 200 {success:true}, no preview key', async () => {
+                const answer = await w.owner.client.request(
+                    'GET',
+                    `/api/v1/commands.preview?${new URLSearchParams({ command: 'encrypt', params: 'status', roomId: w.botDm._id })}`,
+                );
+                assert.equal(answer.status, 200, JSON.stringify(answer.body));
+                assert.deepEqual(answer.body, { success: true });
             });
         });
 

@@ -122,6 +122,69 @@ export function serverRulesSuite(scenario: () => Scenario): void {
                 });
             });
 
+            // The apps API is an `ApiClass` with `version: 'apps'` (apps/meteor/ee/server/apps/communication/rest.ts),
+            // and `shouldAddRateLimitToRoute` asks only for a version: its routes are counted like
+            // /api/v1's — with the numbers of start-up, which the settings watchers never reload there
+            // (they call `API.v1.reloadRoutesToRefreshRateLimiter()` only). Its window may already be
+            // under way, so a refusal may come up to one window's worth of calls later; calls made while
+            // the limiter is off are not counted, so none comes early.
+            test('GET /api/apps/actionButtons is counted (the apps API is versioned); it needs no login, so an admin is counted too', async () => {
+                const limit = Number((await s.target.admin.get('settings/API_Enable_Rate_Limiter_Limit_Calls_Default')).value);
+                assert.ok(limit > 0, `API_Enable_Rate_Limiter_Limit_Calls_Default ${limit}`);
+                await s.withServerSettings({ API_Enable_Rate_Limiter: true }, async () => {
+                    const statuses: Array<number> = [];
+                    let refused: Answer | undefined;
+                    while (!refused && statuses.length < 2 * limit + 1) {
+                        const answer = await as(admin(), 'GET', '/api/apps/actionButtons');
+                        statuses.push(answer.status);
+                        if (statuses.length === 1) {
+                            assert.equal(answer.headers.get('x-ratelimit-limit'), String(limit));
+                        }
+                        refused = answer.status === 429 ? answer : undefined;
+                    }
+                    assert.deepEqual(statuses.slice(0, limit), Array(limit).fill(200));
+                    assert.ok(refused, `no 429 in ${statuses.length} calls: ${statuses.join(' ')}`);
+                    assert.deepEqual(Object.keys(refused.body).sort(), ['error', 'success']);
+                    assert.match(refused.body.error, TOO_MANY_REQUESTS);
+                });
+            });
+
+            // ui.interaction has its own limiter (apps/meteor/ee/server/apps/communication/uikit.ts):
+            // express-rate-limit, built at start-up with 60 × the calls setting per window, counting
+            // per IP before the login is checked, and answering the library's plain-text 429.
+            test('POST /api/apps/ui.interaction: 60 × the calls setting per window, counted before the login, then a plain-text 429', async () => {
+                const max = 60 * Number((await s.target.admin.get('settings/API_Enable_Rate_Limiter_Limit_Calls_Default')).value);
+                const anonymous = () =>
+                    fetch(`${s.target.url}/api/apps/ui.interaction/${s.target.appId}`, {
+                        method: 'POST',
+                        headers: { 'content-type': 'application/json' },
+                        body: JSON.stringify({ type: 'viewClosed', payload: { view: {}, isCleared: false } }),
+                    });
+                await s.withServerSettings({ API_Enable_Rate_Limiter: true }, async () => {
+                    const statuses: Array<number> = [];
+                    let refused: Response | undefined;
+                    while (!refused && statuses.length < 2 * max + 1) {
+                        const answer = await anonymous();
+                        statuses.push(answer.status);
+                        if (statuses.length === 1) {
+                            assert.equal(answer.headers.get('x-ratelimit-limit'), String(max));
+                        }
+                        if (answer.status === 429) {
+                            refused = answer;
+                        } else {
+                            await answer.arrayBuffer();
+                        }
+                    }
+                    assert.ok(
+                        statuses.slice(0, max).every((status) => status === 401),
+                        `before the limit: ${[...new Set(statuses.slice(0, max))].join(', ')}`,
+                    );
+                    assert.ok(refused, `no 429 in ${statuses.length} calls`);
+                    assert.equal(await refused.text(), 'Too many requests, please try again later.');
+                    assert.equal(refused.headers.get('x-ratelimit-remaining'), '0');
+                });
+            });
+
             test('switching the limiter off lifts it at once', async () => {
                 await s.withServerSettings(LIMITED, async () => {
                     for (let i = 0; i < 4; i++) {
@@ -155,6 +218,14 @@ export function serverRulesSuite(scenario: () => Scenario): void {
                 for (const id of ['edit-room', 'toggle-room-e2e-encryption', 'api-bypass-rate-limit', SPARE]) {
                     assert.ok(ids.includes(id), `${id} is not listed`);
                 }
+            });
+
+            // apps/meteor/app/authorization/server/constant/permissions.ts: `{ _id: 'add-user-to-any-p-room', roles: [] }`.
+            test('add-user-to-any-p-room belongs to no role by default, not even admin', async () => {
+                const answer = await as(w.member, 'GET', '/api/v1/permissions.listAll');
+                const permission = answer.body.update.find((listed: any) => listed._id === 'add-user-to-any-p-room');
+                assert.ok(permission, 'add-user-to-any-p-room is not listed');
+                assert.deepEqual(permission.roles, []);
             });
 
             test('permissions.listAll?updatedSince=<not a date>: 400', async () => {

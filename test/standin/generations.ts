@@ -3,7 +3,7 @@
 // setting defaults, the shape of a 401 — is read from the profile this module builds.
 //
 // Rocket.Chat's release notes and the Apps-Engine changelog give the pairing:
-//   up to 6.10  Apps-Engine ≤ 1.42   vm2, in the server process        whole room
+//   6.7–6.10    Apps-Engine 1.42     vm2, in the server process        whole room
 //   6.11–6.13   1.43–1.46            Deno subprocess                   whole room
 //   7.0–7.3     1.47–1.48            Deno subprocess                   whole room
 //   7.4–8.7     1.49–1.65            Deno subprocess                   changes only (PR #35120)
@@ -11,6 +11,15 @@
 //   9.0         1.68                 Node subprocess only              changes only
 // npm has runtimes for 1.42.1, 1.46.0 and 1.62.0 (1.47/1.48 are not published, 1.65+ ship
 // definitions only), so each generation is stood in for by the nearest published runtime.
+//
+// Older servers cannot install the app at all. `rc-apps package` writes the engine the app is
+// compiled against into app.json as `requiredApiVersion: ^1.42.1`, and the server's AppManager
+// refuses a package whose range its own engine does not satisfy (Apps-Engine's
+// server/compiler/AppPackageParser.js throws `RequiredApiVersionError`: "Failed to load the App … as
+// it requires v^1.42.1 of the App API however your server comes with v…"). Apps-Engine 1.42.1
+// was published on 2024-04-05, and Rocket.Chat 6.7.0 (April 2024) is the first release built on
+// it; 6.3–6.6 shipped 1.40 and 1.41. So the oldest profile starts at 6.7.0, and `serverProfile`
+// refuses anything older with one line.
 
 export type GenerationId = 'vm2' | 'deno-whole-room' | 'deno-partial';
 
@@ -37,13 +46,13 @@ export interface Generation {
 export const GENERATIONS: ReadonlyArray<Generation> = [
     {
         id: 'vm2',
-        versions: 'Rocket.Chat 6.0–6.10',
+        versions: 'Rocket.Chat 6.7–6.10',
         enginePackage: '@rocket.chat/apps-engine',
         engineVersion: '1.42.1',
         runtime: 'vm2 in the server process',
-        note: 'Rocket.Chat 6.0–6.10 ship Apps-Engine releases up to 1.42.',
+        note: 'Rocket.Chat 6.7–6.10 ship Apps-Engine 1.42.',
         roomUpdate: 'whole-room',
-        from: [6, 0, 0],
+        from: [6, 7, 0],
     },
     {
         id: 'deno-whole-room',
@@ -85,6 +94,18 @@ export interface ServerProfile {
      */
     unauthorizedBody: Record<string, unknown>;
     /**
+     * `API.v1.forbidden()` without a message answers 403 `{success:false, error}` with `'unauthorized'`
+     * until the 9.0 breaking-change flag, `'forbidden'` from 9.0 (apps/meteor/app/api/server/ApiClass.ts:
+     * `applyBreakingChanges = shouldBreakInVersion('9.0.0')`).
+     */
+    forbiddenError: 'unauthorized' | 'forbidden';
+    /**
+     * A route's `permissionsRequired` refused: `Meteor.Error('error-unauthorized', 'User does not have
+     * the permissions required for this action')` answered `API.v1.forbidden(e.message)`; from 9.0 the
+     * same flag throws `error-forbidden` instead (ApiClass.ts, `_internalRouteActionHandler`).
+     */
+    permissionRefusalCode: 'error-unauthorized' | 'error-forbidden';
+    /**
      * `commands.run` validates its body with a JSON schema from 8.0 (apps/meteor/server/api/v1/commands.ts:
      * `{success:false, errorType:'invalid-params', error:<ajv messages>}`); before, field by field
      * with sentences of its own (apps/meteor/app/api/server/v1/commands.ts).
@@ -103,6 +124,11 @@ export interface ServerProfile {
 export class VersionError extends Error {}
 
 export const DEFAULT_VERSION = '8.0.0';
+
+/** The first Rocket.Chat whose Apps-Engine satisfies the app's `requiredApiVersion` (see the top of this file). */
+export const MINIMUM_VERSION: Version = [6, 7, 0];
+/** What the app's packaged app.json asks of the server's engine (`requiredApiVersion`). */
+export const REQUIRED_API_VERSION = '^1.42.1';
 const NOT_LOGGED_IN = 'You must be logged in to do this.';
 
 /** Reads a version as a person types it: `7`, `7.2`, `v7.3.0`, `7.3.0-rc.1`. */
@@ -123,8 +149,10 @@ export function serverProfile(input: string = DEFAULT_VERSION): ServerProfile {
     const parsed = parseVersion(input);
     const version = parsed.join('.');
     const atLeast = (major: number, minor = 0) => compareVersions(parsed, [major, minor, 0]) >= 0;
-    if (!atLeast(6)) {
-        throw new VersionError(`Rocket.Chat ${version} is older than any server this app supports (it needs Apps-Engine 1.42.1, Rocket.Chat 6.x or later)`);
+    if (compareVersions(parsed, MINIMUM_VERSION) < 0) {
+        throw new VersionError(
+            `Rocket.Chat ${version} cannot install this app: it needs a server with Apps-Engine 1.42.1 or later (requiredApiVersion ${REQUIRED_API_VERSION}), that is Rocket.Chat ${MINIMUM_VERSION.join('.')} or later`,
+        );
     }
     const generation = [...GENERATIONS].reverse().find((candidate) => compareVersions(parsed, candidate.from) >= 0)!;
     const beyond = atLeast(8, 8)
@@ -143,6 +171,8 @@ export function serverProfile(input: string = DEFAULT_VERSION): ServerProfile {
             : atLeast(9)
               ? { success: false, error: NOT_LOGGED_IN }
               : { success: false, error: NOT_LOGGED_IN, status: 'error', message: NOT_LOGGED_IN },
+        forbiddenError: atLeast(9) ? 'forbidden' : 'unauthorized',
+        permissionRefusalCode: atLeast(9) ? 'error-forbidden' : 'error-unauthorized',
         schemaValidatedCommands: atLeast(8),
         refusesSystemMessagesInChat: atLeast(7),
         messageTypeMapped: atLeast(7, 4),

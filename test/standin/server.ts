@@ -79,8 +79,9 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     app.disable('x-powered-by');
     app.set('query parser', 'simple');
     app.use(collapseSlashes, readBody, authentication(storage));
-    // The rate limiter counts /api/v1 (`shouldAddRateLimitToRoute` wants a versioned API); app
-    // endpoints are never counted, and the /api/apps admin routes are called by exempt admins only.
+    // The rate limiter counts every versioned API (`shouldAddRateLimitToRoute`): /api/v1, whose rules
+    // follow the settings, and the apps API (`version: 'apps'`), whose rules are those of start-up.
+    // App endpoints (/api/apps/public) are never counted; ui.interaction counts on its own.
     const v1 = new ApiRouter(server, { limiter: new RateLimiter(storage), basePath: '/api/v1' });
     usersRoutes(v1, server);
     groupsRoutes(v1, server);
@@ -90,7 +91,7 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     permissionsRoutes(v1, server);
     commandsRoutes(v1, server, host, state);
     commandsPreviewRoutes(v1, server, host, state);
-    const apps = new ApiRouter(server);
+    const apps = new ApiRouter(server, { limiter: new RateLimiter(storage, false), basePath: '/api/apps' });
     appsRoutes(apps, server, host);
     const info = new ApiRouter(server);
     infoRoutes(info, server);

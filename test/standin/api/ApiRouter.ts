@@ -5,10 +5,12 @@
 // counts every call of its routes there (see rateLimiter.ts).
 import { type Request, type Response, Router } from 'express';
 
-import { type Answer, failure } from './answers';
+import { type Answer, failure, forbidden } from './answers';
 import type { RateLimiter } from './rateLimiter';
+import { PermissionRefusal } from '../core/authorization';
 import type { ServerContext } from '../core/context';
 import { MeteorError } from '../core/errors';
+import type { ServerProfile } from '../generations';
 import type { RawUser } from '../storage/Storage';
 
 export interface RouteCall {
@@ -53,10 +55,12 @@ export class ApiRouter {
                     return send(response, { statusCode: 401, body: this.server.profile.unauthorizedBody });
                 }
                 // After the login check and before the route runs, as `_internalRouteActionHandler` does.
+                // Only a route that needs a login knows its caller (`this.userId`), so only there can
+                // `api-bypass-rate-limit` spare them.
                 const rate = this.rateLimited?.limiter.check(
                     request.socket.remoteAddress ?? '',
                     `${this.rateLimited.basePath}/${path}${method}`,
-                    call.user?._id,
+                    options.authRequired ? call.user?._id : undefined,
                 );
                 if (rate) {
                     response.set(rate.headers);
@@ -64,17 +68,23 @@ export class ApiRouter {
                         return send(response, rate.refused);
                     }
                 }
-                send(response, await answerOf(() => handler(call)));
+                send(response, await answerOf(() => handler(call), this.server.profile));
             });
         }
     }
 }
 
-/** Runs a handler the way Rocket.Chat's route wrapper does: a thrown MeteorError becomes `failure()`. */
-export async function answerOf(handler: () => Answer | Promise<Answer>): Promise<Answer> {
+/**
+ * Runs a handler the way Rocket.Chat's route wrapper does: a refused `permissionsRequired` becomes
+ * `forbidden(e.message)` with this version's code, any other thrown MeteorError `failure()`.
+ */
+export async function answerOf(handler: () => Answer | Promise<Answer>, profile: Pick<ServerProfile, 'permissionRefusalCode'>): Promise<Answer> {
     try {
         return await handler();
     } catch (error) {
+        if (error instanceof PermissionRefusal) {
+            return forbidden(`${error.reason} [${profile.permissionRefusalCode}]`);
+        }
         if (error instanceof MeteorError) {
             return failure(error);
         }

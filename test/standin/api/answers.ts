@@ -37,6 +37,14 @@ export function notFound(message = 'Resource not found'): Answer {
     return { statusCode: 404, body: { success: false, error: message } };
 }
 
+/**
+ * `API.v1.forbidden(msg)`: a 403 `{success:false, error}`; without a message, the version's default
+ * (`ServerProfile.forbiddenError`: 'unauthorized' before 9.0, 'forbidden' from 9.0).
+ */
+export function forbidden(message: string): Answer {
+    return { statusCode: 403, body: { success: false, error: message } };
+}
+
 /** `API.v1.unauthorized(msg)`: a 403 `{success:false, error: msg ?? 'unauthorized'}`. */
 export function unauthorized(message = 'unauthorized'): Answer {
     return { statusCode: 403, body: { success: false, error: message } };

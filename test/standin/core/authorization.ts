@@ -17,7 +17,8 @@ export const DEFAULT_PERMISSIONS: Record<string, Array<string>> = {
     'create-d': ['admin', 'user', 'bot', 'app'],
     'create-user': ['admin'],
     'add-user-to-joined-room': ['admin', 'owner', 'moderator'],
-    'add-user-to-any-p-room': ['admin'],
+    // Nobody by default: even an admin adds people only to private groups they are in.
+    'add-user-to-any-p-room': [],
     'set-owner': ['admin', 'owner'],
     'set-moderator': ['admin', 'owner'],
     'set-leader': ['admin', 'owner'],
@@ -33,6 +34,7 @@ export const DEFAULT_PERMISSIONS: Record<string, Array<string>> = {
     'post-readonly': ['admin', 'owner', 'moderator'],
     'remove-user': ['admin', 'owner', 'moderator'],
     'edit-other-user-info': ['admin'],
+    'mute-user': ['admin', 'owner', 'moderator'],
     // apps/meteor/app/discussion/server/permissions.ts
     'start-discussion': ['admin', 'user', 'guest', 'app'],
     'start-discussion-other-user': ['admin', 'user', 'owner', 'app'],
@@ -91,12 +93,21 @@ export function hasPermission(storage: Storage, userId: string, permission: stri
 }
 
 /**
- * A route's `permissionsRequired`: without the permission, 403 with the sentence of
- * apps/meteor/app/api/server/api.ts (no `errorType`: the code is only in the text).
+ * A route's `permissionsRequired` refused (apps/meteor/app/api/server/ApiClass.ts): a
+ * `Meteor.Error(<code>, 'User does not have the permissions required for this action')` that the
+ * route wrapper answers `API.v1.forbidden(e.message)` — a 403 with the code only in the text, no
+ * `errorType`. The code is `error-unauthorized` before 9.0 and `error-forbidden` from 9.0
+ * (`ServerProfile.permissionRefusalCode`), which the router fills in (see ApiRouter.ts).
  */
+export class PermissionRefusal extends MeteorError {
+    constructor() {
+        super(undefined, 'User does not have the permissions required for this action', undefined, 403);
+    }
+}
+
 export function requirePermission(storage: Storage, userId: string, permission: string, rid?: string): void {
     if (!hasPermission(storage, userId, permission, rid)) {
-        throw new MeteorError(undefined, 'User does not have the permissions required for this action [error-unauthorized]', undefined, 403);
+        throw new PermissionRefusal();
     }
 }
 

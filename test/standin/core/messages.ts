@@ -43,13 +43,20 @@ export function executeSendMessage(server: ServerContext, uid: string, message: 
     return saved;
 }
 
-/** The English text of the error keys above, as the client shows the ephemeral message. */
-const TRANSLATED: Record<string, string> = { 'error-not-allowed': 'Not allowed', 'error-invalid-room': 'Invalid room' };
+/** The English text of the error keys above, as the client shows the ephemeral message (packages/i18n, en). */
+const TRANSLATED: Record<string, string> = {
+    'error-not-allowed': 'Not allowed',
+    'error-invalid-room': 'Invalid room',
+    You_have_been_muted: 'You have been muted and cannot speak in this room',
+};
 
 /**
- * `canSendMessageAsync` → `validateRoomMessagePermissionsAsync`: the room exists, the sender may
- * access it (apps' own users skip that check), it is not read-only for them. These are plain
- * errors in Rocket.Chat: no code, the key as the message.
+ * `canSendMessageAsync` → `validateRoomMessagePermissionsAsync`
+ * (apps/meteor/app/authorization/server/functions/canSendMessage.ts): the room exists, the sender
+ * may access it (apps' own users skip that check), it is not read-only for them (unless they were
+ * unmuted in it), and they are not muted in it. These are plain errors in Rocket.Chat: no code, the
+ * key as the message — a muted sender's `chat.sendMessage` answers 400 `{success:false,
+ * error:'You_have_been_muted'}`, and an app posting as them is refused the same way.
  */
 export function canSendMessage(server: ServerContext, rid: string, user: RawUser): RawRoom {
     const { storage } = server;
@@ -60,8 +67,12 @@ export function canSendMessage(server: ServerContext, rid: string, user: RawUser
     if (user.type !== 'app' && !canAccessRoom(storage, room, user)) {
         throw new MeteorError(undefined, 'error-not-allowed');
     }
-    if (room.ro === true && !hasPermission(storage, user._id, 'post-readonly', rid)) {
+    const listed = (list: unknown) => Array.isArray(list) && list.includes(user.username);
+    if (room.ro === true && !hasPermission(storage, user._id, 'post-readonly', rid) && !listed(room.unmuted)) {
         throw new MeteorError(undefined, "You can't send messages because the room is readonly.");
+    }
+    if (listed(room.muted)) {
+        throw new MeteorError(undefined, 'You_have_been_muted');
     }
     return room;
 }

@@ -190,6 +190,39 @@ export function removeUserFromRoom(server: ServerContext, by: RawUser, room: Raw
 }
 
 /**
+ * `muteUserInRoom(fromId, {rid, username})` (apps/meteor/server/methods/muteUserInRoom.ts): `mute-user`
+ * in the room, a room type that allows muting (not a DM), the user subscribed; then the username
+ * joins the room's `muted` (a read-only room instead drops it from `unmuted`) and the room gets its
+ * `user-muted` system message.
+ */
+export function muteUserInRoom(server: ServerContext, by: RawUser, rid: string, muted: RawUser): void {
+    const { storage } = server;
+    const method = { method: 'muteUserInRoom' };
+    if (!hasPermission(storage, by._id, 'mute-user', rid)) {
+        throw new MeteorError('error-not-allowed', 'Not allowed', method);
+    }
+    const room = storage.rooms.get(rid);
+    if (!room) {
+        throw new MeteorError('error-invalid-room', 'Invalid room', method);
+    }
+    if (room.t === 'd') {
+        throw new MeteorError('error-invalid-room-type', `${room.t} is not a valid room type`, { ...method, type: room.t });
+    }
+    if (!storage.subscription(rid, muted._id)) {
+        throw new MeteorError('error-user-not-in-room', 'User is not in this room', method);
+    }
+    const usernames = (list: unknown) => (Array.isArray(list) ? (list as Array<string>) : []);
+    if (room.ro) {
+        room.unmuted = usernames(room.unmuted).filter((username) => username !== muted.username);
+    } else {
+        room.muted = [...new Set([...usernames(room.muted), muted.username])];
+        room.unmuted = usernames(room.unmuted).filter((username) => username !== muted.username);
+    }
+    room._updatedAt = new Date();
+    saveSystemMessage(server, 'user-muted', rid, by, muted.username);
+}
+
+/**
  * The `unarchiveRoom` method (apps/meteor/server/methods/unarchiveRoom.ts): `unarchive-room` in
  * the room, then `archived: false` and the `room-unarchived` system message.
  */

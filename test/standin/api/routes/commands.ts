@@ -5,7 +5,7 @@
 // typed, and sends when one is chosen.
 import Ajv from 'ajv';
 
-import { type Answer, success } from '../answers';
+import { type Answer, forbidden, success } from '../answers';
 import type { ApiRouter, AuthedCall } from '../ApiRouter';
 import type { AppHost } from '../../apps/AppHost';
 import type { HostState } from '../../apps/bridges';
@@ -27,8 +27,8 @@ const validateBody = new Ajv().compile({
     additionalProperties: false,
 });
 
-/** `API.v1.forbidden()` while the breaking-change flag is off. */
-const FORBIDDEN: Answer = { statusCode: 403, body: { success: false, error: 'unauthorized' } };
+/** A room the caller cannot access: `API.v1.forbidden()`, bare, in this version's words. */
+const refused = (server: ServerContext): Answer => forbidden(server.profile.forbiddenError);
 
 export function commandsRoutes(api: ApiRouter, server: ServerContext, host: AppHost, state: HostState): void {
     const { storage } = server;
@@ -48,7 +48,7 @@ export function commandsRoutes(api: ApiRouter, server: ServerContext, host: AppH
                 }
                 const room = storage.rooms.get(body.roomId);
                 if (!room || !canAccessRoom(storage, room, call.user)) {
-                    return FORBIDDEN;
+                    return refused(server);
                 }
                 // 8.0 skips an empty `tmid`; earlier versions look even that one up.
                 const checkThread = server.profile.schemaValidatedCommands ? Boolean(body.tmid) : typeof body.tmid === 'string';
@@ -70,7 +70,10 @@ export function commandsRoutes(api: ApiRouter, server: ServerContext, host: AppH
  * (apps/meteor/app/lib/server/methods/) throw for a command that provides no previews and for a
  * missing item, and `slashCommands.getPreviews` / `executePreview`
  * (apps/meteor/app/utils/server/slashCommand.ts) drop a preview with no items, keep the first ten,
- * and refuse an item without an id, type and value.
+ * and refuse an item without an id, type and value. A room the caller cannot access is
+ * `API.v1.forbidden()`, bare. (The OpenAPI rewrite of these routes on Rocket.Chat's develop branch,
+ * PR #39553 of April 2026, answers an empty `preview: {i18nTitle: '', items: []}` and "User does not
+ * have access to this room" instead; no release is known to ship it, so no profile does.)
  */
 export function commandsPreviewRoutes(api: ApiRouter, server: ServerContext, host: AppHost, state: HostState): void {
     const { storage } = server;
@@ -104,14 +107,15 @@ export function commandsPreviewRoutes(api: ApiRouter, server: ServerContext, hos
                 const cmd = registered(query.command);
                 const room = storage.rooms.get(query.roomId);
                 if (!room || !canAccessRoom(storage, room, user)) {
-                    return FORBIDDEN;
+                    return refused(server);
                 }
+                // No preview at all is answered `API.v1.success({ preview })` with `preview` undefined,
+                // which JSON leaves out: `{success: true}`, with no `preview` key.
                 if (!previewable(cmd)) {
                     return success();
                 }
                 const preview = await host.commandPreviews(cmd, user, room, query.params ?? '');
                 if (!preview?.items?.length) {
-                    // `{preview: undefined}`: JSON leaves the key out.
                     return success();
                 }
                 return success({ preview: { ...preview, items: preview.items.slice(0, 10) } });
@@ -139,7 +143,7 @@ export function commandsPreviewRoutes(api: ApiRouter, server: ServerContext, hos
                 const cmd = registered(body.command);
                 const room = storage.rooms.get(body.roomId);
                 if (!room || !canAccessRoom(storage, room, user)) {
-                    return FORBIDDEN;
+                    return refused(server);
                 }
                 if (body.tmid && storage.messages.find((message) => message._id === body.tmid)?.rid !== body.roomId) {
                     throw new MeteorError(undefined, 'Invalid thread.');

@@ -5,7 +5,7 @@ import type { ApiRouter } from '../ApiRouter';
 import type { ServerContext } from '../../core/context';
 import { MeteorError } from '../../core/errors';
 import { paginationItems, parseSort } from '../../core/pagination';
-import { createDiscussion, createRoom, findAdminRooms, saveRoomEncrypted } from '../../core/rooms';
+import { createDiscussion, createRoom, findAdminRooms, muteUserInRoom, saveRoomEncrypted } from '../../core/rooms';
 import { newId } from '../../storage/Storage';
 import { createRoomFrom } from './groups';
 import { groupsSeedRoute } from './standin';
@@ -43,6 +43,22 @@ export function roomsRoutes(api: ApiRouter, server: ServerContext): void {
                     (room) => room.t === 'd' && storage.subscription(room._id, user._id) && storage.subscription(room._id, other._id),
                 );
                 return success({ room: roomOut(existing ?? createRoom(storage, 'd', undefined, user, [other._id])) });
+            },
+        },
+    );
+
+    // `rooms.muteUser {roomId, userId|username}` (apps/meteor/app/api/server/v1/rooms.ts, from 6.8):
+    // `muteUserInRoom` as the caller.
+    api.addRoute(
+        'rooms.muteUser',
+        { authRequired: true },
+        {
+            post: ({ user, bodyParams }) => {
+                if (typeof bodyParams.roomId !== 'string') {
+                    throw new MeteorError('invalid-params', "must have required property 'roomId'");
+                }
+                muteUserInRoom(server, user, bodyParams.roomId, userParam(server, bodyParams));
+                return success();
             },
         },
     );

@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import { success } from '../answers';
 import type { ApiRouter } from '../ApiRouter';
 import type { HostState } from '../../apps/bridges';
-import { createRole, requirePermission } from '../../core/authorization';
+import { PermissionRefusal, createRole, requirePermission } from '../../core/authorization';
 import type { ServerContext } from '../../core/context';
 import { MeteorError } from '../../core/errors';
 import { type SeedEvery, seedGroups } from '../../core/rooms';
@@ -166,7 +166,7 @@ export function groupsSeedRoute(api: ApiRouter, server: ServerContext): void {
         {
             post: ({ user, bodyParams }) => {
                 if (!user.roles.includes('admin')) {
-                    throw new MeteorError(undefined, 'User does not have the permissions required for this action [error-unauthorized]', undefined, 403);
+                    throw new PermissionRefusal();
                 }
                 const { count, prefix, ownerId = user._id, members = [], every = {} } = bodyParams;
                 const invalid = (reason: string) => new MeteorError('error-invalid-params', reason);

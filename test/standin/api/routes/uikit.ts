@@ -1,11 +1,13 @@
 // `POST /api/apps/ui.interaction/:appId` (apps/meteor/ee/server/apps/communication/uikit.ts): where
 // a client sends what a person did with an app's UI — an action button, a block action, a view
 // submitted or closed. It is its own Express router in Rocket.Chat, outside the REST API class:
-// its 401 is always the Restivus-style body, an unknown type is `400 {error:'Unknown action'}`,
-// a failure is `500 {error}`, and the app's answer is sent as the body as it came.
+// first its own rate limiter (see UiKitRateLimiter), then the login — its 401 is always the
+// Restivus-style body —, an unknown type is `400 {error:'Unknown action'}`, a failure is
+// `500 {error}`, and the app's answer is sent as the body as it came.
 import { type Request, type Response, Router } from 'express';
 
 import { routeCall, send } from '../ApiRouter';
+import { UiKitRateLimiter } from '../rateLimiter';
 import type { AppHost } from '../../apps/AppHost';
 import { toAppMessage, toAppRoom, toAppUser } from '../../apps/converters';
 import type { ServerContext } from '../../core/context';
@@ -19,8 +21,17 @@ export function uiInteractionRouter(server: ServerContext, host: AppHost): Route
         const found = typeof mid === 'string' && mid ? storage.messages.find((candidate) => candidate._id === mid) : undefined;
         return found && toAppMessage(storage, found, server.profile.messageTypeMapped);
     };
+    // Built at start-up, as `Meteor.startup` builds it: later changes to the numbers do not reach it.
+    const limiter = new UiKitRateLimiter(storage);
     const router = Router();
     router.post('/:appId', async (request: Request, response: Response) => {
+        const rate = limiter.check(request.socket.remoteAddress ?? '');
+        if (rate) {
+            response.set(rate.headers);
+            if (rate.refused) {
+                return send(response, rate.refused);
+            }
+        }
         const call = routeCall(request);
         if (!call.user) {
             return send(response, { statusCode: 401, body: NOT_LOGGED_IN });
@@ -47,7 +58,9 @@ export function uiInteractionRouter(server: ServerContext, host: AppHost): Route
                     };
                     break;
                 case 'viewClosed':
-                    action = { type: body.type, appId, actionId: body.actionId, user, payload: { view: body.payload.view, isCleared: body.payload.isCleared } };
+                    // No `actionId`: the route passes on the type, the view and whether it was cleared, even
+                    // when the client sent one (from the 6.x UiKit rework on; the route's first form did).
+                    action = { type: body.type, appId, user, payload: { view: body.payload.view, isCleared: body.payload.isCleared } };
                     break;
                 case 'viewSubmit':
                     action = { type: body.type, appId, actionId: body.actionId, triggerId: body.triggerId, payload: body.payload, user };
