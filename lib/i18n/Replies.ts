@@ -17,12 +17,11 @@ export class Replies {
         return translate(this.user, 'reply_usage');
     }
 
-    public status({ room, encrypted, refusal, decidedBy }: EncryptionStatus): string {
+    public status({ room, encrypted, refusal }: EncryptionStatus): string {
         const group = displayName(room);
         const state = translate(this.user, encrypted ? 'reply_status_on' : 'reply_status_off', { group });
         const advice = refusal ? this.refusal(refusal, group, group) : translate(this.user, 'reply_can_toggle', { group, action: encrypted ? 'off' : 'on' });
-        const authority = decidedBy === 'settings' ? translate(this.user, 'reply_decided_by_settings') : '';
-        return [state, advice, authority].filter(Boolean).join(' ');
+        return `${state} ${advice}`;
     }
 
     /** The lines only admins get after a status: the service account, the guard, the role settings. */
@@ -144,6 +143,7 @@ export class Replies {
             case 'write-failed':
             case 'server-refused':
             case 'permissions-unavailable':
+            case 'no-permission-reader':
             case 'timed-out':
             case 'site-url-unusable':
             case 'service-account-rejected':
