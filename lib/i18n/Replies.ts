@@ -34,7 +34,7 @@ export class Replies {
                   : translate(this.user, 'reply_admin_guard_cannot', { why: translate(this.user, `reply_admin_guard_${report.guard}`) });
         const run = report.reconcile.lastRun;
         return [
-            this.serviceAccount(report.serviceAccount),
+            this.serviceAccount(report.serviceAccount, report.serviceAccountWrites),
             guard,
             ...(run?.problem
                 ? [
@@ -100,15 +100,27 @@ export class Replies {
         return [...lines, ...unwatched, ...(sees === 'app-doors' ? [translate(this.user, 'reply_history_partial')] : [])].join('\n');
     }
 
-    /** For admins: what the service account can do, so nobody has to try a toggle to find out. */
-    public serviceAccount(report: ServiceAccountReport): string {
+    /**
+     * For admins: what the service account can do, so nobody has to try a toggle to find out.
+     * `writes: false` (before 7.4): it only reads the permission table, so the permissions for
+     * writing are not missing there; only the rate limiter's bypass is worth having.
+     */
+    public serviceAccount(report: ServiceAccountReport, writes?: boolean): string {
         if (report.state !== 'checked') {
             return translate(this.user, `reply_admin_service_account_${report.state}`);
         }
         const username = report.username ?? '';
-        const line = report.missing.length
-            ? translate(this.user, 'reply_admin_service_account_missing', { username, permissions: report.missing.join(', ') })
-            : translate(this.user, 'reply_admin_service_account_ok', { username });
+        const reads = () =>
+            [
+                translate(this.user, 'reply_admin_service_account_reads', { username }),
+                ...(report.missing.includes('api-bypass-rate-limit') ? [translate(this.user, 'reply_admin_service_account_reads_rate')] : []),
+            ].join(' ');
+        const line =
+            writes === false
+                ? reads()
+                : report.missing.length
+                  ? translate(this.user, 'reply_admin_service_account_missing', { username, permissions: report.missing.join(', ') })
+                  : translate(this.user, 'reply_admin_service_account_ok', { username });
         return report.fullAdmin ? `${line} ${translate(this.user, 'reply_admin_service_account_full_admin')}` : line;
     }
 

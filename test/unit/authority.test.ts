@@ -306,6 +306,24 @@ describe('the service account, as an admin sees it without trying a toggle', () 
         );
     });
 
+    test('before 7.4, a plain account: enough, and the admin is told so, with the rate limiter bypass worth adding', async () => {
+        const ws = withPlainServiceAccount(workspace());
+        const lines = (await runCommand(ws, 'ada', 'secret', ['status'])).split('\n');
+        assert.ok(
+            lines.includes(
+                "For admins: the service account @reader can read Rocket.Chat's permission table, which is all this server (before Rocket.Chat 7.4) needs of it for `/encrypt`, the Encryption panel and the group picker: the app writes the change itself. Give it api-bypass-rate-limit too (the bot role holds it), so that its table reads do not share the rate limiter's count of about 10 a minute.",
+            ),
+            lines.join('\n'),
+        );
+    });
+
+    test('none set before 7.4: the admin is told exactly what to set', async () => {
+        const line = (await runCommand(workspace(), 'ada', 'secret', ['status'])).split('\n').find((text) => /no service account is set/.test(text));
+        assert.match(String(line), /change nothing/);
+        assert.match(String(line), /"Service account: user id" and "Service account: personal access token"/);
+        assert.match(String(line), /Before Rocket\.Chat 7\.4 any plain account with a personal access token will do/);
+    });
+
     test('people who are not admins do not see it', async () => {
         const ws = workspace();
         assert.doesNotMatch(await runCommand(ws, 'olivia', 'secret', ['status']), /For admins/);
