@@ -4,6 +4,12 @@ import type { RunReport } from './reconcile/WatchRecord';
 /** What an admin is shown besides a group's status: the service account, and role names that match no role. */
 export interface AdminReport {
     serviceAccount: ServiceAccountReport;
+    /**
+     * Whether this server has the service account write the change (7.4+: `true`), or only read
+     * the permission table with it, as any plain account may (before 7.4: `false`); undefined until
+     * the app has looked at a room since it started.
+     */
+    serviceAccountWrites?: boolean;
     unknownRoles: Array<string>;
     /**
      * Whether encrypted groups stay encrypted whoever switches them off, and how: the guard at once

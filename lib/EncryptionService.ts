@@ -51,8 +51,6 @@ export interface EncryptionStatus {
     encrypted: boolean;
     /** What a switch by this caller would be refused with now; undefined when it would go ahead. */
     refusal?: Refusal;
-    /** Who applies Rocket.Chat's permission table for this caller here (see AllowedRoles). */
-    decidedBy?: AllowedRoles['decidedBy'];
 }
 
 export interface ServiceDeps {
@@ -123,7 +121,7 @@ export class EncryptionService {
             return { room, encrypted, refusal: this.tableRefusal(allowed, plan) };
         }
         const refusal = await this.refusalFor(room, caller, allowed, current, !encrypted, plan);
-        return { room, encrypted, refusal, decidedBy: allowed.decidedBy };
+        return { room, encrypted, refusal };
     }
 
     /** The rules that depend on the room's current state; run in the room's queue. */
@@ -260,6 +258,11 @@ export class EncryptionService {
 
     /** The table could not be read where the app alone decides: nobody is let through on a guess. */
     private tableRefusal(unavailable: TableUnavailable, plan: WritePlan): Refusal {
+        if (unavailable.noReader) {
+            // With no way to write either (7.4+ without a service account), that is what the admin
+            // must fix first; the service account it asks for reads the table too.
+            return plan.ways.length === 0 ? Refusal.writeUnsupported() : Refusal.noPermissionReader();
+        }
         const answer = unavailable.answer;
         const owner = plan.tableCredential?.owner;
         if (unavailable.unreachable === 'no-site-url' || unavailable.unreachable === 'unsafe-site-url') {

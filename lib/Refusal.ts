@@ -16,6 +16,7 @@ export type RefusalReason =
     | 'write-failed'
     | 'server-refused'
     | 'permissions-unavailable'
+    | 'no-permission-reader'
     | 'timed-out'
     | 'site-url-unusable'
     | 'service-account-rejected'
@@ -133,6 +134,20 @@ export class Refusal {
             'permissions-unavailable',
             "Rocket.Chat's permission table could not be read, and the app changes nothing without it; nothing was changed",
             'error-app-permissions-unavailable',
+            503,
+        );
+    }
+
+    /**
+     * A door without a caller session, on a server that will not check the change again, and no
+     * account to read Rocket.Chat's permission table with: the app refuses rather than let its own
+     * settings decide. Any logged-in account can read the table (see PermissionTable).
+     */
+    public static noPermissionReader(): Refusal {
+        return Refusal.coded(
+            'no-permission-reader',
+            "The app cannot read Rocket.Chat's permission table, and changes nothing without it; an admin must set an account able to read it (the Encrypt Group service account: user id and personal access token) in the app's settings. Nothing was changed",
+            'error-app-no-permission-reader',
             503,
         );
     }

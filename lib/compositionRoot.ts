@@ -223,6 +223,7 @@ export function adminReporter(instance: AppInstanceState): AdminReporter {
         }
         return {
             serviceAccount,
+            serviceAccountWrites: honoured === undefined ? undefined : !honoured,
             unknownRoles: await unknownRoles(instance, read),
             guard,
             reconcile: { minutes, lastRun: watch.lastRun },

@@ -4,11 +4,13 @@ import { REST_TIMEOUT_MS, type RestAnswer, type ServerRest, type Unreachable, is
 /** Permission id → the ids of the roles that hold it, as the server has them now. */
 export type Permissions = ReadonlyMap<string, ReadonlyArray<string>>;
 
-/** Why the table could not be read: the server's answer, or why there was none. */
+/** Why the table could not be read: the server's answer, why there was none, or nobody to read it with. */
 export interface TableUnavailable {
     unavailable: true;
     answer?: RestAnswer;
     unreachable?: Unreachable;
+    /** No credential to read it with: a door without a caller session, and no service account set. */
+    noReader?: true;
 }
 
 /**
@@ -26,13 +28,20 @@ export const READ_OVERLAP_MS = 60_000;
 export const FULL_READ_MS = 5 * 60_000;
 
 /**
- * Rocket.Chat's permission table (`GET /api/v1/permissions.listAll`, any logged-in user), as this
+ * Rocket.Chat's permission table (`GET /api/v1/permissions.listAll`), as this
  * app instance last read it. Every read asks the server: the first, and one at least every
  * FULL_READ_MS, for the whole table; the others with `updatedSince` (READ_OVERLAP_MS before the
  * newest change seen) for what changed since, with the permissions deleted meanwhile (`remove`),
  * so a change made by an admin counts from the next toggle on and each read stays one small call.
  * Reads that overlap with the same credential share one request. A failed read leaves no stale
  * answer to use: the caller gets `unavailable`.
+ *
+ * Any logged-in account may read it, a plain user included: Rocket.Chat's route is declared with
+ * `authRequired: true` and no `permissionsRequired` (apps/meteor/app/api/server/v1/permissions.ts;
+ * 6.x's `addRoute('permissions.listAll', { authRequired: true }, …)` the same), and the
+ * `permissionsGetMethod` it runs checks nothing more
+ * (apps/meteor/app/authorization/server/streamer/permissions/index.ts). So the service account
+ * that reads it for doors without a session (before 7.4) needs no permission at all.
  */
 export class PermissionTable {
     private roles = new Map<string, ReadonlyArray<string>>();

@@ -59,7 +59,7 @@ export async function checkServiceAccount(
 export function describeServiceAccount(report: ServiceAccountReport): string {
     switch (report.state) {
         case 'unset':
-            return "no service account is set: slash commands can change encryption only where the server honours the app's own room writes (before Rocket.Chat 7.4)";
+            return "no service account is set: /encrypt, the Encryption panel and the group picker change nothing, as the app has no account to read Rocket.Chat's permission table with (before 7.4 any plain account with a personal access token will do) nor, from 7.4, to write with";
         case 'rejected':
             return "the service account's user id and token were not accepted by the server";
         case 'unreachable':

@@ -17,12 +17,11 @@ export class Replies {
         return translate(this.user, 'reply_usage');
     }
 
-    public status({ room, encrypted, refusal, decidedBy }: EncryptionStatus): string {
+    public status({ room, encrypted, refusal }: EncryptionStatus): string {
         const group = displayName(room);
         const state = translate(this.user, encrypted ? 'reply_status_on' : 'reply_status_off', { group });
         const advice = refusal ? this.refusal(refusal, group, group) : translate(this.user, 'reply_can_toggle', { group, action: encrypted ? 'off' : 'on' });
-        const authority = decidedBy === 'settings' ? translate(this.user, 'reply_decided_by_settings') : '';
-        return [state, advice, authority].filter(Boolean).join(' ');
+        return `${state} ${advice}`;
     }
 
     /** The lines only admins get after a status: the service account, the guard, the role settings. */
@@ -35,7 +34,7 @@ export class Replies {
                   : translate(this.user, 'reply_admin_guard_cannot', { why: translate(this.user, `reply_admin_guard_${report.guard}`) });
         const run = report.reconcile.lastRun;
         return [
-            this.serviceAccount(report.serviceAccount),
+            this.serviceAccount(report.serviceAccount, report.serviceAccountWrites),
             guard,
             ...(run?.problem
                 ? [
@@ -101,15 +100,27 @@ export class Replies {
         return [...lines, ...unwatched, ...(sees === 'app-doors' ? [translate(this.user, 'reply_history_partial')] : [])].join('\n');
     }
 
-    /** For admins: what the service account can do, so nobody has to try a toggle to find out. */
-    public serviceAccount(report: ServiceAccountReport): string {
+    /**
+     * For admins: what the service account can do, so nobody has to try a toggle to find out.
+     * `writes: false` (before 7.4): it only reads the permission table, so the permissions for
+     * writing are not missing there; only the rate limiter's bypass is worth having.
+     */
+    public serviceAccount(report: ServiceAccountReport, writes?: boolean): string {
         if (report.state !== 'checked') {
             return translate(this.user, `reply_admin_service_account_${report.state}`);
         }
         const username = report.username ?? '';
-        const line = report.missing.length
-            ? translate(this.user, 'reply_admin_service_account_missing', { username, permissions: report.missing.join(', ') })
-            : translate(this.user, 'reply_admin_service_account_ok', { username });
+        const reads = () =>
+            [
+                translate(this.user, 'reply_admin_service_account_reads', { username }),
+                ...(report.missing.includes('api-bypass-rate-limit') ? [translate(this.user, 'reply_admin_service_account_reads_rate')] : []),
+            ].join(' ');
+        const line =
+            writes === false
+                ? reads()
+                : report.missing.length
+                  ? translate(this.user, 'reply_admin_service_account_missing', { username, permissions: report.missing.join(', ') })
+                  : translate(this.user, 'reply_admin_service_account_ok', { username });
         return report.fullAdmin ? `${line} ${translate(this.user, 'reply_admin_service_account_full_admin')}` : line;
     }
 
@@ -144,6 +155,7 @@ export class Replies {
             case 'write-failed':
             case 'server-refused':
             case 'permissions-unavailable':
+            case 'no-permission-reader':
             case 'timed-out':
             case 'site-url-unusable':
             case 'service-account-rejected':

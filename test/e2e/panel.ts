@@ -314,5 +314,95 @@ export function panelSuite(scenario: () => Scenario): void {
                 assert.equal(await s.encryptedOf(w.owner, w.group._id), undefined);
             });
         });
+
+        describe("no door without a session decides alone: toggle-room-e2e-encryption for admins only, the app's settings still naming owners", () => {
+            const NO_READER =
+                /^The app cannot read Rocket\.Chat's permission table here, so it changes nothing; nothing was changed\. An admin must set an account able to read it/;
+            const NO_WRITER = /^This Rocket\.Chat version does not let apps change encryption on their own\. An admin must set the app's service account/;
+            const ADMINS_ONLY = (w: World) => `Only an admin can change encryption of #${w.group.name}.`;
+
+            /** `/encrypt on` typed in the group. */
+            const command = (w: World, action: 'on' | 'off') => w.owner.client.command('encrypt', action, w.group._id);
+            /** The group picked from `/encrypt <action> ` in the DM with the app, as the client posts the chosen item. */
+            const pick = (w: World, action: 'on' | 'off') =>
+                w.owner.client.request('POST', '/api/v1/commands.preview', {
+                    command: 'encrypt',
+                    params: `${action} ${w.group.name}`,
+                    roomId: w.botDm._id,
+                    previewItem: { id: w.group._id, type: 'text', value: `#${w.group.name}` },
+                    triggerId: triggerId(),
+                });
+            /** The panel opened in the group and its switch clicked: the updated panel's texts. */
+            async function panelClick(w: World): Promise<Array<string>> {
+                const clicked = await clickSwitch(w.owner, await openPanel(w.owner, w.group._id), w.group._id);
+                assert.equal(clicked.status, 200, JSON.stringify(clicked.body));
+                assert.equal(clicked.body.type, 'contextual_bar.update');
+                return texts(clicked.body.view);
+            }
+
+            /** All three doors, each refused with `why`; the group and its history untouched. */
+            async function allRefused(t: Skippable, w: World, why: RegExp | string) {
+                const matches = (text: string) => (typeof why === 'string' ? assert.equal(text, why) : assert.match(text, why));
+                assert.equal((await command(w, 'on')).status, 200);
+                await s.checkLastReply(w.owner, t, '/encrypt on says why nothing changed', matches);
+                const picked = await pick(w, 'on');
+                assert.equal(picked.status, 200, JSON.stringify(picked.body));
+                await s.checkLastReply(w.owner, t, 'the pick says why nothing changed', matches);
+                const shown = await panelClick(w);
+                const outcome = /^\*Nothing was changed\. (.*)\*$/.exec(shown[0]);
+                assert.ok(outcome, shown[0]);
+                matches(outcome[1]);
+                assert.equal(await s.encryptedOf(w.owner, w.group._id), undefined);
+                assert.deepEqual(await s.e2eNotices(w.owner, w.group._id), []);
+            }
+
+            test('with no service account: /encrypt on, the picker and the panel change nothing and say why', async (t) => {
+                const w = await s.world();
+                await s.withPermissions({ 'toggle-room-e2e-encryption': ['admin'] }, () =>
+                    s.withAppSettings({ service_account_user_id: '', service_account_token: '' }, () =>
+                        // Before 7.4 the app could write, but nobody can read the table; from 7.4 nothing could write either.
+                        allRefused(t, w, s.target.modifierWorks ? NO_READER : NO_WRITER),
+                    ),
+                );
+            });
+
+            test('with a plain user that may read the table as service account: the same, now because the table says so', async (t) => {
+                const w = await s.world();
+                const plain = await s.person('p-plain-reader');
+                await s.withPermissions({ 'toggle-room-e2e-encryption': ['admin'] }, () =>
+                    s.withAppSettings({ service_account_user_id: plain.id, service_account_token: plain.client.authToken }, () =>
+                        allRefused(t, w, ADMINS_ONLY(w)),
+                    ),
+                );
+            });
+
+            test('with the permission given back to owners, all three work', async (t) => {
+                const w = await s.world();
+                // Before 7.4 a plain user is enough (the app writes, as the caller); from 7.4 the service account writes.
+                const account = s.target.modifierWorks ? await s.person('p-plain-reader') : service;
+                await s.withPermissions({ 'toggle-room-e2e-encryption': ['owner', 'admin'] }, () =>
+                    s.withAppSettings({ service_account_user_id: account.id, service_account_token: account.client.authToken }, async () => {
+                        await command(w, 'on');
+                        await s.checkLastReply(w.owner, t, '/encrypt on is done', (reply) =>
+                            assert.equal(reply, `End-to-end encryption is now on for #${w.group.name}.`),
+                        );
+                        assert.equal(await s.encryptedOf(w.owner, w.group._id), true);
+                        await pick(w, 'off');
+                        await s.checkLastReply(w.owner, t, 'the pick is done', (reply) =>
+                            assert.equal(reply, `End-to-end encryption is now off for #${w.group.name}.`),
+                        );
+                        assert.equal(await s.encryptedOf(w.owner, w.group._id), false);
+                        assert.equal((await panelClick(w))[0], `*End-to-end encryption is now on for #${w.group.name}.*`);
+                        assert.equal(await s.encryptedOf(w.owner, w.group._id), true);
+                        const by = s.target.modifierWorks ? w.owner.username : account.username;
+                        assert.deepEqual(await s.e2eNotices(w.owner, w.group._id), [
+                            `room_e2e_enabled by ${by}`,
+                            `room_e2e_disabled by ${by}`,
+                            `room_e2e_enabled by ${by}`,
+                        ]);
+                    }),
+                );
+            });
+        });
     });
 }

@@ -178,12 +178,34 @@ export function endToEndSuite(scenario: () => Scenario): void {
         });
 
         describe('/encrypt', () => {
-            test('in the group itself, with no service account', async (t) => {
+            test('in the group itself, with no service account: nothing changes, and the owner is told what an admin must set', async (t) => {
                 const w = await world();
                 const answer = await s.withAppSettings({ service_account_user_id: '', service_account_token: '' }, () =>
                     w.owner.client.command('encrypt', 'on', w.group._id),
                 );
                 assert.equal(answer.status, 200);
+                assert.equal(await encryptedOf(w), undefined);
+                assert.deepEqual(await e2eNotices(w), []);
+                if (target.modifierWorks) {
+                    // Before 7.4 the app could write, but only Rocket.Chat's table may say who may, and nobody can read it.
+                    await s.checkLastReply(w.owner, t, 'the owner is told an admin must set an account able to read the table', (reply) =>
+                        assert.match(
+                            reply,
+                            /^The app cannot read Rocket\.Chat's permission table here, so it changes nothing; .*An admin must set an account able to read it/,
+                        ),
+                    );
+                } else {
+                    // 7.4+: the server drops the app's write and a command carries no session.
+                    await s.checkLastReply(w.owner, t, 'the owner is told a service account is needed', (reply) => assert.match(reply, /service account/));
+                }
+            });
+
+            test('with a plain user as service account: enough before 7.4 (it only reads the table); from 7.4 it may not write', async (t) => {
+                const w = await world();
+                const plain = await person('plain-service');
+                await s.withAppSettings({ service_account_user_id: plain.id, service_account_token: plain.client.authToken }, () =>
+                    w.owner.client.command('encrypt', 'on', w.group._id),
+                );
                 if (target.modifierWorks) {
                     assert.equal(await encryptedOf(w), true);
                     assert.deepEqual(await e2eNotices(w), [`room_e2e_enabled by ${w.owner.username}`]);
@@ -191,10 +213,10 @@ export function endToEndSuite(scenario: () => Scenario): void {
                         assert.equal(reply, `End-to-end encryption is now on for #${w.group.name}.`),
                     );
                 } else {
-                    // 7.4+: the server drops the app's write and a command carries no session.
                     assert.equal(await encryptedOf(w), undefined);
-                    assert.deepEqual(await e2eNotices(w), []);
-                    await s.checkLastReply(w.owner, t, 'the owner is told a service account is needed', (reply) => assert.match(reply, /service account/));
+                    await s.checkLastReply(w.owner, t, 'the owner is told the service account may not', (reply) =>
+                        assert.match(reply, /service account may not change encryption/),
+                    );
                 }
             });
 
@@ -216,7 +238,11 @@ export function endToEndSuite(scenario: () => Scenario): void {
 
             test('a member is told why not, and nothing changes', async (t) => {
                 const w = await world();
-                await w.member.client.command('encrypt', 'on', w.group._id);
+                // Any account that can read the permission table lets the app say why (before 7.4 it is all it needs).
+                const plain = await person('plain-reader');
+                await s.withAppSettings({ service_account_user_id: plain.id, service_account_token: plain.client.authToken }, () =>
+                    w.member.client.command('encrypt', 'on', w.group._id),
+                );
                 assert.equal(await encryptedOf(w), undefined);
                 await s.checkLastReply(w.member, t, 'the member is told why not', (reply) => assert.match(reply, /You may not edit/));
             });

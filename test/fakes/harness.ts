@@ -6,6 +6,7 @@ import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { type ISlashCommandPreview, type ISlashCommandPreviewItem, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
 
 import { EncryptCommand } from '../../commands/EncryptCommand';
+import { SettingId } from '../../lib/AppSettings';
 import {
     adminReporter,
     createEncryptionService,
@@ -55,6 +56,21 @@ export function workspace(): FakeWorkspace {
     return ws;
 }
 
+export const READER_TOKEN = 'plain-reader-token-0123456789';
+
+/**
+ * The service account the README's recipe before 7.4 asks for: a plain user (no role but `user`)
+ * with a personal access token, enough to read Rocket.Chat's permission table, which doors without
+ * a session need. Returns the workspace.
+ */
+export function withPlainServiceAccount(ws: FakeWorkspace): FakeWorkspace {
+    ws.addUser('reader');
+    ws.restTokens.set(READER_TOKEN, 'reader');
+    ws.appSettings[SettingId.ServiceAccountUserId] = 'reader';
+    ws.appSettings[SettingId.ServiceAccountToken] = READER_TOKEN;
+    return ws;
+}
+
 function fakeApp(ws: FakeWorkspace): IApp {
     return { getLogger: () => ws.logger() } as unknown as IApp;
 }
@@ -76,24 +92,36 @@ function apiRequest(ws: FakeWorkspace, userId: string | undefined, parts: Partia
     };
 }
 
-/** POST groups.setEncrypted as `userId` (undefined: not logged in), with these headers and query string. */
+/**
+ * The headers a client logged in as `userId` sends with every REST call: its own session, which the
+ * fake server accepts. Endpoint calls carry them unless a test says otherwise, as on a real server,
+ * where an endpoint call is authenticated by them (a call without them carries no session the app
+ * could check the caller's rights with).
+ */
+export function sessionOf(ws: FakeWorkspace, userId: string): Record<string, string> {
+    const token = userId === 'olivia' ? TOKEN : `session-token-of-${userId}`;
+    ws.restTokens.set(token, userId);
+    return { 'x-user-id': userId, 'x-auth-token': token };
+}
+
+/** POST groups.setEncrypted as `userId` (undefined: not logged in), with these headers (default: the caller's session) and query string. */
 export function setEncrypted(
     ws: FakeWorkspace,
     userId: string | undefined,
     content: unknown,
-    headers: Record<string, string> = {},
+    headers: Record<string, string> = userId ? sessionOf(ws, userId) : {},
     query: Record<string, string> = {},
 ): Promise<IApiResponse> {
     const endpoint = new SetEncryptedEndpoint(fakeApp(ws), services(ws));
     return endpoint.post(apiRequest(ws, userId, { content, headers, query }), {} as IApiEndpointInfo, ws.read(), ws.modify(), ws.http(), ws.persistence());
 }
 
-/** GET groups.getEncrypted as `userId`. */
+/** GET groups.getEncrypted as `userId`, with these headers (default: the caller's session). */
 export function getEncrypted(
     ws: FakeWorkspace,
     userId: string | undefined,
     query: Record<string, string>,
-    headers: Record<string, string> = {},
+    headers: Record<string, string> = userId ? sessionOf(ws, userId) : {},
 ): Promise<IApiResponse> {
     const endpoint = new GetEncryptedEndpoint(fakeApp(ws), services(ws));
     return endpoint.get(

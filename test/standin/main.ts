@@ -73,27 +73,30 @@ async function main(): Promise<void> {
     const { group } = await alice.post('groups.create', { name: GROUP, members: ['bob'] });
 
     const app = await admin.installApp(readFileSync(zipPath), basename(zipPath));
-    // On 7.4+ `/encrypt` needs a service account (README); the demo gives it one.
-    // The service account /encrypt needs from 7.4 (README: "A least-privilege service account"),
-    // made the Community way: a bot user, and the bot role given the two encryption permissions.
-    let serviceNote = 'not needed on this version';
-    if (standin.profile.generation.roomUpdate === 'changes-only') {
-        await admin.post('users.create', {
-            username: 'encrypt-service',
-            name: 'Encrypt Group service',
-            email: 'svc@example.com',
-            password: DEMO_PASSWORD,
-            roles: ['bot'],
-        });
+    // `/encrypt`, the panel and the picker carry no session, so the app needs a service account on
+    // every version (README: "A least-privilege service account"): before 7.4 only to read the
+    // permission table, which any plain account may; from 7.4 also to write, made the Community
+    // way: a bot user, and the bot role given the two encryption permissions.
+    const writes = standin.profile.generation.roomUpdate === 'changes-only';
+    await admin.post('users.create', {
+        username: 'encrypt-service',
+        name: 'Encrypt Group service',
+        email: 'svc@example.com',
+        password: DEMO_PASSWORD,
+        roles: [writes ? 'bot' : 'user'],
+    });
+    if (writes) {
         const { update: table } = await admin.get('permissions.listAll');
         const withBot = (id: string) => [...new Set([...table.find((permission: { _id: string }) => permission._id === id).roles, 'bot'])];
         await admin.post('permissions.update', {
             permissions: ['edit-room', 'toggle-room-e2e-encryption'].map((_id) => ({ _id, roles: withBot(_id) })),
         });
-        const service = await RestClient.login(standin.url, 'encrypt-service', DEMO_PASSWORD);
-        await admin.setAppSettings(app.id, { service_account_user_id: service.userId, service_account_token: service.authToken });
-        serviceNote = 'encrypt-service (a bot; the bot role holds edit-room and toggle-room-e2e-encryption), set in the app settings';
     }
+    const service = await RestClient.login(standin.url, 'encrypt-service', DEMO_PASSWORD);
+    await admin.setAppSettings(app.id, { service_account_user_id: service.userId, service_account_token: service.authToken });
+    const serviceNote = writes
+        ? 'encrypt-service (a bot; the bot role holds edit-room and toggle-room-e2e-encryption), set in the app settings'
+        : 'encrypt-service (a plain user: before 7.4 it only reads the permission table, which /encrypt and the panel need), set in the app settings';
     const { room: dm } = await alice.post('im.create', { username: 'encrypt-group.bot' });
 
     const url = standin.url;

@@ -21,7 +21,7 @@ import { SWITCH_OFF, SWITCH_ON, confirmOffViewId } from '../../lib/panel/ids';
 import { isRefusal, Refusal } from '../../lib/Refusal';
 import type { Credential } from '../../lib/rest/Credential';
 import type { FakeWorkspace } from '../fakes/FakeWorkspace';
-import { workspace } from '../fakes/harness';
+import { withPlainServiceAccount, workspace } from '../fakes/harness';
 
 const CALLER: Credential = { kind: 'session', userId: 'adam', token: 'adam-token' };
 const SERVICE: Credential = { kind: 'session', userId: 'svc', token: 'svc-token' };
@@ -187,7 +187,8 @@ describe('the panel acts only where the caller may: an admin who is not a member
     // adam is a global admin in none of the groups but his own; the panel is open there, and the
     // payload names the group `secret`, as a forged or stale interaction would.
     function adamsWorkspace(): FakeWorkspace {
-        const ws = workspace();
+        // With an account to read the table, so that only the membership rule stands in the way.
+        const ws = withPlainServiceAccount(workspace());
         ws.addRoom({ id: 'adams-group', members: ['adam'], owners: ['adam'] });
         return ws;
     }

@@ -5,7 +5,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { SettingId } from '../../lib/AppSettings';
-import { SERVICE_TOKEN, TOKEN, getEncrypted, runCommand, setEncrypted, workspace } from '../fakes/harness';
+import { Authority, isAllowedRoles } from '../../lib/authority/Authority';
+import { PermissionTable } from '../../lib/authority/PermissionTable';
+import { RoleIds } from '../../lib/authority/RoleIds';
+import { SERVICE_TOKEN, TOKEN, getEncrypted, runCommand, setEncrypted, withPlainServiceAccount, workspace } from '../fakes/harness';
 import { EDIT_NOT_ALLOWED, NOT_FOUND, TOGGLE_NOT_ALLOWED, rcError } from '../support/rocketchat';
 
 const as = (user: string) => ({ 'x-user-id': user, 'x-auth-token': `token-of-${user}` });
@@ -142,12 +145,61 @@ describe('fail closed where the app alone decides, go on where the server checks
         assert.equal(listAllCalls(ws)[0].request.headers?.['X-User-Id'], 'svc');
     });
 
-    test('a slash command with no credential at all (before 7.4, no service account): the settings decide, and status says so', async () => {
+    test('a slash command with no credential at all (before 7.4, no service account): refused, nothing changed, whatever the settings allow', async () => {
         const ws = workspace();
         ws.setPermission('toggle-room-e2e-encryption', ['admin']);
-        assert.equal(await runCommand(ws, 'olivia', 'secret', ['on']), 'End-to-end encryption is now on for #secret.');
+        // The app's settings name owners (the default); only the table could say no, and nobody can read it.
+        assert.match(await runCommand(ws, 'olivia', 'secret', ['on']), /^The app cannot read Rocket\.Chat's permission table here/);
+        assert.equal(ws.encryptedOf('secret'), undefined);
+        assert.deepEqual(ws.notices, []);
         assert.deepEqual(listAllCalls(ws), []);
-        assert.match(await runCommand(ws, 'olivia', 'secret', ['status']), /role settings decide/);
+        // Not even where the table would say yes: nobody is let through on the settings alone.
+        ws.setPermission('toggle-room-e2e-encryption', ['owner', 'admin']);
+        assert.match(await runCommand(ws, 'olivia', 'secret', ['on']), /^The app cannot read Rocket\.Chat's permission table here/);
+        assert.equal(ws.encryptedOf('secret'), undefined);
+        assert.match(await runCommand(ws, 'olivia', 'secret', ['status']), /The app cannot read Rocket\.Chat's permission table here/);
+    });
+
+    test('Authority itself: without the server checking again and with no credential, it answers `noReader`, never roles from the settings', async () => {
+        let settingsRead = 0;
+        const authority = new Authority({
+            settings: {
+                editRoomRoles: async () => (settingsRead++, ['owner', 'moderator', 'admin']),
+                toggleRoles: async () => (settingsRead++, ['owner', 'admin']),
+            },
+            table: new PermissionTable(),
+            roleIds: new RoleIds(),
+            roleReader: { appId: 'encrypt-group-app' },
+            rest: {
+                get: async () => {
+                    throw new Error('nothing to read the table with');
+                },
+            },
+        });
+        assert.deepEqual(await authority.allowedRoles(false, undefined), { unavailable: true, noReader: true });
+        assert.equal(settingsRead, 0);
+        // Where the server checks the caller again, the settings narrow what it will check.
+        const checked = await authority.allowedRoles(true, undefined);
+        assert.ok(isAllowedRoles(checked) && checked.decidedBy === 'server');
+    });
+
+    test('the same work through the endpoint without a session of the caller (a cookie login) is refused the same way', async () => {
+        const ws = workspace();
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, {});
+        assert.equal(response.status, 503);
+        assert.equal(response.content.errorType, 'error-app-no-permission-reader');
+        assert.equal(ws.encryptedOf('secret'), undefined);
+    });
+
+    test('a plain user as the service account (the recipe before 7.4) is enough: the table is read as it, and decides', async () => {
+        const ws = withPlainServiceAccount(workspace());
+        ws.setPermission('toggle-room-e2e-encryption', ['admin']);
+        assert.equal(await runCommand(ws, 'olivia', 'secret', ['on']), 'Only an admin can change encryption of #secret.');
+        assert.equal(listAllCalls(ws)[0].request.headers?.['X-User-Id'], 'reader');
+        ws.setPermission('toggle-room-e2e-encryption', ['owner', 'admin']);
+        assert.equal(await runCommand(ws, 'olivia', 'secret', ['on']), 'End-to-end encryption is now on for #secret.');
+        // Before 7.4 the app's room modifier writes, as the caller: the plain account writes nothing.
+        assert.deepEqual(ws.notices, [{ roomId: 'secret', type: 'room_e2e_enabled', userId: 'olivia', by: 'app' }]);
     });
 
     test("groups.getEncrypted reads the table with the caller's session: canToggle follows it", async () => {
@@ -252,6 +304,24 @@ describe('the service account, as an admin sees it without trying a toggle', () 
             }),
             'For admins: the service account @svc lacks edit-room, toggle-room-e2e-encryption.',
         );
+    });
+
+    test('before 7.4, a plain account: enough, and the admin is told so, with the rate limiter bypass worth adding', async () => {
+        const ws = withPlainServiceAccount(workspace());
+        const lines = (await runCommand(ws, 'ada', 'secret', ['status'])).split('\n');
+        assert.ok(
+            lines.includes(
+                "For admins: the service account @reader can read Rocket.Chat's permission table, which is all this server (before Rocket.Chat 7.4) needs of it for `/encrypt`, the Encryption panel and the group picker: the app writes the change itself. Give it api-bypass-rate-limit too (the bot role holds it), so that its table reads do not share the rate limiter's count of about 10 a minute.",
+            ),
+            lines.join('\n'),
+        );
+    });
+
+    test('none set before 7.4: the admin is told exactly what to set', async () => {
+        const line = (await runCommand(workspace(), 'ada', 'secret', ['status'])).split('\n').find((text) => /no service account is set/.test(text));
+        assert.match(String(line), /change nothing/);
+        assert.match(String(line), /"Service account: user id" and "Service account: personal access token"/);
+        assert.match(String(line), /Before Rocket\.Chat 7\.4 any plain account with a personal access token will do/);
     });
 
     test('people who are not admins do not see it', async () => {

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 
 import { parseArguments } from '../../commands/parseArguments';
 import { SettingId } from '../../lib/AppSettings';
-import { runCommand, workspace } from '../fakes/harness';
+import { runCommand, withPlainServiceAccount, workspace } from '../fakes/harness';
 
 describe('parseArguments', () => {
     for (const [args, expected] of [
@@ -29,9 +29,39 @@ describe('parseArguments', () => {
     }
 });
 
+// The command carries no session: every reply here that depends on who may do what needs the
+// permission table, read with a service account — here the plain user the README's recipe before
+// 7.4 asks for. Without one, the command changes nothing (the first tests say so).
+const readable = () => withPlainServiceAccount(workspace());
+
 describe('/encrypt replies', () => {
-    test('an owner switches the current group on', async () => {
+    test('no service account before 7.4: nothing changes, and the caller is told an admin must set an account able to read the table', async () => {
         const ws = workspace();
+        ws.setPermission('toggle-room-e2e-encryption', ['admin']);
+        const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
+        assert.equal(
+            reply,
+            "The app cannot read Rocket.Chat's permission table here, so it changes nothing; nothing was changed. An admin must set an account able to read it: the app's service account (Administration → Apps → Encrypt Group → Settings).",
+        );
+        assert.equal(ws.encryptedOf('secret'), undefined);
+        assert.deepEqual(ws.notices, []);
+        assert.deepEqual(ws.httpCalls, [], 'nobody to read the table with, so nothing was asked');
+        ws.users.get('olivia')!.settings = { preferences: { language: 'de' } } as never;
+        assert.match(await runCommand(ws, 'olivia', 'secret', ['on']), /^Die App kann Rocket\.Chats Berechtigungstabelle hier nicht lesen/);
+    });
+
+    test("no service account before 7.4: the status says the same to everyone, whatever the app's settings allow", async () => {
+        const ws = workspace();
+        for (const user of ['olivia', 'mia']) {
+            assert.match(
+                await runCommand(ws, user, 'secret', ['status']),
+                /^End-to-end encryption is off for #secret\. The app cannot read Rocket\.Chat's permission table here/,
+            );
+        }
+    });
+
+    test('an owner switches the current group on', async () => {
+        const ws = readable();
         const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
         assert.equal(reply, 'End-to-end encryption is now on for #secret.');
         assert.equal(ws.encryptedOf('secret'), true);
@@ -42,7 +72,7 @@ describe('/encrypt replies', () => {
     });
 
     test('`/encrypt off #secret` from a DM acts on the named group', async () => {
-        const ws = workspace();
+        const ws = readable();
         ws.setEncryptedFlag('secret', true);
         const reply = await runCommand(ws, 'olivia', 'dm', ['off', '#secret']);
         assert.equal(reply, 'End-to-end encryption is now off for #secret.');
@@ -50,7 +80,7 @@ describe('/encrypt replies', () => {
     });
 
     test('the same value again says nothing changed', async () => {
-        const ws = workspace();
+        const ws = readable();
         ws.setEncryptedFlag('secret', true);
         const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
         assert.match(reply, /already on/);
@@ -58,40 +88,37 @@ describe('/encrypt replies', () => {
     });
 
     test('no arguments: status of this room plus usage', async () => {
-        const reply = await runCommand(workspace(), 'olivia', 'secret', []);
-        assert.match(
-            reply,
-            /^End-to-end encryption is off for #secret\. You may change it with `\/encrypt on #secret`\. \(Without a service account .*\)\nUsage:/,
-        );
+        const reply = await runCommand(readable(), 'olivia', 'secret', []);
+        assert.match(reply, /^End-to-end encryption is off for #secret\. You may change it with `\/encrypt on #secret`\.\nUsage:/);
     });
 
     test('status for someone who may not toggle', async () => {
-        const reply = await runCommand(workspace(), 'mia', 'secret', ['status']);
+        const reply = await runCommand(readable(), 'mia', 'secret', ['status']);
         assert.match(reply, /^End-to-end encryption is off for #secret\. You may not edit #secret: only the group's owners, its moderators or an admin can\./);
     });
 
     test('in a channel without a group → says this is not a private group', async () => {
-        const reply = await runCommand(workspace(), 'olivia', 'town', ['on']);
+        const reply = await runCommand(readable(), 'olivia', 'town', ['on']);
         assert.match(reply, /This room is not a private group you are a member of/);
     });
 
     test('a named group the user is not in → not found, with the name', async () => {
-        const reply = await runCommand(workspace(), 'otto', 'town', ['on', '#secret']);
+        const reply = await runCommand(readable(), 'otto', 'town', ['on', '#secret']);
         assert.equal(reply, 'There is no private group #secret that you are a member of.');
     });
 
     test('a member → may not edit', async () => {
-        const reply = await runCommand(workspace(), 'mia', 'secret', ['on']);
+        const reply = await runCommand(readable(), 'mia', 'secret', ['on']);
         assert.match(reply, /You may not edit #secret/);
     });
 
     test('a moderator → only owners or an admin', async () => {
-        const reply = await runCommand(workspace(), 'mo', 'secret', ['on']);
+        const reply = await runCommand(readable(), 'mo', 'secret', ['on']);
         assert.equal(reply, "Only the group's owners or an admin can change encryption of #secret.");
     });
 
     test('the sentence follows the roles in force: admins only, in German too', async () => {
-        const ws = workspace();
+        const ws = readable();
         ws.setPermission('toggle-room-e2e-encryption', ['admin']);
         ws.appSettings[SettingId.ToggleRoles] = 'admin';
         assert.equal(await runCommand(ws, 'olivia', 'secret', ['on']), 'Only an admin can change encryption of #secret.');
@@ -100,7 +127,7 @@ describe('/encrypt replies', () => {
     });
 
     test('a custom role named in the settings is named in the sentence', async () => {
-        const ws = workspace();
+        const ws = readable();
         ws.customRoles.set('crypto-keepers', 'Xq7RkP3mWz');
         ws.setPermission('toggle-room-e2e-encryption', ['owner', 'admin', 'Xq7RkP3mWz']);
         ws.appSettings[SettingId.ToggleRoles] = 'owner, admin, crypto-keepers';
@@ -111,31 +138,31 @@ describe('/encrypt replies', () => {
     });
 
     test('a federated group: says the federation is the reason, not the workspace', async () => {
-        assert.equal(await runCommand(workspace(), 'olivia', 'fed', ['on']), '#fed is federated, and Rocket.Chat does not encrypt federated groups.');
+        assert.equal(await runCommand(readable(), 'olivia', 'fed', ['on']), '#fed is federated, and Rocket.Chat does not encrypt federated groups.');
     });
 
     test('`/encrypt on off`: says that off is an option, not a group', async () => {
-        assert.match(await runCommand(workspace(), 'olivia', 'secret', ['on', 'off']), /^"off" is an option, not a group\./);
+        assert.match(await runCommand(readable(), 'olivia', 'secret', ['on', 'off']), /^"off" is an option, not a group\./);
     });
 
     test('`/encrypt #secret`: the status of that group', async () => {
-        assert.match(await runCommand(workspace(), 'olivia', 'dm', ['#secret']), /^End-to-end encryption is off for #secret\./);
+        assert.match(await runCommand(readable(), 'olivia', 'dm', ['#secret']), /^End-to-end encryption is off for #secret\./);
     });
 
     test('E2E switched off for the workspace', async () => {
-        const ws = workspace();
+        const ws = readable();
         ws.serverSettings.E2E_Enable = false;
         const reply = await runCommand(ws, 'olivia', 'secret', ['on']);
         assert.match(reply, /switched off for this workspace/);
     });
 
     test('archived', async () => {
-        const reply = await runCommand(workspace(), 'olivia', 'town', ['on', '#old']);
+        const reply = await runCommand(readable(), 'olivia', 'town', ['on', '#old']);
         assert.equal(reply, '#old is archived; it must be unarchived first.');
     });
 
     test('turning off disallowed', async () => {
-        const ws = workspace();
+        const ws = readable();
         ws.appSettings[SettingId.AllowTurningOff] = false;
         ws.setEncryptedFlag('secret', true);
         const reply = await runCommand(ws, 'olivia', 'dm', ['off', 'secret']);

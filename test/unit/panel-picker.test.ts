@@ -4,17 +4,27 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import type { UIKitBlockInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
+
 import { createEncryptionService } from '../../lib/compositionRoot';
 import type { EncryptionStatus } from '../../lib/EncryptionService';
 import { SWITCH_OFF, SWITCH_ON, confirmOffViewId, panelViewId, roomOfConfirmOff } from '../../lib/panel/ids';
+import { EncryptionPanel } from '../../lib/panel/EncryptionPanel';
 import { confirmOffModal, panelView } from '../../lib/panel/PanelView';
 import { NO_MATCH_ITEM, UNSUPPORTED_ITEM } from '../../lib/picker/GroupPicker';
 import { rankGroups } from '../../lib/picker/rankGroups';
 import { isRefusal } from '../../lib/Refusal';
 import type { FakeWorkspace } from '../fakes/FakeWorkspace';
-import { pickPreview, preview, workspace } from '../fakes/harness';
+import { pickPreview, preview, runCommand, withPlainServiceAccount, workspace } from '../fakes/harness';
 
 const APP = 'encrypt-group-app';
+
+/**
+ * The panel and the picker carry no session: what they show depends on the permission table,
+ * read here with the plain service account the README's recipe before 7.4 asks for (the last
+ * describe has them without one).
+ */
+const readable = () => withPlainServiceAccount(workspace());
 
 async function statusOf(ws: FakeWorkspace, userId: string, roomId: string): Promise<EncryptionStatus> {
     const service = createEncryptionService(ws.read(), ws.modify(), ws.http(), ws.persistence(), ws.logger(), ws.instance);
@@ -50,7 +60,7 @@ function buttons(view: { blocks: Array<unknown> }): Array<UiElement> {
 
 describe('the Encryption panel', () => {
     test('an owner of an unencrypted group: its state, may switch on, one primary switch carrying the room, the warning about bots and commands', async () => {
-        const ws = workspace();
+        const ws = readable();
         const owner = ws.users.get('olivia')!;
         const view = panelView(owner, APP, { status: await statusOf(ws, 'olivia', 'secret'), guard: 'off-allowed' });
         assert.equal(view.id, panelViewId('secret'));
@@ -80,7 +90,7 @@ describe('the Encryption panel', () => {
     });
 
     test("a plain member: why not in the app's words and in Rocket.Chat's, and the switch is still there (rights are checked on the click)", async () => {
-        const ws = workspace();
+        const ws = readable();
         const view = panelView(ws.users.get('mia')!, APP, { status: await statusOf(ws, 'mia', 'secret'), guard: 'off-allowed' });
         const shown = texts(view);
         assert.match(shown[2], /^You may not switch it on\. You may not edit #secret: only /);
@@ -89,7 +99,7 @@ describe('the Encryption panel', () => {
     });
 
     test('an encrypted group kept on: a danger switch off, the guard named, no warning about commands; a refusal outcome leads', async () => {
-        const ws = workspace();
+        const ws = readable();
         ws.setEncryptedFlag('secret', true);
         ws.appSettings.allow_turning_off = false;
         const status = await statusOf(ws, 'olivia', 'secret');
@@ -105,7 +115,7 @@ describe('the Encryption panel', () => {
     });
 
     test('the confirmation modal says what switching off means, names the policy that forbids it, and carries the room in its id', async () => {
-        const ws = workspace();
+        const ws = readable();
         ws.setEncryptedFlag('secret', true);
         const allowed = confirmOffModal(ws.users.get('olivia')!, APP, { status: await statusOf(ws, 'olivia', 'secret'), guard: 'off-allowed' });
         assert.equal(allowed.id, confirmOffViewId('secret'));
@@ -121,7 +131,7 @@ describe('the Encryption panel', () => {
     });
 
     test("in the user's language", async () => {
-        const ws = workspace();
+        const ws = readable();
         ws.addUser('greta', { language: 'de' });
         ws.addRoom({ id: 'heim', members: ['greta'], owners: ['greta'] });
         const view = panelView(ws.users.get('greta')!, APP, { status: await statusOf(ws, 'greta', 'heim'), guard: 'off-allowed' });
@@ -133,7 +143,7 @@ describe('the Encryption panel', () => {
 
 describe('the /encrypt group picker', () => {
     test('`/encrypt on `: only private groups the caller is in, each with its state and whether they may switch it', async () => {
-        const ws = workspace();
+        const ws = readable();
         ws.setEncryptedFlag('team', true);
         const owner = await preview(ws, 'olivia', 'town', ['on']);
         assert.equal(owner.i18nTitle, 'Your private groups');
@@ -167,7 +177,7 @@ describe('the /encrypt group picker', () => {
     });
 
     test('a server without getUserRoomIds: one item that says so, never a guess', async () => {
-        const ws = workspace();
+        const ws = readable();
         ws.hasUserRoomIds = false;
         const { items } = await preview(ws, 'olivia', 'town', ['off']);
         assert.equal(items.length, 1);
@@ -177,7 +187,7 @@ describe('the /encrypt group picker', () => {
     });
 
     test('picking a group runs the command for it, with the same rules', async () => {
-        const ws = workspace();
+        const ws = readable();
         const [secret] = (await preview(ws, 'olivia', 'town', ['on', 'secret'])).items;
         assert.equal(await pickPreview(ws, 'olivia', 'town', ['on', 'secret'], secret), 'End-to-end encryption is now on for #secret.');
         assert.equal(ws.rooms.get('secret')!._unmappedProperties_.encrypted, true);
@@ -187,7 +197,7 @@ describe('the /encrypt group picker', () => {
     });
 
     test('cheap for a caller in 300 groups: the list is read once while they type, and only the ten shown are asked about', async () => {
-        const ws = workspace();
+        const ws = readable();
         for (let index = 0; index < 300; index++) {
             ws.addRoom({ id: `g${index}`, name: `group-${index}`, members: ['olivia'], owners: ['olivia'] });
         }
@@ -200,5 +210,72 @@ describe('the /encrypt group picker', () => {
         const secondCalls = (ws.calls['room.getById'] ?? 0) - before - firstCalls;
         assert.ok(firstCalls >= 300, `${firstCalls}`);
         assert.ok(secondCalls <= 40, `${secondCalls} room look-ups for the second keystroke`);
+    });
+});
+
+describe('the panel and the picker with no account to read the permission table (before 7.4)', () => {
+    // The workspace took toggling away from owners; the app's settings still name them. Nothing
+    // but the table may decide, so without a way to read it nothing changes.
+    function unreadable(): FakeWorkspace {
+        const ws = workspace();
+        ws.setPermission('toggle-room-e2e-encryption', ['admin']);
+        return ws;
+    }
+    const responder = {
+        successResponse: () => ({ kind: 'success' }),
+        errorResponse: () => ({ kind: 'error' }),
+        updateContextualBarViewResponse: (view: unknown) => ({ kind: 'panel', view }),
+        openModalViewResponse: (view: unknown) => ({ kind: 'modal', view }),
+    };
+    const panel = (ws: FakeWorkspace) =>
+        new EncryptionPanel({
+            services: (read, modify, http, persistence) => createEncryptionService(read, modify, http, persistence, ws.logger(), ws.instance),
+            guardPolicy: async () => 'off-allowed',
+            appId: APP,
+            logger: ws.logger(),
+        });
+    const WHY =
+        /^\*Nothing was changed\. The app cannot read Rocket\.Chat's permission table here, so it changes nothing; nothing was changed\. An admin must set an account able to read it/;
+
+    test("the owner's click changes nothing, and the panel says why", async () => {
+        const ws = unreadable();
+        const answer = (await panel(ws).blockAction(
+            {
+                getInteractionData: () => ({ actionId: SWITCH_ON, value: 'secret', user: ws.users.get('olivia'), room: { id: 'secret' } }),
+                getInteractionResponder: () => responder,
+            } as unknown as UIKitBlockInteractionContext,
+            ws.read(),
+            ws.http(),
+            ws.persistence(),
+            ws.modify(),
+        )) as unknown as { kind: string; view: { blocks: Array<unknown> } };
+        assert.equal(answer.kind, 'panel');
+        assert.match(texts(answer.view)[0], WHY);
+        assert.equal(ws.encryptedOf('secret'), undefined);
+        assert.deepEqual(ws.notices, []);
+        assert.deepEqual(ws.httpCalls, []);
+    });
+
+    test('the picker offers the group as not switchable, and a pick is refused with the reason', async () => {
+        const ws = unreadable();
+        const [secret] = (await preview(ws, 'olivia', 'town', ['on', 'secret'])).items;
+        assert.equal(secret.value, '#secret · not encrypted · you may not switch it');
+        assert.match(await pickPreview(ws, 'olivia', 'town', ['on', 'secret'], secret), /^The app cannot read Rocket\.Chat's permission table here/);
+        assert.equal(ws.encryptedOf('secret'), undefined);
+    });
+
+    test('with a plain account that may read the table, the table refuses the owner; given back to owners, all three work', async () => {
+        const ws = withPlainServiceAccount(unreadable());
+        assert.equal(await runCommand(ws, 'olivia', 'secret', ['on']), 'Only an admin can change encryption of #secret.');
+        const [secret] = (await preview(ws, 'olivia', 'town', ['on', 'secret'])).items;
+        assert.equal(secret.value, '#secret · not encrypted · you may not switch it');
+        assert.equal(await pickPreview(ws, 'olivia', 'town', ['on', 'secret'], secret), 'Only an admin can change encryption of #secret.');
+        assert.equal(ws.encryptedOf('secret'), undefined);
+        const reads = ws.httpCalls.filter((call) => call.url.includes('permissions.listAll'));
+        assert.ok(reads.length > 0 && reads.every((call) => call.request.headers?.['X-User-Id'] === 'reader'));
+
+        ws.setPermission('toggle-room-e2e-encryption', ['owner', 'admin']);
+        assert.equal(await pickPreview(ws, 'olivia', 'town', ['on', 'secret'], secret), 'End-to-end encryption is now on for #secret.');
+        assert.equal(await runCommand(ws, 'olivia', 'secret', ['off']), 'End-to-end encryption is now off for #secret.');
     });
 });

@@ -8,25 +8,31 @@ import { isBuiltInRole } from '../../lib/authority/RoleIds';
 import { runCommand, setEncrypted, workspace } from '../fakes/harness';
 import { EDIT_NOT_ALLOWED, TOGGLE_NOT_ALLOWED, rcError } from '../support/rocketchat';
 
-// These calls carry no session and no service account is set (before 7.4): no credential can read
-// Rocket.Chat's permission table, so the settings alone decide (authority.test.ts has the table).
-describe('role settings, where they alone decide', () => {
+// The settings narrow Rocket.Chat's permission table and never widen it: these endpoint calls carry
+// the caller's session, with which the app reads the table (before 7.4). There is no case left
+// where the settings alone decide (authority.test.ts: a door with no one to read the table refuses).
+describe('role settings narrow the permission table', () => {
     test("defaults are Rocket.Chat's: edit-room owner/moderator/admin, toggle owner/admin", () => {
         const value = (id: string) => SETTINGS.find((setting) => setting.id === id)?.packageValue;
         assert.deepEqual(parseRoles(value(SettingId.EditRoomRoles), ''), ['owner', 'moderator', 'admin']);
         assert.deepEqual(parseRoles(value(SettingId.ToggleRoles), ''), ['owner', 'admin']);
     });
 
-    test('adding moderator to the toggle roles lets a moderator toggle', async () => {
+    test('adding moderator to the toggle roles lets a moderator toggle only once the table gives moderators the permission too', async () => {
         const ws = workspace();
         ws.appSettings[SettingId.ToggleRoles] = 'owner, admin, moderator';
+        const settingAlone = await setEncrypted(ws, 'mo', { roomId: 'secret', encrypted: true });
+        assert.deepEqual(settingAlone.content, TOGGLE_NOT_ALLOWED);
+        ws.setPermission('toggle-room-e2e-encryption', ['owner', 'admin', 'moderator']);
         const response = await setEncrypted(ws, 'mo', { roomId: 'secret', encrypted: true });
         assert.equal(response.status, 200);
         assert.equal(ws.encryptedOf('secret'), true);
     });
 
-    test('a leader needs both lists', async () => {
+    test('a leader needs both lists (and the table)', async () => {
         const ws = workspace();
+        ws.setPermission('edit-room', ['admin', 'owner', 'moderator', 'leader']);
+        ws.setPermission('toggle-room-e2e-encryption', ['owner', 'admin', 'leader']);
         ws.appSettings[SettingId.ToggleRoles] = 'owner admin leader';
         const onlyToggle = await setEncrypted(ws, 'lee', { roomId: 'secret', encrypted: true });
         assert.deepEqual(onlyToggle.content, EDIT_NOT_ALLOWED);

@@ -11,6 +11,8 @@ import { SERVICE_TOKEN, TOKEN, setEncrypted, workspace } from '../fakes/harness'
 import { TOGGLE_NOT_ALLOWED, rcError } from '../support/rocketchat';
 
 const callerHeaders = { 'x-user-id': 'olivia', 'x-auth-token': TOKEN };
+/** A call that carries no session of the caller's, as a slash command's work does. */
+const noSession = {};
 
 function onCurrentServer() {
     const ws = workspace();
@@ -51,7 +53,9 @@ describe('before Rocket.Chat 7.4: the room modifier', () => {
     test('the write fails after the switch-on notice went out: the notice is taken back', async () => {
         const ws = workspace();
         ws.faults.add('room-update');
-        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        // The caller's session is the way after the modifier; it fails too.
+        ws.restAnswers['groups.setEncrypted'] = { statusCode: 502, body: {} };
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
         assert.equal(response.status, 503);
         assert.equal(ws.encryptedOf('secret'), undefined);
         assert.deepEqual(ws.notices, []);
@@ -117,7 +121,7 @@ describe('Rocket.Chat 7.4+: the runtime tells that room updates drop `encrypted`
 
     test('without a session (a slash command): the service account through rooms.saveRoomSettings, after reading the table with it', async () => {
         const ws = withServiceAccount();
-        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, noSession);
         assert.equal(response.status, 200);
         assert.deepEqual(urls(ws), ['permissions.listAll', 'rooms.saveRoomSettings']);
         assert.deepEqual(ws.httpCalls[1].request.data, { rid: 'secret', encrypted: true });
@@ -135,7 +139,7 @@ describe('Rocket.Chat 7.4+: the runtime tells that room updates drop `encrypted`
 
     test('no way left → a clear refusal naming the service account, nothing changed', async () => {
         const ws = onCurrentServer();
-        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, noSession);
         assert.equal(response.status, 400);
         assert.equal(response.content.errorType, 'error-app-cannot-write-encryption');
         assert.match(response.content.error, /service account/);
@@ -246,7 +250,7 @@ describe('the service account fails: the admin learns why, the caller is told it
         test(label, async () => {
             const ws = withServiceAccount();
             ws.restAnswers['rooms.saveRoomSettings'] = answer;
-            const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+            const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, noSession);
             assert.equal(response.status, 503);
             assert.equal(response.content.errorType, 'error-app-service-account');
             assert.match(response.content.error, errorText);
@@ -364,10 +368,11 @@ describe('what the app knows of the server', () => {
 });
 
 describe('faults', () => {
-    test('the room update fails and nothing else is possible → 503, nothing changed, logged', async () => {
+    test("the room update fails and so does the server's own route → 503, nothing changed, logged", async () => {
         const ws = workspace();
         ws.faults.add('room-update');
-        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true });
+        ws.restAnswers['groups.setEncrypted'] = { statusCode: 502, body: {} };
+        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, callerHeaders);
         assert.equal(response.status, 503);
         assert.deepEqual(response.content, rcError('The encryption change could not be saved; nothing was changed', 'error-app-write-failed'));
         assert.equal(ws.encryptedOf('secret'), undefined);
