@@ -202,11 +202,27 @@ export class Scenario {
             t.skip(`not checked, the server does not show what the app sends a user alone: ${what}`);
             return;
         }
-        const answer = await who.client.request('GET', path);
-        assert.equal(answer.status, 200, JSON.stringify(answer.body));
-        check(read(answer.body));
+        // What the app sends a user after answering (the guard's word, a pushed view) may come a
+        // moment later: the check is asked again for a few seconds, and its last failure stands.
+        const end = Date.now() + SHOWN_WITHIN_MS;
+        for (;;) {
+            const answer = await who.client.request('GET', path);
+            assert.equal(answer.status, 200, JSON.stringify(answer.body));
+            try {
+                check(read(answer.body));
+                return;
+            } catch (error) {
+                if (Date.now() > end) {
+                    throw error;
+                }
+            }
+            await new Promise((resolve) => setTimeout(resolve, 50));
+        }
     }
 }
+
+/** How long what the app sends a user alone may take to show (see checkShown). */
+const SHOWN_WITHIN_MS = 3000;
 
 /** `run`, then `restore`, whatever happened. */
 async function during<T>(restore: () => Promise<void>, run: () => Promise<T>): Promise<T> {
