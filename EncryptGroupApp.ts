@@ -28,6 +28,7 @@ import type {
 import { type IJobContext, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
 
 import { EncryptCommand } from './commands/EncryptCommand';
+import { EncryptAllCancelEndpoint } from './endpoints/EncryptAllCancelEndpoint';
 import { EncryptAllEndpoint } from './endpoints/EncryptAllEndpoint';
 import { EncryptionReportEndpoint } from './endpoints/EncryptionReportEndpoint';
 import { GetEncryptedEndpoint } from './endpoints/GetEncryptedEndpoint';
@@ -206,6 +207,7 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIK
                 new EncryptionHistoryEndpoint(this, historyReader(this.getLogger(), this.instance)),
                 new EncryptionReportEndpoint(this, coverageReporter(this.instance)),
                 new EncryptAllEndpoint(this, bulkJobs(this.instance)),
+                new EncryptAllCancelEndpoint(this, bulkJobs(this.instance)),
             ],
         });
         // The encryptAll job runs here, a chunk per run; a watch — when a job starts, and when the

@@ -109,7 +109,7 @@ describe('groups.encryptAll: who may start it', () => {
         assert.deepEqual(await start(deps, user('adam', ['user', 'admin'])), Refusal.jobRunning('J1'));
         assert.deepEqual(done, { saved: [], scheduled: [], scanned: 0 });
         // A job that ended is no obstacle.
-        for (const status of ['done', 'failed'] as const) {
+        for (const status of ['done', 'failed', 'cancelled'] as const) {
             const ended = bulk(undefined, { ...running, status });
             assert.ok(!isRefusal(await start(ended.deps, user('adam', ['user', 'admin']))), status);
         }
