@@ -166,6 +166,8 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIK
             return;
         }
         if (ROLE_SETTINGS[setting.id] !== undefined) {
+            // The names may now be other roles': they are looked up again, not kept (see RoleIds).
+            this.instance.roleIds.forget();
             const unknown = await unknownRoles(this.instance, read);
             if (unknown.length) {
                 this.getLogger().warn(`Encrypt Group: the role settings name roles this workspace does not have: ${unknown.join(', ')}`);
