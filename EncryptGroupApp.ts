@@ -28,6 +28,7 @@ import type {
 import { type IJobContext, StartupType } from '@rocket.chat/apps-engine/definition/scheduler';
 
 import { EncryptCommand } from './commands/EncryptCommand';
+import { EncryptAllCancelEndpoint } from './endpoints/EncryptAllCancelEndpoint';
 import { EncryptAllEndpoint } from './endpoints/EncryptAllEndpoint';
 import { EncryptionReportEndpoint } from './endpoints/EncryptionReportEndpoint';
 import { GetEncryptedEndpoint } from './endpoints/GetEncryptedEndpoint';
@@ -165,6 +166,8 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIK
             return;
         }
         if (ROLE_SETTINGS[setting.id] !== undefined) {
+            // The names may now be other roles': they are looked up again, not kept (see RoleIds).
+            this.instance.roleIds.forget();
             const unknown = await unknownRoles(this.instance, read);
             if (unknown.length) {
                 this.getLogger().warn(`Encrypt Group: the role settings name roles this workspace does not have: ${unknown.join(', ')}`);
@@ -206,6 +209,7 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIK
                 new EncryptionHistoryEndpoint(this, historyReader(this.getLogger(), this.instance)),
                 new EncryptionReportEndpoint(this, coverageReporter(this.instance)),
                 new EncryptAllEndpoint(this, bulkJobs(this.instance)),
+                new EncryptAllCancelEndpoint(this, bulkJobs(this.instance)),
             ],
         });
         // The encryptAll job runs here, a chunk per run; a watch — when a job starts, and when the

@@ -26,6 +26,7 @@ export type RefusalReason =
     | 'invalid-sort'
     | 'job-running'
     | 'job-not-found'
+    | 'job-not-running'
     | 'needs-service-account'
     | 'not-authorized'
     | 'service-account-cannot-list'
@@ -217,6 +218,11 @@ export class Refusal {
 
     public static jobNotFound(): Refusal {
         return Refusal.coded('job-not-found', 'No encryptAll job has that id', 'error-app-job-not-found', 404);
+    }
+
+    /** Only a running job can be cancelled; this one already ended. */
+    public static jobNotRunning(jobId: string, status: string): Refusal {
+        return Refusal.coded('job-not-running', `The encryptAll job ${jobId} is not running: it is ${status}`, 'error-app-job-not-running');
     }
 
     /** Work that outlives the caller's request acts as the service account, and none is set. */

@@ -35,6 +35,7 @@ import type { ReportQuery } from './coverage/ReportQuery';
 import { type WorkspaceSummary, workspaceSummary } from './coverage/WorkspaceSummary';
 import { type ChunkContext, runChunk } from './bulk/EncryptAllChunk';
 import { type DryRunAnswer, type JobProgress, type StartRequest, jobProgress, startEncryptAll } from './bulk/EncryptAllJob';
+import { type CancelRequest, cancelEncryptAll } from './bulk/CancelEncryptAll';
 import { JobRecord } from './bulk/JobRecord';
 import { PrivateGroupList } from './bulk/PrivateGroupList';
 import type { Credential } from './rest/Credential';
@@ -264,10 +265,11 @@ export function summaryReader(instance: AppInstanceState): SummaryReader {
     };
 }
 
-/** The encryptAll job's doors for one call: start (or dry run), and progress (see EncryptAllJob). */
+/** The encryptAll job's doors for one call: start (or dry run), progress (see EncryptAllJob), and cancel (see cancelEncryptAll). */
 export interface BulkJobs {
     start(read: IRead, modify: IModify, http: IHttp, persistence: IPersistence, request: StartRequest): Promise<DryRunAnswer | JobProgress | Refusal>;
     progress(read: IRead, http: IHttp, credential: Credential, jobId: unknown): Promise<JobProgress | Refusal>;
+    cancel(read: IRead, http: IHttp, persistence: IPersistence, request: CancelRequest): Promise<JobProgress | Refusal>;
 }
 
 export function bulkJobs(instance: AppInstanceState): BulkJobs {
@@ -292,6 +294,19 @@ export function bulkJobs(instance: AppInstanceState): BulkJobs {
         },
         progress: (read, http, credential, jobId) =>
             jobProgress({ record: new JobRecord(read.getPersistenceReader()), list: new AdminRoomList(callContext(read, http).rest) }, credential, jobId),
+        cancel: (read, http, persistence, request) => {
+            const { settings, rest } = callContext(read, http);
+            return cancelEncryptAll(
+                {
+                    record: new JobRecord(read.getPersistenceReader(), persistence),
+                    list: new AdminRoomList(rest),
+                    authority: authorityOf(read, settings, rest, instance),
+                    starts: instance.jobStarts,
+                    cache: instance.scans,
+                },
+                request,
+            );
+        },
     };
 }
 
@@ -312,6 +327,8 @@ export function encryptAllChunk(
             groups: new PrivateGroupList(rest),
             rest,
             settings,
+            authority: authorityOf(read, settings, rest, instance),
+            users: read.getUserReader(),
             scheduler: modify.getScheduler(),
             changes: changesOf(read, persistence, logger, instance),
             cache: instance.scans,

@@ -20,13 +20,26 @@ const BUILT_IN = new Set([
 ]);
 
 /**
+ * How long a custom role's id found by name is used before the name is looked up again. An admin
+ * may rename a custom role, or delete it and give its name to another: the setting's name must then
+ * narrow to the role that has that name now, not to the one it had when the app started. Role
+ * settings changed in this instance forget every id at once (see forget); this bounds the rest — a
+ * role renamed in Rocket.Chat, or a setting changed through another instance.
+ */
+export const REMAP_MS = 5 * 60_000;
+
+/**
  * Turns the role names an admin types into the app's settings into the role ids the server
  * compares: built-in names are ids already; other names are looked up through the Apps-Engine
- * role reader, and the ids found are remembered per app instance. A name that is no role matches
- * nobody (and is looked up again next time, in case it was created since).
+ * role reader, and the ids found are kept per app instance for at most REMAP_MS, which saves a
+ * lookup per name and decision. A name that is no role matches nobody (and is looked up again next
+ * time, in case it was created since); so does a name whose lookup fails — an id is never kept past
+ * its time because the reader could not be asked.
  */
 export class RoleIds {
-    private readonly found = new Map<string, string>();
+    private readonly found = new Map<string, { id: string; at: number }>();
+
+    constructor(private readonly now: () => number = Date.now) {}
 
     public async of(names: ReadonlyArray<string>, reader: RoleReader): Promise<Array<Role>> {
         const ids = await Promise.all(names.map((name) => this.idOf(name, reader)));
@@ -39,21 +52,30 @@ export class RoleIds {
         return names.filter((_, i) => ids[i] === undefined);
     }
 
+    /** The role settings changed: every name is looked up again. */
+    public forget(): void {
+        this.found.clear();
+    }
+
     private async idOf(name: string, reader: RoleReader): Promise<string | undefined> {
         if (BUILT_IN.has(name)) {
             return name;
         }
-        if (!this.found.has(name)) {
-            try {
-                const id = (await reader.roles?.getOneByIdOrName(name, reader.appId))?.id;
-                if (id) {
-                    this.found.set(name, id);
-                }
-            } catch {
-                // A server without the role bridge, or without the app's `role.read`: unknown.
-            }
+        const known = this.found.get(name);
+        if (known && this.now() - known.at < REMAP_MS) {
+            return known.id;
         }
-        return this.found.get(name);
+        this.found.delete(name);
+        try {
+            const id = (await reader.roles?.getOneByIdOrName(name, reader.appId))?.id;
+            if (id) {
+                this.found.set(name, { id, at: this.now() });
+            }
+            return id || undefined;
+        } catch {
+            // A server without the role bridge, or without the app's `role.read`: unknown.
+            return undefined;
+        }
     }
 }
 

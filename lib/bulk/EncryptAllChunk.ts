@@ -1,7 +1,8 @@
-import type { ILogger, ISchedulerModify } from '@rocket.chat/apps-engine/definition/accessors';
+import type { ILogger, ISchedulerModify, IUserRead } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import type { AppSettings } from '../AppSettings';
+import type { Authority } from '../authority/Authority';
 import { Deadline, TOGGLE_BUDGET_MS } from '../Deadline';
 import { describeError } from '../describeError';
 import type { ScanCache } from '../coverage/CoverageScan';
@@ -11,6 +12,7 @@ import type { Credential } from '../rest/Credential';
 import { REST_TIMEOUT_MS, type RestAnswer, type ServerRest, isUnreachable } from '../rest/ServerRest';
 import { SKIP_REASONS, skipReason } from './eligibility';
 import { type GroupOutcome, type JobRecord, type JobState, OUTCOMES_KEPT } from './JobRecord';
+import { starterRights } from './JobRights';
 import type { PrivateGroupList } from './PrivateGroupList';
 
 /**
@@ -51,6 +53,9 @@ export interface ChunkDeps {
     changes: ChangeLog;
     cache: Pick<ScanCache, 'forget'>;
     logger: Pick<ILogger, 'warn' | 'error'>;
+    /** Whether the starter still holds the rights a start needs (see starterRights). */
+    authority: Pick<Authority, 'allowedRoles'>;
+    users: Pick<IUserRead, 'getById'>;
     /** How long one run may work (tests shorten it). */
     budgetMs?: number;
 }
@@ -102,12 +107,12 @@ export async function runChunk(deps: ChunkDeps, context: ChunkContext): Promise<
     }
     const save = () => saveIfCurrent(deps.record, state);
     try {
-        const next = await encryptPages(deps, state, credential, deadline, save);
+        const next = (await starterEnd(deps, state, credential)) ?? (await encryptPages(deps, state, credential, deadline, save));
         if (next === 'superseded') {
             return;
         }
-        if (next === 'done') {
-            return end(deps, state, 'done');
+        if (next === 'done' || next === 'cancelled') {
+            return end(deps, state, next);
         }
         if (typeof next === 'string') {
             return end(deps, state, 'failed', next);
@@ -138,12 +143,41 @@ async function saveIfCurrent(record: JobRecord, state: JobState): Promise<boolea
     if (stored?.jobId !== state.jobId || stored.line !== state.line) {
         return false;
     }
+    if (stored.status === 'cancelled') {
+        // Cancelled since this run's last look: it stops, and its counts go into the cancelled job.
+        Object.assign(state, { status: stored.status, cancelledBy: stored.cancelledBy, finishedAt: stored.finishedAt, resumeAt: undefined });
+        await record.save(state);
+        return false;
+    }
     await record.save(state);
     return true;
 }
 
-/** A run's end: 'done', another line has the job ('superseded'), why the job failed, or in how many ms the next run starts. */
-type RunEnd = 'done' | 'superseded' | string | number;
+/**
+ * A run's end: 'done', 'cancelled' by an admin, another line has the job ('superseded'), why the
+ * job failed, or in how many ms the next run starts.
+ */
+type RunEnd = 'done' | 'cancelled' | 'superseded' | string | number;
+
+/**
+ * Every run asks first whether the job's starter still may do what it does for them (see
+ * starterRights): one read of the starter and one small read of the table per run, not per group.
+ * Undefined: go on.
+ */
+async function starterEnd(deps: ChunkDeps, state: JobState, credential: Credential): Promise<RunEnd | undefined> {
+    const rights = await starterRights(deps, state.by, credential);
+    if (!rights) {
+        return undefined;
+    }
+    if ('lost' in rights) {
+        return `stopped: ${rights.lost}`;
+    }
+    const answer = rights.unknown.answer;
+    if (answer?.statusCode === 401) {
+        return FATAL['service-account-rejected'];
+    }
+    return answer?.statusCode === 429 ? waitOf(answer.body) : DEFAULT_WAIT_MS;
+}
 
 /**
  * Page after page of the workspace's private groups, each switched on where it is off and
@@ -175,6 +209,13 @@ async function encryptPages(deps: ChunkDeps, state: JobState, credential: Creden
             };
             if (!deadline.allows(REST_TIMEOUT_MS + SAVE_MS)) {
                 return stop(0);
+            }
+            // An admin may have cancelled the job (see cancelEncryptAll): asked before every group.
+            const cancel = await deps.record.cancelled(state.jobId);
+            if (cancel) {
+                state.cancelledBy = cancel.by;
+                state.finishedAt = cancel.at;
+                return stop('cancelled');
             }
             const name = group.fname || group.name || group._id;
             const skip = skipReason({ federated: group.federated === true, archived: group.archived === true }, state.includeArchived);
@@ -265,9 +306,9 @@ function count(state: JobState, outcome: 'changed' | 'alreadyEncrypted' | GroupO
     }
 }
 
-async function end(deps: ChunkDeps, state: JobState, status: 'done' | 'failed', error?: string): Promise<void> {
+async function end(deps: ChunkDeps, state: JobState, status: 'done' | 'failed' | 'cancelled', error?: string): Promise<void> {
     state.status = status;
-    state.finishedAt = new Date().toISOString();
+    state.finishedAt ??= new Date().toISOString();
     state.resumeAt = undefined;
     if (error) {
         state.error = error;

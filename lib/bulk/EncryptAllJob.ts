@@ -2,7 +2,7 @@ import type { IServerSettingRead, ISchedulerModify } from '@rocket.chat/apps-eng
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import type { AppSettings } from '../AppSettings';
-import { type Authority, isAllowedRoles } from '../authority/Authority';
+import type { Authority } from '../authority/Authority';
 import type { AdminRoomList } from '../coverage/AdminRoomList';
 import type { Scan } from '../coverage/CoverageScan';
 import type { Serial } from '../history/Serial';
@@ -12,6 +12,7 @@ import { translate } from '../i18n/translate';
 import { ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH, LEASE_MS, leaseEnds, newId, otherProcessor } from './EncryptAllChunk';
 import { skipReason } from './eligibility';
 import type { GroupOutcome, JobRecord, JobState } from './JobRecord';
+import { permissionsRefusal } from './JobRights';
 
 /** What members should be told before their groups are encrypted, in the caller's language (the README says the same). */
 export function encryptionNotes(caller: IUser): Array<string> {
@@ -115,6 +116,7 @@ export type JobProgress = Pick<
     | 'skipped'
     | 'failed'
     | 'error'
+    | 'cancelledBy'
     | 'resumeAt'
 > & {
     counts: JobState['counts'] & { remaining: number };
@@ -122,7 +124,8 @@ export type JobProgress = Pick<
 };
 
 export function progressOf(state: JobState): JobProgress {
-    const { jobId, status, by, includeArchived, startedAt, updatedAt, finishedAt, listed, counts, reasons, skipped, failed, error, resumeAt } = state;
+    const { jobId, status, by, includeArchived, startedAt, updatedAt, finishedAt, listed, counts, reasons, skipped, failed, error, cancelledBy, resumeAt } =
+        state;
     const remaining = counts.total - counts.changed - counts.alreadyEncrypted - counts.skipped - counts.failed;
     return {
         jobId,
@@ -138,6 +141,7 @@ export function progressOf(state: JobState): JobProgress {
         skipped,
         failed,
         error,
+        cancelledBy,
         resumeAt,
     };
 }
@@ -163,18 +167,7 @@ async function rightsRefusal(deps: BulkDeps, request: StartRequest): Promise<Ref
     if ((await deps.serverSettings.getValueById('E2E_Enable')) !== true) {
         return Refusal.e2eUnavailable('workspace');
     }
-    const roles = await deps.authority.allowedRoles(false, request.credential);
-    if (!isAllowedRoles(roles)) {
-        return Refusal.permissionsUnavailable();
-    }
-    const holds = (wanted: ReadonlyArray<{ id: string }>) => wanted.some((role) => (request.caller.roles ?? []).includes(role.id));
-    if (!holds(roles.editRoom)) {
-        return Refusal.editNotAllowed(roles.editRoom.map((role) => role.name));
-    }
-    if (!holds(roles.toggle)) {
-        return Refusal.toggleNotAllowed(roles.toggle.map((role) => role.name));
-    }
-    return undefined;
+    return permissionsRefusal(deps.authority, request.caller.roles, request.credential);
 }
 
 /** What a job would do now: the same decisions runChunk makes, from a scan. */

@@ -231,5 +231,80 @@ export function coverageSuite(scenario: () => Scenario): void {
                 assert.deepEqual(await s.e2eNotices(owner, group._id), [`room_e2e_enabled by ${service.username}`], group._id);
             }
         });
+
+        test('a job cancelled while it runs stops before its next group: the rest stay untouched, it says cancelled and by whom, and no notice follows', async (t) => {
+            const prefix = s.unique('cancel');
+            // Enough work that the job is still running when the cancel lands, on the fastest runtime
+            // too (6.x runs the app in the server's own process).
+            const count = 2000;
+            const seeded = await admin.client.request('POST', '/api/v1/standin/groups.seed', { count, prefix, ownerId: owner.id });
+            if (seeded.status === 404) {
+                t.skip("a real server has no route to make hundreds of groups at once (the stand-in's groups.seed)");
+                return;
+            }
+            const made: Array<{ _id: string }> = seeded.body.rooms;
+            const cancel = (who: Person, body: unknown) => who.client.appCall(s.target.appId, 'groups.encryptAll.cancel', 'POST', body);
+            // Unencrypted groups by the report: the seeded ones, or (filter '') all.
+            const untouched = async (filter = prefix) => (await report(admin, { refresh: 'true', state: 'unencrypted', filter, count: '1' })).body.total;
+            const where = (job: any) => JSON.stringify({ status: job.status, listed: job.listed, counts: job.counts });
+            let cancelledAt = '';
+            await withServiceAccount(async () => {
+                const started = await encryptAll(admin, {});
+                assert.equal(started.status, 200, JSON.stringify(started.body));
+                const { jobId } = started.body;
+                // Before the rights: whoever may not start a job learns nothing of this one.
+                const byOwner = await cancel(owner, { jobId });
+                assert.deepEqual([byOwner.status, byOwner.body], [400, ADMIN_ROOMS_NOT_AUTHORIZED]);
+                let seen: any;
+                assert.ok(
+                    await eventually(
+                        async () => {
+                            seen = (await progress(admin, jobId)).body;
+                            // In the seeded groups (the workspace's newest, listed last): a page of them is done.
+                            return (seen.counts?.total > 0 && seen.listed >= seen.counts.total - count + 100) || seen.status !== 'running';
+                        },
+                        120_000,
+                        50,
+                    ),
+                );
+                assert.equal(seen.status, 'running', 'the job ended before it was cancelled: nothing would be proven');
+                const cancelled = await cancel(admin, { jobId });
+                assert.equal(cancelled.status, 200, `${JSON.stringify(cancelled.body)}; before the cancel ${where(seen)}`);
+                assert.equal(cancelled.body.status, 'cancelled');
+                assert.equal(cancelled.body.cancelledBy.username, admin.username);
+                cancelledAt = cancelled.body.finishedAt;
+                // A group being written as the cancel came is finished; then nothing moves.
+                await new Promise((resolve) => setTimeout(resolve, 2000));
+                const after = (await progress(admin, jobId)).body;
+                const left = await untouched('');
+                await new Promise((resolve) => setTimeout(resolve, 3000));
+                const later = (await progress(admin, jobId)).body;
+                assert.equal(later.status, 'cancelled');
+                assert.deepEqual([later.counts, later.listed, later.updatedAt], [after.counts, after.listed, after.updatedAt]);
+                assert.ok(later.counts.remaining > 0, where(later));
+                assert.equal(await untouched(''), left, 'a group was switched on after the cancel');
+
+                const again = await cancel(admin, { jobId });
+                assert.deepEqual(again.body, rcError(`The encryptAll job ${jobId} is not running: it is cancelled`, 'error-app-job-not-running'));
+                const unknown = await cancel(admin, { jobId: 'no-such-job' });
+                assert.deepEqual([unknown.status, unknown.body], [404, rcError('No encryptAll job has that id', 'error-app-job-not-found')]);
+            });
+            // Rocket.Chat's notices, with their times: one per group switched on, and after the
+            // cancel answered at most one (the group being written in that instant).
+            let switched = 0;
+            let afterCancel = 0;
+            for (const group of made) {
+                const notices = (await owner.client.get('groups.messages', { roomId: group._id })).messages.filter(
+                    (message: any) => message.t === 'room_e2e_enabled' || message.t === 'room_e2e_disabled',
+                );
+                assert.ok(notices.length <= 1, `${group._id}: ${notices.length} notices`);
+                switched += notices.length;
+                afterCancel += notices.filter((message: any) => Date.parse(message.ts) > Date.parse(cancelledAt)).length;
+            }
+            assert.ok(afterCancel <= 1, `${afterCancel} groups switched on after the cancel answered (at most the one being written)`);
+            const seededLeft = await untouched();
+            assert.ok(seededLeft > 0 && switched >= 100, `${switched} of ${count} seeded groups switched on, ${seededLeft} untouched`);
+            assert.equal(switched, count - seededLeft, 'one notice for each group switched on, none for the rest');
+        });
     });
 }

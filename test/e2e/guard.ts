@@ -60,7 +60,7 @@ export function guardSuite(scenario: () => Scenario): void {
             }, true);
         });
 
-        test('a burst of 50 switch-offs of one group: it ends encrypted, with a bounded number of notices', async (t) => {
+        test('a burst of 50 switch-offs of one group: it ends encrypted, and each switch-off that landed is undone exactly once, by the guard', async (t) => {
             if (!events) {
                 return t.skip('before 7.4 the server does not tell the app');
             }
@@ -72,9 +72,27 @@ export function guardSuite(scenario: () => Scenario): void {
                 }
                 assert.ok(await eventually(async () => (await s.encryptedOf(w.owner, w.group._id)) === true, 8000), 'not switched back on');
             });
+            // Rocket.Chat posts a notice only for a real change, so the notices are the changes.
+            // A switch-off lands only while the group is on, and the waiting rule lets the guard
+            // switch back once per switch-off at most: after the owner's first switch-on, each
+            // landed switch-off is followed by exactly one switch-back, signed by the service
+            // account. Anything else — a switch-back missed (the group is left off until the
+            // reconcile), one by another door or account — breaks the pattern.
             const notices = await s.e2eNotices(w.owner, w.group._id);
-            assert.ok(notices.length <= 1 + 2 * 50, `${notices.length} notices`);
-            assert.ok(notices.at(-1)?.startsWith('room_e2e_enabled'), notices.join(', '));
+            const offs = (notices.length - 1) / 2;
+            assert.ok(Number.isInteger(offs) && offs >= 1 && offs <= 50, `${notices.length} notices: ${notices.join(', ')}`);
+            assert.deepEqual(notices, [
+                `room_e2e_enabled by ${w.owner.username}`,
+                ...Array.from({ length: offs }, () => [`room_e2e_disabled by ${w.owner.username}`, `room_e2e_enabled by ${service.username}`]).flat(),
+            ]);
+            // And the history says which door: each switch-off is followed by the guard's switch-back,
+            // none by the reconcile's (it keeps the newest entries: it may start with any switch-on).
+            const entries: Array<string> = (await history(w.member, w.group._id)).history.map(
+                (entry: { encrypted: boolean; door: string }) => `${entry.encrypted ? 'on' : 'off'} (${entry.door})`,
+            );
+            const pairs = entries[0]?.startsWith('on') ? entries.slice(1) : entries;
+            assert.ok(pairs.length >= 2, entries.join(', '));
+            assert.deepEqual(pairs, Array.from({ length: pairs.length / 2 }, () => ['off (core)', 'on (guard)']).flat(), entries.join(', '));
         });
 
         test("the history: a scripted sequence comes back in order with the right doors; before 7.4 only the app's doors", async () => {

@@ -51,11 +51,11 @@ function scanOf(rows: Array<Partial<GroupRow>>): Scan {
 describe('groups.encryptAll: who may start it', () => {
     // The live table (through the app's settings) lets `admin` edit rooms and switch encryption,
     // and `room-editor` only edit them.
-    function bulk(serverSettings: Record<string, unknown> = { E2E_Enable: true }) {
+    function bulk(serverSettings: Record<string, unknown> = { E2E_Enable: true }, stored?: JobState) {
         const done = { saved: [] as Array<JobState>, scheduled: [] as Array<string>, scanned: 0 };
         const deps: BulkDeps = {
             record: {
-                state: async () => undefined,
+                state: async () => stored && structuredClone(stored),
                 save: async (state: JobState) => void done.saved.push(state),
                 saveGroupIds: async () => undefined,
             } as never,
@@ -86,6 +86,33 @@ describe('groups.encryptAll: who may start it', () => {
         assert.ok(!isRefusal(answer), JSON.stringify(answer));
         assert.equal(done.saved.length, 1);
         assert.ok(done.scheduled.length > 0);
+    });
+
+    test('one job at a time: while a job runs, a second start gets error-app-job-running naming it, and nothing is saved or scheduled', async () => {
+        const now = new Date().toISOString();
+        const running = {
+            jobId: 'J1',
+            status: 'running',
+            by: { id: 'adam', username: 'adam' },
+            includeArchived: false,
+            startedAt: now,
+            updatedAt: now,
+            listed: 0,
+            line: 'L1',
+            lineProcessor: 'encrypt-all',
+            counts: { total: 9, changed: 0, alreadyEncrypted: 0, skipped: 0, failed: 0 },
+            reasons: {},
+            skipped: [],
+            failed: [],
+        } as JobState;
+        const { deps, done } = bulk(undefined, running);
+        assert.deepEqual(await start(deps, user('adam', ['user', 'admin'])), Refusal.jobRunning('J1'));
+        assert.deepEqual(done, { saved: [], scheduled: [], scanned: 0 });
+        // A job that ended is no obstacle.
+        for (const status of ['done', 'failed', 'cancelled'] as const) {
+            const ended = bulk(undefined, { ...running, status });
+            assert.ok(!isRefusal(await start(ended.deps, user('adam', ['user', 'admin']))), status);
+        }
     });
 
     for (const dryRun of [false, true]) {

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { type ChunkDeps, ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH, LEASE_MS, runChunk } from '../../lib/bulk/EncryptAllChunk';
-import type { JobRecord, JobState } from '../../lib/bulk/JobRecord';
+import type { IUser } from '@rocket.chat/apps-engine/definition/users';
+
+import type { AllowedRoles } from '../../lib/authority/Authority';
+import type { TableUnavailable } from '../../lib/authority/PermissionTable';
+import { cancelEncryptAll } from '../../lib/bulk/CancelEncryptAll';
+import type { CancelMark, JobRecord, JobState } from '../../lib/bulk/JobRecord';
+import { Serial } from '../../lib/history/Serial';
 import { coverageReport } from '../../lib/coverage/CoverageReport';
 import { SELECTIONS_KEPT, ScanCache, Selections } from '../../lib/coverage/CoverageScan';
 import { toCsv } from '../../lib/coverage/csv';
@@ -260,6 +266,136 @@ describe('the encryptAll job, run by run', () => {
     });
 });
 
+describe('groups.encryptAll.cancel', () => {
+    const ADMIN = { id: 'adam', username: 'adam', roles: ['user', 'admin'] } as IUser;
+    const CALLER = { kind: 'session', userId: 'adam', token: 'adam-token' } as const;
+    /** The cancel door over the same fake job and table, for whoever Rocket.Chat lets list every room (`listRefusal` otherwise). */
+    function canceller(job: ReturnType<typeof fakeJob>, listRefusal?: Refusal) {
+        const deps = {
+            record: job.deps.record,
+            list: { allows: async () => listRefusal },
+            authority: job.deps.authority,
+            starts: new Serial(),
+            cache: { forget: () => undefined },
+        };
+        return (jobId: unknown, caller: IUser = ADMIN) => cancelEncryptAll(deps, { caller, credential: CALLER, jobId });
+    }
+
+    test('a run stops before its next group: the groups not reached stay as they were, the job says cancelled and by whom, and no run follows', async () => {
+        const ids = Array.from({ length: 30 }, (_, i) => `g${i}`);
+        const job = fakeJob(ids);
+        const cancel = canceller(job);
+        job.afterWrite = async (rid) => {
+            if (rid === 'g4') {
+                const answer = await cancel('J');
+                assert.ok(!isRefusal(answer), JSON.stringify(answer));
+                assert.equal(answer.status, 'cancelled');
+            }
+        };
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.deepEqual(job.writes, ['g0', 'g1', 'g2', 'g3', 'g4']);
+        assert.equal(ids.filter((id) => job.rooms.get(id)!.encrypted).length, 5);
+        const state = job.state!;
+        assert.equal(state.status, 'cancelled');
+        assert.deepEqual(state.cancelledBy, { id: 'adam', username: 'adam' });
+        assert.ok(state.finishedAt);
+        assert.equal(state.counts.changed, 5, 'the group written as the cancel came is counted');
+        assert.deepEqual(job.scheduled, [], 'no further run');
+        // A run that comes due later (a watch, a scheduled run) does nothing.
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_WATCH });
+        assert.equal(job.writes.length, 5);
+    });
+
+    test("a run saving its page as the cancel lands does not write 'running' over it: its counts go into the cancelled job", async () => {
+        const job = fakeJob(['g1', 'g2']);
+        job.afterWrite = async (rid) => {
+            if (rid === 'g2') {
+                // The cancel's save landed after this run's last look at the mark.
+                job.state = { ...job.state!, status: 'cancelled', cancelledBy: { id: 'adam', username: 'adam' }, finishedAt: new Date().toISOString() };
+            }
+        };
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.equal(job.state!.status, 'cancelled');
+        assert.equal(job.state!.counts.changed, 2);
+        assert.deepEqual(job.scheduled, []);
+    });
+
+    test('an unknown job is job-not-found, a job that ended is a 400 saying so, a missing jobId is invalid-params', async () => {
+        const job = fakeJob(['g1']);
+        const cancel = canceller(job);
+        assert.deepEqual(await cancel('nope'), Refusal.jobNotFound());
+        const missing = await cancel(undefined);
+        assert.ok(isRefusal(missing));
+        assert.deepEqual([missing.status, missing.errorType, missing.error], [400, 'invalid-params', "must have required property 'jobId'"]);
+        assert.equal(((await cancel(7)) as Refusal).errorType, 'invalid-params');
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.equal(job.state!.status, 'done');
+        const ended = await cancel('J');
+        assert.deepEqual(ended, Refusal.jobNotRunning('J', 'done'));
+        assert.deepEqual([ended.status, ended.error], [400, 'The encryptAll job J is not running: it is done [error-app-job-not-running]']);
+    });
+
+    test('the rights of a start, checked before the job is looked up: nothing is cancelled without them', async () => {
+        const job = fakeJob(['g1']);
+        const notAuthorized = Refusal.passedOn(400, { success: false, error: 'error-not-authorized' });
+        assert.deepEqual(await canceller(job, notAuthorized)('J'), notAuthorized);
+        assert.deepEqual(await canceller(job)('J', { id: 'ed', username: 'ed', roles: ['user', 'moderator'] } as IUser), Refusal.editNotAllowed(['admin']));
+        assert.deepEqual(await canceller(job)('nope', { id: 'ed', username: 'ed', roles: ['user'] } as IUser), Refusal.editNotAllowed(['admin']));
+        job.allowed = { ...(job.allowed as AllowedRoles), toggle: [] };
+        assert.deepEqual(await canceller(job)('J'), Refusal.toggleNotAllowed([]));
+        job.allowed = { unavailable: true };
+        assert.deepEqual(await canceller(job)('J'), Refusal.permissionsUnavailable());
+        assert.equal(job.state!.status, 'running');
+        assert.equal(job.mark, undefined);
+    });
+});
+
+describe('an encryptAll job whose starter loses the rights to start it', () => {
+    for (const [what, lose, why] of [
+        ['their admin role is taken away', (job: ReturnType<typeof fakeJob>) => (job.users.get('u1')!.roles = ['user']), /@starter no longer holds edit-room/],
+        [
+            'the table no longer lets their roles switch encryption',
+            (job: ReturnType<typeof fakeJob>) => (job.allowed = { ...(job.allowed as AllowedRoles), toggle: [] }),
+            /@starter no longer holds toggle-room-e2e-encryption/,
+        ],
+        ['they are deactivated', (job: ReturnType<typeof fakeJob>) => (job.users.get('u1')!.isEnabled = false), /@starter was deactivated/],
+        ['they are deleted', (job: ReturnType<typeof fakeJob>) => job.users.delete('u1'), /@starter no longer exists/],
+    ] as const) {
+        test(`${what}: the next run ends it failed, naming what was lost, and writes nothing more`, async () => {
+            const job = fakeJob(['g1', 'g2', 'g3']);
+            // The first run switches g1, then the rate limiter pauses it; meanwhile the rights go.
+            job.limitedOnce.add('g2');
+            await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+            assert.equal(job.state!.status, 'running');
+            lose(job);
+            await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+            assert.equal(job.state!.status, 'failed');
+            assert.match(job.state!.error!, why);
+            assert.deepEqual(job.writes, ['g1', 'g2'], 'nothing written after the rights went');
+            assert.deepEqual(
+                ['g1', 'g2', 'g3'].map((id) => job.rooms.get(id)!.encrypted),
+                [true, false, false],
+            );
+            assert.deepEqual(job.scheduled.length, 1, 'no run after the one that ended it');
+        });
+    }
+
+    test('a table the service account cannot read now (the rate limiter) pauses the job; it goes on once the table answers', async () => {
+        const job = fakeJob(['g1']);
+        const allowed = job.allowed;
+        const error = 'Error, too many requests. Please slow down. You must wait 7 seconds before trying this endpoint again. [error-too-many-requests]';
+        job.allowed = { unavailable: true, answer: { statusCode: 429, body: { success: false, error } } };
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.equal(job.state!.status, 'running');
+        assert.deepEqual(job.writes, []);
+        assert.ok(job.scheduled[0].when.getTime() - Date.now() > 6000);
+        job.allowed = allowed;
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.equal(job.state!.status, 'done');
+    });
+});
+
 function row(name: string, overrides: Partial<GroupRow> = {}): GroupRow {
     return {
         id: `id-${name}`,
@@ -301,6 +437,17 @@ function fakeJob(ids: Array<string>) {
         scheduled: [] as Array<{ id: string; when: Date; data?: Record<string, unknown> }>,
         limitedOnce: new Set<string>(),
         rejected: false,
+        /** The starter as the user reader has them now. */
+        users: new Map<string, Partial<IUser>>([['u1', { id: 'u1', username: 'starter', roles: ['user', 'admin'], isEnabled: true }]]),
+        /** The live table within the app's settings, as the service account reads it: admin holds both permissions. */
+        allowed: {
+            editRoom: [{ id: 'admin', name: 'admin' }],
+            toggle: [{ id: 'admin', name: 'admin' }],
+            decidedBy: 'table',
+        } as AllowedRoles | TableUnavailable,
+        mark: undefined as CancelMark | undefined,
+        /** Called after each write that landed (a test acts in the middle of a run). */
+        afterWrite: (_rid: string) => undefined as void | Promise<void>,
         deps: undefined as unknown as ChunkDeps,
     };
     const record = {
@@ -309,6 +456,8 @@ function fakeJob(ids: Array<string>) {
             state.updatedAt = new Date().toISOString();
             job.state = structuredClone(state);
         },
+        cancelled: async (jobId: string) => (job.mark?.jobId === jobId ? job.mark : undefined),
+        markCancelled: async (mark: CancelMark) => void (job.mark = mark),
     } as unknown as JobRecord;
     job.deps = {
         record,
@@ -332,6 +481,7 @@ function fakeJob(ids: Array<string>) {
                     return { statusCode: 429, body: { success: false, error } };
                 }
                 job.rooms.get(rid)!.encrypted = true;
+                await job.afterWrite(rid);
                 return { statusCode: 200, body: { rid, success: true } };
             },
         },
@@ -358,6 +508,8 @@ function fakeJob(ids: Array<string>) {
         },
         cache: { forget: () => undefined },
         logger: { warn: () => undefined, error: () => undefined },
+        authority: { allowedRoles: async () => job.allowed },
+        users: { getById: async (id: string) => job.users.get(id) as IUser },
     } as ChunkDeps;
     return job;
 }

@@ -3,8 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import type { IRole } from '@rocket.chat/apps-engine/definition/roles';
+
 import { DEFAULT_TOGGLE_ROLES, SETTINGS, SettingId, normaliseRoles, parseRoles } from '../../lib/AppSettings';
-import { isBuiltInRole } from '../../lib/authority/RoleIds';
+import { REMAP_MS, RoleIds, isBuiltInRole } from '../../lib/authority/RoleIds';
 import { runCommand, setEncrypted, workspace } from '../fakes/harness';
 import { EDIT_NOT_ALLOWED, TOGGLE_NOT_ALLOWED, rcError } from '../support/rocketchat';
 
@@ -131,5 +133,65 @@ describe('role settings as an admin types them', () => {
         ws.appSettings[SettingId.ToggleRoles] = 'owner, admin, crypto-keepers';
         const reply = await runCommand(ws, 'ada', 'secret', ['status']);
         assert.match(reply, /For admins: the app's role settings name roles this workspace does not have: crypto-keepers\./);
+    });
+});
+
+describe('custom role names, mapped to ids again', () => {
+    /** The workspace's custom roles by name, as the role reader finds them; `lookups` counts its calls. */
+    function roles(initial: Record<string, string>) {
+        const byName = new Map(Object.entries(initial));
+        const reader = {
+            appId: 'app',
+            roles: {
+                getOneByIdOrName: async (name: string) => {
+                    reader.lookups++;
+                    const id = byName.get(name);
+                    return id ? ({ id, name } as IRole) : null;
+                },
+            },
+            lookups: 0,
+        };
+        return { byName, reader };
+    }
+
+    test("a role renamed, and its name given to another role: the setting's name narrows to the new one within REMAP_MS, and lookups are saved meanwhile", async () => {
+        let now = 0;
+        const ids = new RoleIds(() => now);
+        const { byName, reader } = roles({ auditors: 'r-old' });
+        assert.deepEqual(await ids.of(['auditors', 'admin'], reader), [
+            { id: 'r-old', name: 'auditors' },
+            { id: 'admin', name: 'admin' },
+        ]);
+        // The admin renames `auditors` to `former-auditors` and creates a new `auditors`.
+        byName.delete('auditors');
+        byName.set('former-auditors', 'r-old');
+        byName.set('auditors', 'r-new');
+        now += REMAP_MS - 1;
+        assert.deepEqual(await ids.of(['auditors'], reader), [{ id: 'r-old', name: 'auditors' }], 'kept for a while: one lookup per name, not per decision');
+        assert.equal(reader.lookups, 1);
+        now += 1;
+        assert.deepEqual(await ids.of(['auditors'], reader), [{ id: 'r-new', name: 'auditors' }]);
+        // A role deleted: its name matches nobody once looked up again.
+        byName.delete('auditors');
+        now += REMAP_MS;
+        assert.deepEqual(await ids.of(['auditors'], reader), []);
+        assert.deepEqual(await ids.unknown(['auditors', 'owner'], reader), ['auditors']);
+    });
+
+    test('the role settings changed: every name is looked up at once (forget); a failed lookup keeps no old id', async () => {
+        const ids = new RoleIds(() => 0);
+        const { byName, reader } = roles({ auditors: 'r-old' });
+        await ids.of(['auditors'], reader);
+        byName.set('auditors', 'r-new');
+        ids.forget();
+        assert.deepEqual(await ids.of(['auditors'], reader), [{ id: 'r-new', name: 'auditors' }]);
+        let now = 0;
+        const failing = new RoleIds(() => now);
+        await failing.of(['auditors'], reader);
+        now += REMAP_MS;
+        reader.roles.getOneByIdOrName = async () => {
+            throw new Error('role bridge down');
+        };
+        assert.deepEqual(await failing.of(['auditors'], reader), []);
     });
 });

@@ -1,6 +1,6 @@
-// Many toggles at once: every request answered, no crash, each group ends in a state a request
-// asked for, and its room_e2e_* messages match its real changes (they alternate, and the last one
-// agrees with the final flag).
+// Many toggles at once: every request answered with the state it asked for, no crash, and each
+// group's room_e2e_* messages match its real changes (they alternate, the last one agrees with the
+// final flag, and each is signed by someone who asked for that change).
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 
@@ -41,19 +41,36 @@ export function concurrencySuite(scenario: () => Scenario): void {
                 await first.client.post('groups.addOwner', { roomId: group._id, userId: other.id });
             }
             const random = seeded(42);
-            const requests = Array.from({ length: 100 }, () => ({ who: owners[Math.floor(random() * owners.length)], encrypted: random() < 0.5 }));
+            // The first owner only ever switches on, the second only off, the third both: whose
+            // session made each change is then something a notice can get wrong.
+            const requests = Array.from({ length: 100 }, () => {
+                const who = Math.floor(random() * owners.length);
+                const coin = random() < 0.5;
+                return { who: owners[who], encrypted: who === 0 ? true : who === 1 ? false : coin };
+            });
             const answers = await Promise.all(requests.map(({ who, encrypted }) => s.viaApp(who, { roomId: group._id, encrypted })));
             assert.deepEqual(
                 answers.map((answer) => answer.status).filter((status) => status !== 200),
                 [],
                 `not all answered 200: ${JSON.stringify(answers.find((answer) => answer.status !== 200)?.body)}`,
             );
-            const flag = await s.encryptedOf(first, group._id);
-            assert.ok(
-                requests.some((request) => request.encrypted === flag),
-                `final flag ${String(flag)} was never asked for`,
+            // Each caller is answered with the state they asked for: their toggle's read-back was not
+            // another's write (toggles of one group wait in line).
+            answers.forEach((answer, i) =>
+                assert.equal(answer.body.group?.encrypted === true, requests[i].encrypted, `request ${i}: ${JSON.stringify(answer.body)}`),
             );
-            assertConsistent(await s.e2eNotices(first, group._id), flag, 'one group');
+            const flag = await s.encryptedOf(first, group._id);
+            const notices = await s.e2eNotices(first, group._id);
+            assertConsistent(notices, flag, 'one group');
+            // Every change is signed by someone who asked for exactly that: a session mixed up between
+            // concurrent callers, or a change made as another account, names someone who did not.
+            for (const notice of notices) {
+                const [type, , username] = notice.split(' ');
+                assert.ok(
+                    requests.some((request) => request.who.username === username && request.encrypted === (type === 'room_e2e_enabled')),
+                    `${notice}: that user never asked for it`,
+                );
+            }
         });
 
         test('100 groups switched on at once', async () => {
