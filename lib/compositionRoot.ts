@@ -37,6 +37,7 @@ import { type ChunkContext, runChunk } from './bulk/EncryptAllChunk';
 import { type DryRunAnswer, type JobProgress, type StartRequest, jobProgress, startEncryptAll } from './bulk/EncryptAllJob';
 import { type CancelRequest, cancelEncryptAll } from './bulk/CancelEncryptAll';
 import { JobRecord } from './bulk/JobRecord';
+import { JobClaims } from './bulk/JobClaims';
 import { PrivateGroupList } from './bulk/PrivateGroupList';
 import type { Credential } from './rest/Credential';
 import type { GuardPolicy } from './guard/GuardPolicy';
@@ -287,6 +288,7 @@ export function bulkJobs(instance: AppInstanceState): BulkJobs {
                     authority: authorityOf(read, settings, rest, instance),
                     scheduler: modify.getScheduler(),
                     starts: instance.jobStarts,
+                    claims: new JobClaims(read.getPersistenceReader(), persistence),
                     scan: (credential) => instance.scans.get(() => scanGroups(scanDeps, credential), true),
                 },
                 request,

@@ -11,6 +11,7 @@ import type { Credential } from '../rest/Credential';
 import { translate } from '../i18n/translate';
 import { ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH, LEASE_MS, leaseEnds, newId, otherProcessor } from './EncryptAllChunk';
 import { skipReason } from './eligibility';
+import type { JobClaims } from './JobClaims';
 import type { GroupOutcome, JobRecord, JobState } from './JobRecord';
 import { permissionsRefusal } from './JobRights';
 
@@ -44,6 +45,8 @@ export interface BulkDeps {
     scheduler: Pick<ISchedulerModify, 'scheduleOnce'>;
     /** The app instance's one line for starting jobs: two starts at once make one job. */
     starts: Serial;
+    /** The same across instances (see JobClaims). */
+    claims: Pick<JobClaims, 'claim'>;
     /** A fresh scan of every group with the caller's credential (for the dry run). */
     scan: (credential: Credential) => Promise<Scan | Refusal>;
 }
@@ -68,37 +71,62 @@ export async function startEncryptAll(deps: BulkDeps, request: StartRequest): Pr
         return Refusal.needsServiceAccount();
     }
     return deps.starts.run(async () => {
-        const current = await deps.record.state();
-        if (current?.status === 'running') {
-            // A job whose runs stopped showing progress (a lost schedule, a run cut off) is carried
-            // on by a watch now, not replaced: its groups are not listed and counted twice.
-            if (leaseEnds(current) < Date.now()) {
-                await deps.scheduler.scheduleOnce({ id: otherProcessor(current.lineProcessor), when: new Date() });
-            }
-            return Refusal.jobRunning(current.jobId);
+        const running = await runningJob(deps);
+        if (running) {
+            return running;
         }
-        const now = new Date().toISOString();
-        const state: JobState = {
-            jobId: newId(),
-            status: 'running',
-            by: { id: request.caller.id, username: request.caller.username },
-            includeArchived: request.includeArchived,
-            startedAt: now,
-            updatedAt: now,
-            listed: 0,
-            line: newId(),
-            lineProcessor: ENCRYPT_ALL_PROCESSOR,
-            counts: { total: 0, changed: 0, alreadyEncrypted: 0, skipped: 0, failed: 0 },
-            reasons: {},
-            skipped: [],
-            failed: [],
-        };
-        await deps.record.save(state);
-        await deps.scheduler.scheduleOnce({ id: ENCRYPT_ALL_PROCESSOR, when: new Date(), data: { line: state.line } });
-        // Should the line stop without ending the job, the watch takes it over.
-        await deps.scheduler.scheduleOnce({ id: ENCRYPT_ALL_WATCH, when: new Date(Date.now() + LEASE_MS + 1000) });
-        return { ...progressOf(state), notes: encryptionNotes(request.caller) };
+        // Other instances start jobs too, over a persistence without compare-and-set (see JobClaims).
+        const jobId = newId();
+        const claim = await deps.claims.claim(jobId);
+        if (!claim.won) {
+            return Refusal.jobRunning(claim.winner);
+        }
+        try {
+            // A start this one's claim came too late for has recorded its job meanwhile.
+            return (await runningJob(deps)) ?? (await recordJob(deps, request, jobId));
+        } finally {
+            await claim.release();
+        }
     });
+}
+
+/** The running job's refusal, if one runs. */
+async function runningJob(deps: Pick<BulkDeps, 'record' | 'scheduler'>): Promise<Refusal | undefined> {
+    const current = await deps.record.state();
+    if (current?.status !== 'running') {
+        return undefined;
+    }
+    // A job whose runs stopped showing progress (a lost schedule, a run cut off) is carried
+    // on by a watch now, not replaced: its groups are not listed and counted twice.
+    if (leaseEnds(current) < Date.now()) {
+        await deps.scheduler.scheduleOnce({ id: otherProcessor(current.lineProcessor), when: new Date() });
+    }
+    return Refusal.jobRunning(current.jobId);
+}
+
+/** A new job's record and its first run and watch. */
+async function recordJob(deps: Pick<BulkDeps, 'record' | 'scheduler'>, request: StartRequest, jobId: string): Promise<JobProgress> {
+    const now = new Date().toISOString();
+    const state: JobState = {
+        jobId,
+        status: 'running',
+        by: { id: request.caller.id, username: request.caller.username },
+        includeArchived: request.includeArchived,
+        startedAt: now,
+        updatedAt: now,
+        listed: 0,
+        line: newId(),
+        lineProcessor: ENCRYPT_ALL_PROCESSOR,
+        counts: { total: 0, changed: 0, alreadyEncrypted: 0, skipped: 0, failed: 0 },
+        reasons: {},
+        skipped: [],
+        failed: [],
+    };
+    await deps.record.save(state);
+    await deps.scheduler.scheduleOnce({ id: ENCRYPT_ALL_PROCESSOR, when: new Date(), data: { line: state.line } });
+    // Should the line stop without ending the job, the watch takes it over.
+    await deps.scheduler.scheduleOnce({ id: ENCRYPT_ALL_WATCH, when: new Date(Date.now() + LEASE_MS + 1000) });
+    return { ...progressOf(state), notes: encryptionNotes(request.caller) };
 }
 
 /** What the job's doors answer: its progress, without the bookkeeping a restart needs. */

@@ -74,6 +74,7 @@ describe('groups.encryptAll: who may start it', () => {
             },
             scheduler: { scheduleOnce: async (schedule) => void done.scheduled.push(schedule.id) },
             starts: new Serial(),
+            claims: { claim: async () => ({ won: true, release: async () => undefined }) },
             scan: async () => (done.scanned++, scanOf([{}])),
         };
         return { deps, done };

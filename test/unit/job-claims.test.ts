@@ -3,7 +3,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import type { IUser } from '@rocket.chat/apps-engine/definition/users';
+
+import { type BulkDeps, startEncryptAll } from '../../lib/bulk/EncryptAllJob';
 import { JobClaims } from '../../lib/bulk/JobClaims';
+import { JobRecord } from '../../lib/bulk/JobRecord';
+import { Serial } from '../../lib/history/Serial';
+import { isRefusal } from '../../lib/Refusal';
 import { workspace } from '../fakes/harness';
 
 /** The claims of one instance over the workspace's shared persistence. */
@@ -40,5 +46,42 @@ describe('job claims', () => {
         const late = await instance(ws, 60).claim('late');
         assert.deepEqual(late, { won: false, winner: 'early' });
         assert.ok((await early).won);
+    });
+});
+
+describe('encryptAll started on two instances at the same instant', () => {
+    const ADMIN = { id: 'adam', username: 'adam', roles: ['user', 'admin'] } as IUser;
+    /** One instance's start door: its own line for starts (memory), the workspace's persistence shared. */
+    function instanceOf(ws: ReturnType<typeof workspace>, scheduled: Array<string>): BulkDeps {
+        const reader = ws.read().getPersistenceReader();
+        return {
+            record: new JobRecord(reader, ws.persistence()),
+            list: { allows: async () => undefined },
+            settings: { serviceAccount: async () => ({ kind: 'session', userId: 'svc', token: 'svc-token' }) },
+            serverSettings: { getValueById: async () => true },
+            authority: {
+                allowedRoles: async () => ({ editRoom: [{ id: 'admin', name: 'admin' }], toggle: [{ id: 'admin', name: 'admin' }], decidedBy: 'table' }),
+            },
+            scheduler: { scheduleOnce: async (schedule) => void scheduled.push(schedule.id) },
+            starts: new Serial(),
+            claims: new JobClaims(reader, ws.persistence(), 20),
+            scan: async () => {
+                throw new Error('no dry run here');
+            },
+        };
+    }
+
+    test('one job, one error-app-job-running: the instances share no memory, only the persistence', async () => {
+        const ws = workspace();
+        const scheduled: Array<string> = [];
+        const start = (deps: BulkDeps) =>
+            startEncryptAll(deps, { caller: ADMIN, credential: { kind: 'session', userId: 'adam', token: 't' }, dryRun: false, includeArchived: false });
+        const answers = await Promise.all([start(instanceOf(ws, scheduled)), start(instanceOf(ws, scheduled))]);
+        const refused = answers.filter(isRefusal);
+        assert.equal(refused.length, 1);
+        assert.equal(refused[0].errorType, 'error-app-job-running');
+        const started = answers.find((answer) => !isRefusal(answer)) as { jobId: string };
+        assert.equal((await new JobRecord(ws.read().getPersistenceReader()).state())?.jobId, started.jobId);
+        assert.equal(scheduled.filter((id) => id === 'encrypt-all').length, 1, 'one line of runs');
     });
 });
