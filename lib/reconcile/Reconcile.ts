@@ -85,13 +85,7 @@ export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<Run
             await deps.history.prune(roomId, group);
         }
     }
-    const observed = kind.start ? await scanned(deps) : undefined;
-    const baseline = observed
-        ? { at: now, ids: new Set([...observed.values()].filter((row) => row.encrypted).map((row) => row.id)) }
-        : await deps.watch.baseline();
-    if (observed) {
-        await deps.watch.saveBaseline(now, baseline!.ids);
-    }
+    const baseline = await deps.watch.baseline();
     for (const id of baseline?.ids ?? []) {
         if (!known.has(id)) {
             known.set(id, { encrypted: true, basis: `baseline:${baseline!.at}` });
@@ -118,14 +112,6 @@ export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<Run
             }
         }
     };
-    // A start found every group's state: changes nobody told the app of are recorded, switch-ons too.
-    for (const row of observed?.values() ?? []) {
-        const state = known.get(row.id);
-        if (row.encrypted && state && !state.encrypted) {
-            report.unseen++;
-            await deps.changes.record(row.id, { encrypted: true, door: 'unseen', key: unseenKey(row.id, state.basis) });
-        }
-    }
     const protectedIds = [...known].filter(([id, state]) => state.encrypted && (kind.after === undefined || id > kind.after)).map(([id]) => id);
     protectedIds.sort();
     // Each group read, and each switch-back, must fit in the run; what does not goes on in the next.
@@ -136,10 +122,10 @@ export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<Run
             next = protectedIds[i - 1];
             break;
         }
-        const rooms = await Promise.all(batch.map((id) => (observed?.get(id)?.encrypted === true ? undefined : deps.rooms.getById(id))));
+        const rooms = await Promise.all(batch.map((id) => deps.rooms.getById(id)));
         for (const [j, id] of batch.entries()) {
             const room = rooms[j];
-            if (observed?.get(id)?.encrypted !== true && room && encryptedFlag(room) !== true) {
+            if (room && encryptedFlag(room) !== true) {
                 if (!deadline.allows(REST_TIMEOUT_MS + 1000)) {
                     next = batch[j - 1] ?? protectedIds[i - 1];
                     break reading;
@@ -147,6 +133,22 @@ export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<Run
                 await found(id, known.get(id)!, room);
             }
             report.checked++;
+        }
+    }
+    // A start, with the time left, scans the workspace: groups found encrypted are protected from
+    // now on (the baseline), and switch-ons nobody told the app of are recorded.
+    const observed = kind.start && next === undefined ? await scanned(deps, deadline) : undefined;
+    if (observed) {
+        await deps.watch.saveBaseline(
+            now,
+            [...observed.values()].filter((row) => row.encrypted).map((row) => row.id),
+        );
+        for (const row of observed.values()) {
+            const state = known.get(row.id);
+            if (row.encrypted && state && !state.encrypted) {
+                report.unseen++;
+                await deps.changes.record(row.id, { encrypted: true, door: 'unseen', key: unseenKey(row.id, state.basis) });
+            }
         }
     }
     if (next !== undefined) {
@@ -168,12 +170,20 @@ function watched(watch: WatchState, kind: RunKind, now: string, minutes: number,
     return { since: watch.since ?? carriedSince ?? now, aliveAt: now, gaps, lastRun: report };
 }
 
-/** The scan at a start, by id; none where the account may not list rooms (the history's groups are read one by one). */
-async function scanned(deps: ReconcileDeps): Promise<Map<string, Scan['rows'][number]> | undefined> {
+/**
+ * The scan at a start, by id, if it ends in the run's time; none where the account may not list
+ * rooms (the history's groups were read one by one) or the workspace is too large for one run (the
+ * baseline from an earlier start stays, and the log says so).
+ */
+async function scanned(deps: ReconcileDeps, deadline: Deadline): Promise<Map<string, Scan['rows'][number]> | undefined> {
     if (!deps.scan) {
         return undefined;
     }
-    const scan = await deps.scan();
+    const scan = await deadline.race<Scan | Refusal | 'late'>(deps.scan(), () => 'late');
+    if (scan === 'late') {
+        deps.logger.warn('Encrypt Group: the reconcile could not scan the whole workspace within one run; it keeps the groups it knew as encrypted before');
+        return undefined;
+    }
     if (isRefusal(scan)) {
         deps.logger.info(`Encrypt Group: the reconcile reads only the groups the history knows: the workspace could not be scanned (${scan.error})`);
         return undefined;
