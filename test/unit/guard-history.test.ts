@@ -155,6 +155,29 @@ describe('the guard', () => {
         assert.deepEqual(await historyOf(ws), ['off by olivia (core)', 'on by svc (guard)']);
     });
 
+    test('the server refuses the switch-back: the group stays off, the log says why, and the history holds no switch-on that did not happen', async () => {
+        const ws = guarded();
+        ws.restRefusal = { error: 'Not allowed [error-action-not-allowed]', errorType: 'error-action-not-allowed' };
+        await switchedOffInCore(ws, 'secret', 'olivia');
+        assert.equal(ws.encryptedOf('secret'), false);
+        assert.ok(
+            ws.logLines.some(
+                (line) => line.startsWith('warn:') && /the guard leaves #secret switched off: the write failed \(.*\[error-app-service-account\]\)$/.test(line),
+            ),
+            ws.logLines.join('\n'),
+        );
+        assert.equal(ws.lastReply('olivia'), undefined, 'nobody is told it was switched back');
+        assert.deepEqual(await historyOf(ws), ['off by olivia (core)']);
+    });
+
+    test('switched on again before the guard ran: nothing to write, nobody told', async () => {
+        const ws = guarded();
+        ws.setEncryptedFlag('secret', true);
+        await systemMessage(ws, 'secret', 'room_e2e_disabled', 'olivia');
+        assert.equal(ws.calls['http.post'], undefined);
+        assert.equal(ws.lastReply('olivia'), undefined);
+    });
+
     test('an admin sees whether the guard works here', async () => {
         const on = guarded();
         on.setPermission('edit-room', ['admin', 'owner', 'moderator']);
