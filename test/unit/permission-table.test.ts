@@ -153,8 +153,9 @@ describe('the permission table, read from answers it must not trust', () => {
         const rc = scripted([
             listed([
                 { _id: 'a', roles: [], _updatedAt: 'not a date' },
-                { _id: 'b', roles: [], _updatedAt: new Date(newest).toISOString() },
-                { _id: 'c', roles: [], _updatedAt: new Date(newest - 3_600_000).toISOString() },
+                { _id: 'b', roles: [], _updatedAt: new Date(newest - 7_200_000).toISOString() },
+                { _id: 'c', roles: [], _updatedAt: new Date(newest).toISOString() },
+                { _id: 'd', roles: [], _updatedAt: new Date(newest - 3_600_000).toISOString() },
             ]),
             listed([]),
         ]);
