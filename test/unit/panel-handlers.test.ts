@@ -10,7 +10,7 @@ import { createEncryptionService, guardPolicy } from '../../lib/compositionRoot'
 import { EncryptionPanel } from '../../lib/panel/EncryptionPanel';
 import { PANEL_BUTTON, SWITCH_OFF, SWITCH_ON, confirmOffViewId, panelViewId } from '../../lib/panel/ids';
 import type { FakeWorkspace } from '../fakes/FakeWorkspace';
-import { workspace } from '../fakes/harness';
+import { encryptionHistory, workspace } from '../fakes/harness';
 
 const APP = 'encrypt-group-app';
 
@@ -38,10 +38,13 @@ function panelOf(ws: FakeWorkspace, failing = false) {
         appId: APP,
         logger: { error: (...parts: Array<unknown>) => errors.push(parts.join(' ')) },
     });
-    const pushed: Array<{ id: string }> = [];
+    const pushed: Array<{ id: string; triggerId?: string }> = [];
     // The fake's modify, plus the UI controller the confirmed switch-off pushes the panel through.
     const modify = Object.assign(Object.create(ws.modify()), {
-        getUiController: () => ({ updateContextualBarView: async (view: { id: string }) => void pushed.push(view) }),
+        getUiController: () => ({
+            updateContextualBarView: async (view: { id: string }, trigger: { triggerId?: string }) =>
+                void pushed.push({ ...view, triggerId: trigger.triggerId }),
+        }),
     }) as IModify;
     const context = (data: Record<string, unknown>) => ({ getInteractionData: () => data, getInteractionResponder: () => responder }) as never;
     const call = {
@@ -78,6 +81,8 @@ describe("the Encryption panel's handlers", () => {
         const fromRoom = await call.block({ actionId: SWITCH_ON, value: '', user: ws.users.get('olivia'), room: room(ws, 'secret') });
         assert.equal(ws.encryptedOf('secret'), true);
         assert.equal(fromRoom.view!.id, panelViewId('secret'));
+        const doors = (await encryptionHistory(ws, 'olivia', { roomId: 'secret' })).content.history.map((entry: { door: string }) => entry.door);
+        assert.deepEqual(doors, ['panel', 'panel'], "recorded as the panel's changes");
     });
 
     test('switching off asks first, in a modal that carries the room; someone who may not see the group gets the refusal in the panel instead', async () => {
@@ -105,8 +110,9 @@ describe("the Encryption panel's handlers", () => {
         assert.deepEqual(await call.submit({ view: { id: confirmOffViewId('secret') }, user: ws.users.get('olivia'), triggerId: 't' }), { kind: 'success' });
         assert.equal(ws.encryptedOf('secret'), false);
         assert.deepEqual(
-            pushed.map((view) => view.id),
-            [panelViewId('secret')],
+            pushed.map((view) => [view.id, view.triggerId]),
+            [[panelViewId('secret'), 't']],
+            "pushed to the panel the click's trigger belongs to",
         );
         assert.match(JSON.stringify(pushed[0]), /off for #secret/);
     });
