@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-    { ignores: ['node_modules/', 'dist/', 'lib/i18n/catalog.ts'] },
+    { ignores: ['node_modules/', 'dist/', 'reports/', 'lib/i18n/catalog.ts'] },
     js.configs.recommended,
     ...tseslint.configs.recommended,
     {

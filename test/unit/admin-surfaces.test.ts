@@ -8,7 +8,8 @@ import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 import type { UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 
 import { PermissionTable } from '../../lib/authority/PermissionTable';
-import { type BulkDeps, startEncryptAll } from '../../lib/bulk/EncryptAllJob';
+import { ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH, LEASE_MS } from '../../lib/bulk/EncryptAllChunk';
+import { type BulkDeps, encryptionNotes, jobProgress, startEncryptAll } from '../../lib/bulk/EncryptAllJob';
 import type { JobState } from '../../lib/bulk/JobRecord';
 import { AdminRoomList } from '../../lib/coverage/AdminRoomList';
 import { type Scan, Selections } from '../../lib/coverage/CoverageScan';
@@ -138,6 +139,113 @@ describe('groups.encryptAll: who may start it', () => {
             assert.deepEqual(done, { saved: [], scheduled: [], scanned: 0 });
         });
     }
+});
+
+describe('groups.encryptAll: what a start does once allowed, and its progress', () => {
+    const admin = user('adam', ['user', 'admin']);
+    function bulk(current?: JobState) {
+        const done = { saved: [] as Array<JobState>, scheduled: [] as Array<string> };
+        const deps: BulkDeps = {
+            record: {
+                state: async () => current,
+                save: async (state: JobState) => void done.saved.push(state),
+                saveGroupIds: async () => undefined,
+            } as never,
+            list: { allows: async () => undefined },
+            settings: { serviceAccount: async () => SERVICE },
+            serverSettings: { getValueById: async () => true },
+            authority: {
+                allowedRoles: async () => ({ editRoom: [{ id: 'admin', name: 'admin' }], toggle: [{ id: 'admin', name: 'admin' }], decidedBy: 'table' }),
+            },
+            scheduler: { scheduleOnce: async (schedule) => void done.scheduled.push(schedule.id) },
+            starts: new Serial(),
+            scan: async () => scanOf([]),
+        };
+        return { deps, done };
+    }
+    const start = (deps: BulkDeps, dryRun = false, includeArchived = false) =>
+        startEncryptAll(deps, { caller: admin, credential: CALLER, dryRun, includeArchived });
+    const running = (updatedAt: string): JobState =>
+        ({
+            jobId: 'job-1',
+            status: 'running',
+            updatedAt,
+            lineProcessor: ENCRYPT_ALL_PROCESSOR,
+            counts: {},
+            reasons: {},
+            skipped: [],
+            failed: [],
+        }) as unknown as JobState;
+
+    test('a dry run: each group counted once as it would go, from a fresh scan; nothing saved or scheduled', async () => {
+        const { deps, done } = bulk();
+        const scan = scanOf([
+            { encrypted: true },
+            { archived: true, displayName: 'Old' },
+            { federated: true, displayName: 'Fed' },
+            { displayName: 'Sales' },
+            { encrypted: true, archived: true },
+        ]);
+        deps.scan = async () => scan;
+        assert.deepEqual(await start(deps, true), {
+            dryRun: true,
+            counts: { total: 5, wouldChange: 1, alreadyEncrypted: 2, skipped: 2 },
+            wouldChange: [{ roomId: 'g3', name: 'Sales' }],
+            skipped: [
+                { roomId: 'g1', name: 'Old', reason: 'archived' },
+                { roomId: 'g2', name: 'Fed', reason: 'federated' },
+            ],
+            notes: encryptionNotes(admin),
+            scannedAt: scan.takenAt,
+        });
+        assert.deepEqual(
+            ((await start(deps, true, true)) as { counts: unknown }).counts,
+            { total: 5, wouldChange: 2, alreadyEncrypted: 2, skipped: 1 },
+            'archived groups included',
+        );
+        assert.deepEqual(done, { saved: [], scheduled: [] });
+        deps.scan = async () => Refusal.permissionsUnavailable();
+        assert.deepEqual(await start(deps, true), Refusal.permissionsUnavailable(), "the scan's refusal");
+    });
+
+    test('refused without a service account, or when the permission table cannot be read; nothing saved', async () => {
+        const { deps, done } = bulk();
+        deps.settings = { serviceAccount: async () => undefined };
+        assert.deepEqual(await start(deps), Refusal.needsServiceAccount());
+        const unreadable = bulk();
+        unreadable.deps.authority = { allowedRoles: async () => ({ unavailable: true }) };
+        assert.deepEqual(await start(unreadable.deps), Refusal.permissionsUnavailable());
+        assert.deepEqual([done.saved, unreadable.done.saved], [[], []]);
+    });
+
+    test('a job already running: refused with its id; one whose line stopped saving is handed to the watch, one still working is left alone', async () => {
+        const live = bulk(running(new Date().toISOString()));
+        assert.deepEqual(await start(live.deps), Refusal.jobRunning('job-1'));
+        assert.deepEqual(live.done, { saved: [], scheduled: [] });
+        const stalled = bulk(running(new Date(Date.now() - LEASE_MS - 5_000).toISOString()));
+        assert.deepEqual(await start(stalled.deps), Refusal.jobRunning('job-1'));
+        assert.deepEqual(stalled.done, { saved: [], scheduled: [ENCRYPT_ALL_WATCH] });
+    });
+
+    test('a new job is saved as running, by its starter, and its line and the watch are scheduled', async () => {
+        const { deps, done } = bulk();
+        const answer = await start(deps, false, true);
+        assert.ok(!isRefusal(answer) && !('dryRun' in answer));
+        assert.equal(done.saved.length, 1);
+        assert.equal(answer.jobId, done.saved[0]!.jobId);
+        assert.deepEqual([answer.status, answer.by, answer.includeArchived], ['running', { id: 'adam', username: 'adam' }, true]);
+        assert.deepEqual(done.scheduled, [ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH]);
+    });
+
+    test("progress: for whoever may list every room, of the newest job or the one asked for, and no other job's", async () => {
+        const { deps } = bulk(running(new Date().toISOString()));
+        assert.equal(((await jobProgress(deps, CALLER, undefined)) as { jobId: string }).jobId, 'job-1');
+        assert.equal(((await jobProgress(deps, CALLER, 'job-1')) as { jobId: string }).jobId, 'job-1');
+        assert.deepEqual(await jobProgress(deps, CALLER, 'job-2'), Refusal.jobNotFound());
+        assert.deepEqual(await jobProgress(bulk().deps, CALLER, undefined), Refusal.jobNotFound());
+        const denied = Refusal.permissionsUnavailable();
+        assert.deepEqual(await jobProgress({ ...deps, list: { allows: async () => denied } }, CALLER, 'job-1'), denied);
+    });
 });
 
 describe('/encrypt report: only for roles holding view-room-administration', () => {

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { SettingId } from '../../lib/AppSettings';
+import { newInstanceState } from '../../lib/compositionRoot';
 import { ENTRIES_PER_GROUP, EncryptionHistory } from '../../lib/history/EncryptionHistory';
 import { SERVICE_TOKEN, TOKEN, encryptionHistory, reconcileNow, runCommand, setEncrypted, systemMessage, workspace } from '../fakes/harness';
 import { NOT_FOUND } from '../support/rocketchat';
@@ -110,6 +111,76 @@ describe('the guard', () => {
         await switchedOffInCore(ws, 'secret', 'olivia');
         assert.equal(ws.encryptedOf('secret'), false);
         assert.ok(ws.logLines.some((line) => line.startsWith('warn:') && /no service account is set/.test(line)));
+    });
+
+    test('a burst of switch-offs makes one more run, not one each; the room is free for the next switch-off afterwards', async () => {
+        const ws = guarded();
+        await Promise.all(Array.from({ length: 10 }, () => switchedOffInCore(ws, 'secret', 'olivia')));
+        // Each run that would switch back reads the room first: one for the first event, at most one more waiting.
+        assert.ok(ws.calls['room.getById'] <= 2, `${ws.calls['room.getById']} switch-back runs`);
+        // Later someone switches it on, then off again in Rocket.Chat: neither the burst nor the switch-on left the room marked as waiting.
+        await systemMessage(ws, 'secret', 'room_e2e_enabled', 'svc'); // the guard's own, heard
+        await systemMessage(ws, 'secret', 'room_e2e_enabled', 'olivia');
+        const writes = ws.calls['http.post'];
+        await switchedOffInCore(ws, 'secret', 'olivia');
+        assert.equal(ws.encryptedOf('secret'), true);
+        assert.equal(ws.calls['http.post'], writes + 1);
+    });
+
+    test("other rooms and other system messages are not the guard's: a direct message switched off, a user joining", async () => {
+        const ws = guarded();
+        ws.setEncryptedFlag('dm', false);
+        await systemMessage(ws, 'dm', 'room_e2e_disabled', 'olivia');
+        await systemMessage(ws, 'secret', 'uj', 'olivia');
+        assert.equal(ws.calls['http.post'], undefined);
+        assert.equal(ws.calls['persistence.update'], undefined, 'nothing recorded');
+    });
+
+    for (const [door, change] of [
+        ['endpoint', (ws: ReturnType<typeof workspace>) => setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: false })],
+        ['command', (ws: ReturnType<typeof workspace>) => runCommand(ws, 'olivia', 'secret', ['off'])],
+    ] as const) {
+        test(`a change the app made through the ${door} on another instance is found in the history, not recorded again as Rocket.Chat's`, async () => {
+            const ws = guarded();
+            ws.appSettings[SettingId.AllowTurningOff] = true;
+            ws.setEncryptedFlag('secret', true);
+            await change(ws);
+            // The server's event reaches another instance, which does not share the first one's memory.
+            (ws as { instance: unknown }).instance = newInstanceState('encrypt-group-app');
+            await systemMessage(ws, 'secret', 'room_e2e_disabled', 'olivia');
+            assert.deepEqual(await historyOf(ws), [`off by olivia (${door})`]);
+        });
+    }
+
+    test("the guard's own switch-on, heard by another instance, is not recorded again", async () => {
+        const ws = guarded();
+        await switchedOffInCore(ws, 'secret', 'olivia');
+        (ws as { instance: unknown }).instance = newInstanceState('encrypt-group-app');
+        await systemMessage(ws, 'secret', 'room_e2e_enabled', 'svc');
+        assert.deepEqual(await historyOf(ws), ['off by olivia (core)', 'on by svc (guard)']);
+    });
+
+    test('the server refuses the switch-back: the group stays off, the log says why, and the history holds no switch-on that did not happen', async () => {
+        const ws = guarded();
+        ws.restRefusal = { error: 'Not allowed [error-action-not-allowed]', errorType: 'error-action-not-allowed' };
+        await switchedOffInCore(ws, 'secret', 'olivia');
+        assert.equal(ws.encryptedOf('secret'), false);
+        assert.ok(
+            ws.logLines.some(
+                (line) => line.startsWith('warn:') && /the guard leaves #secret switched off: the write failed \(.*\[error-app-service-account\]\)$/.test(line),
+            ),
+            ws.logLines.join('\n'),
+        );
+        assert.equal(ws.lastReply('olivia'), undefined, 'nobody is told it was switched back');
+        assert.deepEqual(await historyOf(ws), ['off by olivia (core)']);
+    });
+
+    test('switched on again before the guard ran: nothing to write, nobody told', async () => {
+        const ws = guarded();
+        ws.setEncryptedFlag('secret', true);
+        await systemMessage(ws, 'secret', 'room_e2e_disabled', 'olivia');
+        assert.equal(ws.calls['http.post'], undefined);
+        assert.equal(ws.lastReply('olivia'), undefined);
     });
 
     test('an admin sees whether the guard works here', async () => {
