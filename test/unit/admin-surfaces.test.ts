@@ -159,6 +159,7 @@ describe('groups.encryptAll: what a start does once allowed, and its progress', 
             },
             scheduler: { scheduleOnce: async (schedule) => void done.scheduled.push(schedule.id) },
             starts: new Serial(),
+            claims: { claim: async () => ({ won: true, release: async () => undefined }) },
             scan: async () => scanOf([]),
         };
         return { deps, done };

@@ -10,7 +10,7 @@ import { createEncryptionService, guardPolicy } from '../../lib/compositionRoot'
 import { EncryptionPanel } from '../../lib/panel/EncryptionPanel';
 import { PANEL_BUTTON, SWITCH_OFF, SWITCH_ON, confirmOffViewId, panelViewId } from '../../lib/panel/ids';
 import type { FakeWorkspace } from '../fakes/FakeWorkspace';
-import { encryptionHistory, workspace } from '../fakes/harness';
+import { encryptionHistory, withPlainServiceAccount, workspace } from '../fakes/harness';
 
 const APP = 'encrypt-group-app';
 
@@ -62,7 +62,8 @@ const room = (ws: FakeWorkspace, id: string) => ws.rooms.get(id)!;
 
 describe("the Encryption panel's handlers", () => {
     test('the room button opens the panel of the room it was clicked in; other buttons are not the panel', async () => {
-        const ws = workspace();
+        // A door without a session acts only on the permission table: a plain account reads it.
+        const ws = withPlainServiceAccount(workspace());
         const { call } = panelOf(ws);
         const opened = await call.button({ actionId: PANEL_BUTTON, user: ws.users.get('olivia'), room: room(ws, 'secret') });
         assert.equal(opened.kind, 'open-bar');
@@ -71,7 +72,8 @@ describe("the Encryption panel's handlers", () => {
     });
 
     test('the switch acts on the room its button carries, or else the room it was clicked in, and the panel shows the result', async () => {
-        const ws = workspace();
+        // A door without a session acts only on the permission table: a plain account reads it.
+        const ws = withPlainServiceAccount(workspace());
         const { call } = panelOf(ws);
         const carried = await call.block({ actionId: SWITCH_ON, value: 'secret', user: ws.users.get('olivia'), room: room(ws, 'town') });
         assert.equal(ws.encryptedOf('secret'), true);
@@ -86,7 +88,8 @@ describe("the Encryption panel's handlers", () => {
     });
 
     test('switching off asks first, in a modal that carries the room; someone who may not see the group gets the refusal in the panel instead', async () => {
-        const ws = workspace();
+        // A door without a session acts only on the permission table: a plain account reads it.
+        const ws = withPlainServiceAccount(workspace());
         ws.setEncryptedFlag('secret', true);
         const { call } = panelOf(ws);
         const asked = await call.block({ actionId: SWITCH_OFF, value: 'secret', user: ws.users.get('olivia'), room: room(ws, 'secret') });
@@ -102,7 +105,8 @@ describe("the Encryption panel's handlers", () => {
     });
 
     test('the confirmed switch-off changes the group and pushes the panel; a view that is not the confirmation changes nothing', async () => {
-        const ws = workspace();
+        // A door without a session acts only on the permission table: a plain account reads it.
+        const ws = withPlainServiceAccount(workspace());
         ws.setEncryptedFlag('secret', true);
         const { call, pushed } = panelOf(ws);
         assert.deepEqual(await call.submit({ view: { id: 'another-view' }, user: ws.users.get('olivia') }), { kind: 'success' });
@@ -118,7 +122,8 @@ describe("the Encryption panel's handlers", () => {
     });
 
     test('a failure is logged and answered as an error response, never thrown at the engine', async () => {
-        const ws = workspace();
+        // A door without a session acts only on the permission table: a plain account reads it.
+        const ws = withPlainServiceAccount(workspace());
         const { call, errors } = panelOf(ws, true);
         assert.deepEqual(await call.button({ actionId: PANEL_BUTTON, user: ws.users.get('olivia'), room: room(ws, 'secret') }), { kind: 'error' });
         assert.deepEqual(await call.block({ actionId: SWITCH_ON, value: 'secret', user: ws.users.get('olivia') }), { kind: 'error' });
