@@ -242,6 +242,20 @@ describe('the encryptAll job, run by run', () => {
         assert.deepEqual(job.recorded, [], 'a write that did not land leaves no record');
     });
 
+    test('a listing the rate limiter refused waits the seconds it names, and goes on', async () => {
+        const job = fakeJob(['g1']);
+        const page = job.deps.groups.page;
+        const error = 'Error, too many requests. Please slow down. You must wait 2 seconds before trying this endpoint again. [error-too-many-requests]';
+        job.deps.groups.page = async () => Refusal.passedOn(429, { success: false, error });
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.equal(job.state!.status, 'running');
+        const wait = job.scheduled[0].when.getTime() - Date.now();
+        assert.ok(wait > 1500 && wait <= 3000, `waits ${wait} ms, not the default`);
+        job.deps.groups.page = page;
+        await runChunk(job.deps, { processor: ENCRYPT_ALL_PROCESSOR, line: 'L1' });
+        assert.equal(job.state!.status, 'done');
+    });
+
     test('a listing the server did not answer (an instance restarting) is tried again later, not the end of the job', async () => {
         const job = fakeJob(['g1']);
         const page = job.deps.groups.page;

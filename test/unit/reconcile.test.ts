@@ -143,5 +143,10 @@ describe('the reconcile', () => {
         assert.match(await runCommand(ws, 'olivia', 'secret', ['history']), /the app was not running for a while/);
         await reconcileNow(ws);
         assert.equal((await encryptionHistory(ws, 'olivia', { roomId: 'secret' })).content.gaps.length, 1, 'a run on time is no gap');
+        // A recurring run long after the last sign of life (the whole cluster was down): that is a gap too.
+        const watch = ws.records.find((record) => record.associations.some((association) => association.id === 'encryption-watch'))!;
+        (watch.data as { aliveAt: string }).aliveAt = new Date(Date.now() - 60 * 60_000).toISOString();
+        await reconcileNow(ws);
+        assert.equal((await encryptionHistory(ws, 'olivia', { roomId: 'secret' })).content.gaps.length, 2, 'a late run is a gap');
     });
 });
