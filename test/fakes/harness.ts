@@ -1,6 +1,6 @@
 // Calls the app's real entry points (endpoint classes, slash command) against a FakeWorkspace.
 import type { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
-import { RequestMethod } from '@rocket.chat/apps-engine/definition/accessors';
+import { type IModify, RequestMethod } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IApiEndpointInfo } from '@rocket.chat/apps-engine/definition/api';
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 import { type ISlashCommandPreview, type ISlashCommandPreviewItem, SlashCommandContext } from '@rocket.chat/apps-engine/definition/slashcommands';
@@ -10,6 +10,7 @@ import { SettingId } from '../../lib/AppSettings';
 import {
     adminReporter,
     createEncryptionService,
+    guardPolicy,
     createGuard,
     type EncryptionServiceFactory,
     historyReader,
@@ -22,6 +23,7 @@ import type { IMessage } from '@rocket.chat/apps-engine/definition/messages';
 import { GetEncryptedEndpoint } from '../../endpoints/GetEncryptedEndpoint';
 import { SetEncryptedEndpoint } from '../../endpoints/SetEncryptedEndpoint';
 import type { RunReport } from '../../lib/reconcile/WatchRecord';
+import { EncryptionPanel } from '../../lib/panel/EncryptionPanel';
 import { FakeWorkspace } from './FakeWorkspace';
 
 export const TOKEN = 'secret-token-of-olivia-0123456789';
@@ -199,9 +201,9 @@ export async function systemMessage(ws: FakeWorkspace, roomId: string, type: str
     await createGuard(ws.read(), ws.modify(), ws.http(), ws.persistence(), ws.logger(), ws.instance).onSystemMessage(message);
 }
 
-/** One run of the reconcile, as the scheduler runs it: at a start, or the recurring one. */
-export function reconcileNow(ws: FakeWorkspace, start = false): Promise<RunReport> {
-    return reconcileRun(ws.read(), ws.modify(), ws.http(), ws.persistence(), ws.logger(), ws.instance, { start });
+/** One run of the reconcile, as the scheduler runs it: at a start, the recurring one, or the rest of a run (the groups after `after`). */
+export function reconcileNow(ws: FakeWorkspace, start = false, after?: string): Promise<RunReport> {
+    return reconcileRun(ws.read(), ws.modify(), ws.http(), ws.persistence(), ws.logger(), ws.instance, { start, after });
 }
 
 /** GET groups.encryptionHistory as `userId`. */
@@ -215,4 +217,53 @@ export function encryptionHistory(ws: FakeWorkspace, userId: string, query: Reco
         ws.http(),
         ws.persistence(),
     );
+}
+
+/** A responder that answers with what was asked of it, so a test sees which response a handler chose. */
+const responder = {
+    successResponse: () => ({ kind: 'success' }),
+    errorResponse: () => ({ kind: 'error' }),
+    openContextualBarViewResponse: (view: { id: string }) => ({ kind: 'open-bar', view }),
+    updateContextualBarViewResponse: (view: { id: string }) => ({ kind: 'update-bar', view }),
+    openModalViewResponse: (view: { id: string }) => ({ kind: 'modal', view }),
+};
+
+export type PanelAnswer = { kind: string; view?: { id: string; blocks: Array<unknown> } };
+
+/**
+ * The Encryption panel as EncryptGroupApp wires it, over the workspace, with a responder that
+ * answers with what was asked of it (a test sees which response a handler chose), the views pushed
+ * to the user, and the errors logged. `failing`: building the service breaks.
+ */
+export function panelDoor(ws: FakeWorkspace, failing = false) {
+    const errors: Array<string> = [];
+    const panel = new EncryptionPanel({
+        services: (read, modify, http, persistence) => {
+            if (failing) {
+                throw new Error('bridge down');
+            }
+            return createEncryptionService(read, modify, http, persistence, ws.logger(), ws.instance);
+        },
+        guardPolicy: guardPolicy(ws.instance),
+        appId: 'encrypt-group-app',
+        logger: { error: (...parts: Array<unknown>) => errors.push(parts.join(' ')) },
+    });
+    const pushed: Array<{ id: string; triggerId?: string }> = [];
+    // The fake's modify, plus the UI controller the confirmed switch-off pushes the panel through.
+    const modify = Object.assign(Object.create(ws.modify()), {
+        getUiController: () => ({
+            updateContextualBarView: async (view: { id: string }, trigger: { triggerId?: string }) =>
+                void pushed.push({ ...view, triggerId: trigger.triggerId }),
+        }),
+    }) as IModify;
+    const context = (data: Record<string, unknown>) => ({ getInteractionData: () => data, getInteractionResponder: () => responder }) as never;
+    const call = {
+        button: (data: Record<string, unknown>) =>
+            panel.actionButton(context(data), ws.read(), ws.http(), ws.persistence(), modify) as unknown as Promise<PanelAnswer>,
+        block: (data: Record<string, unknown>) =>
+            panel.blockAction(context(data), ws.read(), ws.http(), ws.persistence(), modify) as unknown as Promise<PanelAnswer>,
+        submit: (data: Record<string, unknown>) =>
+            panel.viewSubmit(context(data), ws.read(), ws.http(), ws.persistence(), modify) as unknown as Promise<PanelAnswer>,
+    };
+    return { call, pushed, errors };
 }

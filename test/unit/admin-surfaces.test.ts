@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
-import type { UIKitBlockInteractionContext, UIKitViewSubmitInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
 
 import { PermissionTable } from '../../lib/authority/PermissionTable';
 import { ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH, LEASE_MS } from '../../lib/bulk/EncryptAllChunk';
@@ -15,14 +14,12 @@ import { AdminRoomList } from '../../lib/coverage/AdminRoomList';
 import { type Scan, Selections } from '../../lib/coverage/CoverageScan';
 import type { GroupRow } from '../../lib/coverage/GroupRow';
 import { VIEW_ROOM_ADMINISTRATION, workspaceSummary } from '../../lib/coverage/WorkspaceSummary';
-import { createEncryptionService } from '../../lib/compositionRoot';
 import { Serial } from '../../lib/history/Serial';
-import { EncryptionPanel } from '../../lib/panel/EncryptionPanel';
 import { SWITCH_OFF, SWITCH_ON, confirmOffViewId } from '../../lib/panel/ids';
 import { isRefusal, Refusal } from '../../lib/Refusal';
 import type { Credential } from '../../lib/rest/Credential';
 import type { FakeWorkspace } from '../fakes/FakeWorkspace';
-import { withPlainServiceAccount, workspace } from '../fakes/harness';
+import { panelDoor, withPlainServiceAccount, workspace } from '../fakes/harness';
 
 const CALLER: Credential = { kind: 'session', userId: 'adam', token: 'adam-token' };
 const SERVICE: Credential = { kind: 'session', userId: 'svc', token: 'svc-token' };
@@ -329,36 +326,13 @@ describe('the panel acts only where the caller may: an admin who is not a member
         ws.addRoom({ id: 'adams-group', members: ['adam'], owners: ['adam'] });
         return ws;
     }
-    function panel(ws: FakeWorkspace) {
-        return new EncryptionPanel({
-            services: (read, modify, http, persistence) => createEncryptionService(read, modify, http, persistence, ws.logger(), ws.instance),
-            guardPolicy: async () => 'off-allowed',
-            appId: 'encrypt-group-app',
-            logger: ws.logger(),
-        });
-    }
-    const responder = {
-        successResponse: () => ({ kind: 'success' }),
-        errorResponse: () => ({ kind: 'error' }),
-        updateContextualBarViewResponse: (view: unknown) => ({ kind: 'panel', view }),
-        openModalViewResponse: (view: unknown) => ({ kind: 'modal', view }),
-    };
     const click = (ws: FakeWorkspace, actionId: string) =>
-        panel(ws).blockAction(
-            {
-                getInteractionData: () => ({ actionId, value: 'secret', user: ws.users.get('adam'), room: { id: 'adams-group' } }),
-                getInteractionResponder: () => responder,
-            } as unknown as UIKitBlockInteractionContext,
-            ws.read(),
-            ws.http(),
-            ws.persistence(),
-            ws.modify(),
-        ) as unknown as Promise<{ kind: string; view?: unknown }>;
+        panelDoor(ws).call.block({ actionId, value: 'secret', user: ws.users.get('adam'), room: { id: 'adams-group' } });
 
     test('its switch-on changes nothing and shows the refusal', async () => {
         const ws = adamsWorkspace();
         const answer = await click(ws, SWITCH_ON);
-        assert.equal(answer.kind, 'panel');
+        assert.equal(answer.kind, 'update-bar');
         assert.equal(ws.encryptedOf('secret'), undefined);
         assert.deepEqual(ws.notices, []);
     });
@@ -367,26 +341,15 @@ describe('the panel acts only where the caller may: an admin who is not a member
         const ws = adamsWorkspace();
         ws.setEncryptedFlag('secret', true);
         const answer = await click(ws, SWITCH_OFF);
-        assert.equal(answer.kind, 'panel');
+        assert.equal(answer.kind, 'update-bar');
         assert.equal(ws.encryptedOf('secret'), true);
     });
 
     test('a confirmation of switching off, submitted anyway, changes nothing', async () => {
         const ws = adamsWorkspace();
         ws.setEncryptedFlag('secret', true);
-        const pushed: Array<unknown> = [];
-        const modify = ws.modify();
-        const ui = { updateContextualBarView: async (view: unknown) => void pushed.push(view) };
-        await panel(ws).viewSubmit(
-            {
-                getInteractionData: () => ({ view: { id: confirmOffViewId('secret') }, user: ws.users.get('adam'), triggerId: 't' }),
-                getInteractionResponder: () => responder,
-            } as unknown as UIKitViewSubmitInteractionContext,
-            ws.read(),
-            ws.http(),
-            ws.persistence(),
-            { ...modify, getUiController: () => ui } as never,
-        );
+        const { call, pushed } = panelDoor(ws);
+        await call.submit({ view: { id: confirmOffViewId('secret') }, user: ws.users.get('adam'), triggerId: 't' });
         assert.equal(ws.encryptedOf('secret'), true);
         assert.deepEqual(ws.notices, []);
         assert.equal(pushed.length, 1);

@@ -4,18 +4,15 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import type { UIKitBlockInteractionContext } from '@rocket.chat/apps-engine/definition/uikit';
-
 import { createEncryptionService } from '../../lib/compositionRoot';
 import type { EncryptionStatus } from '../../lib/EncryptionService';
 import { SWITCH_OFF, SWITCH_ON, confirmOffViewId, panelViewId, roomOfConfirmOff } from '../../lib/panel/ids';
-import { EncryptionPanel } from '../../lib/panel/EncryptionPanel';
 import { confirmOffModal, panelView } from '../../lib/panel/PanelView';
 import { NO_MATCH_ITEM, UNSUPPORTED_ITEM } from '../../lib/picker/GroupPicker';
 import { rankGroups } from '../../lib/picker/rankGroups';
 import { isRefusal } from '../../lib/Refusal';
 import type { FakeWorkspace } from '../fakes/FakeWorkspace';
-import { pickPreview, preview, runCommand, withPlainServiceAccount, workspace } from '../fakes/harness';
+import { panelDoor, pickPreview, preview, runCommand, withPlainServiceAccount, workspace } from '../fakes/harness';
 
 const APP = 'encrypt-group-app';
 
@@ -221,36 +218,14 @@ describe('the panel and the picker with no account to read the permission table 
         ws.setPermission('toggle-room-e2e-encryption', ['admin']);
         return ws;
     }
-    const responder = {
-        successResponse: () => ({ kind: 'success' }),
-        errorResponse: () => ({ kind: 'error' }),
-        updateContextualBarViewResponse: (view: unknown) => ({ kind: 'panel', view }),
-        openModalViewResponse: (view: unknown) => ({ kind: 'modal', view }),
-    };
-    const panel = (ws: FakeWorkspace) =>
-        new EncryptionPanel({
-            services: (read, modify, http, persistence) => createEncryptionService(read, modify, http, persistence, ws.logger(), ws.instance),
-            guardPolicy: async () => 'off-allowed',
-            appId: APP,
-            logger: ws.logger(),
-        });
     const WHY =
         /^\*Nothing was changed\. The app cannot read Rocket\.Chat's permission table here, so it changes nothing; nothing was changed\. An admin must set an account able to read it/;
 
     test("the owner's click changes nothing, and the panel says why", async () => {
         const ws = unreadable();
-        const answer = (await panel(ws).blockAction(
-            {
-                getInteractionData: () => ({ actionId: SWITCH_ON, value: 'secret', user: ws.users.get('olivia'), room: { id: 'secret' } }),
-                getInteractionResponder: () => responder,
-            } as unknown as UIKitBlockInteractionContext,
-            ws.read(),
-            ws.http(),
-            ws.persistence(),
-            ws.modify(),
-        )) as unknown as { kind: string; view: { blocks: Array<unknown> } };
-        assert.equal(answer.kind, 'panel');
-        assert.match(texts(answer.view)[0], WHY);
+        const answer = await panelDoor(ws).call.block({ actionId: SWITCH_ON, value: 'secret', user: ws.users.get('olivia'), room: { id: 'secret' } });
+        assert.equal(answer.kind, 'update-bar');
+        assert.match(texts(answer.view!)[0], WHY);
         assert.equal(ws.encryptedOf('secret'), undefined);
         assert.deepEqual(ws.notices, []);
         assert.deepEqual(ws.httpCalls, []);

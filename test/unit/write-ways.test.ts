@@ -206,31 +206,23 @@ describe("never escalate: once the caller's session is in play, its answer is th
         assert.deepEqual(urls(ws), ['groups.setEncrypted']);
     });
 
-    test('an OAuth caller: the same bearer token is sent on, never the service account', async () => {
-        const ws = withServiceAccount();
-        ws.bearerTokens.set('oauth-token-of-olivia', 'olivia');
-        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, { authorization: 'Bearer oauth-token-of-olivia' });
-        assert.equal(response.status, 200);
-        assert.deepEqual(urls(ws), ['groups.setEncrypted']);
-        assert.equal(ws.httpCalls[0].request.headers?.Authorization, 'Bearer oauth-token-of-olivia');
-        assert.deepEqual(
-            ws.notices.map((notice) => `${notice.by}:${notice.userId}`),
-            ['server:olivia'],
-        );
-    });
-
-    test('an OAuth caller by ?access_token=: the token is sent on as a bearer header, never the service account', async () => {
-        const ws = withServiceAccount();
-        ws.bearerTokens.set('oauth-token-of-olivia', 'olivia');
-        const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, {}, { access_token: 'oauth-token-of-olivia' });
-        assert.equal(response.status, 200);
-        assert.deepEqual(urls(ws), ['groups.setEncrypted']);
-        assert.equal(ws.httpCalls[0].request.headers?.Authorization, 'Bearer oauth-token-of-olivia');
-        assert.deepEqual(
-            ws.notices.map((notice) => `${notice.by}:${notice.userId}`),
-            ['server:olivia'],
-        );
-    });
+    for (const [way, headers, query] of [
+        ['', { authorization: 'Bearer oauth-token-of-olivia' }, undefined],
+        [' by ?access_token=', {}, { access_token: 'oauth-token-of-olivia' }],
+    ] as const) {
+        test(`an OAuth caller${way}: the same token is sent on as a bearer header, never the service account`, async () => {
+            const ws = withServiceAccount();
+            ws.bearerTokens.set('oauth-token-of-olivia', 'olivia');
+            const response = await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true }, headers, query);
+            assert.equal(response.status, 200);
+            assert.deepEqual(urls(ws), ['groups.setEncrypted']);
+            assert.equal(ws.httpCalls[0].request.headers?.Authorization, 'Bearer oauth-token-of-olivia');
+            assert.deepEqual(
+                ws.notices.map((notice) => `${notice.by}:${notice.userId}`),
+                ['server:olivia'],
+            );
+        });
+    }
 
     test("a bearer header wins over ?access_token=, as in Rocket.Chat's oAuth2ServerAuth", async () => {
         const ws = withServiceAccount();
