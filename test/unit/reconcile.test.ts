@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { SettingId } from '../../lib/AppSettings';
+import { REST_TIMEOUT_MS } from '../../lib/rest/ServerRest';
 import { SERVICE_TOKEN, TOKEN, encryptionHistory, reconcileNow, runCommand, setEncrypted, workspace } from '../fakes/harness';
 
 type Ws = ReturnType<typeof workspace>;
@@ -130,6 +131,32 @@ describe('the reconcile', () => {
         const persistence = ['persistence.read', 'persistence.update', 'persistence.create', 'persistence.remove'];
         const other = persistence.reduce((sum, name) => sum + (ws.calls[name] ?? 0) - (before[name] ?? 0), 0);
         assert.ok(other <= 4, `${other} persistence calls`);
+    });
+
+    test('a run that runs out of time goes on in a one-time job from the group after the last it read, and says so', async () => {
+        const ws = workspace();
+        const ids = Array.from({ length: 60 }, (_, i) => `g${String(i).padStart(2, '0')}`);
+        for (const id of ids) {
+            ws.addRoom({ id, members: ['olivia'], owners: ['olivia'] });
+            await setEncrypted(ws, 'olivia', { roomId: id, encrypted: true });
+        }
+        // Room reads that take 200 ms a batch, in a run that may start a batch only in its first 300 ms.
+        const read = ws.read.bind(ws);
+        ws.read = () => {
+            const accessors = read();
+            const rooms = accessors.getRoomReader();
+            const slow = { ...rooms, getById: async (id: string) => (await new Promise((resolve) => setTimeout(resolve, 200)), rooms.getById(id)) };
+            return { ...accessors, getRoomReader: () => slow } as typeof accessors;
+        };
+        ws.instance.budgetMs = REST_TIMEOUT_MS + 1000 + 300;
+        const first = await reconcileNow(ws);
+        assert.ok(first.checked > 0 && first.checked < ids.length, `${first.checked} read in the first run`);
+        const next = ws.scheduled.at(-1) as { id: string; when: Date; data: { after: string } };
+        assert.deepEqual(next, { id: 'encryption-reconcile', when: next.when, data: { after: ids[first.checked - 1] } });
+        assert.ok(ws.logLines.some((line) => /goes on in a moment with the rest/.test(line)));
+        ws.instance.budgetMs = undefined;
+        const rest = await reconcileNow(ws, false, next.data.after);
+        assert.equal(first.checked + rest.checked, ids.length, 'every group read once over the two runs');
     });
 
     test('a start after the app was not running records the period as a gap; the history shows it', async () => {
