@@ -206,7 +206,7 @@ async function main(): Promise<void> {
         historyManySamples.push(await timed(historyRead));
     }
 
-    const memory = storage.messages.length;
+    const memory = storage.messages.size;
     for (let i = 0; i < MEMORY_FIRST; i++) {
         await toggle(groups[5]);
     }
@@ -217,7 +217,7 @@ async function main(): Promise<void> {
     }
     const rssAt2000 = rssMb();
     const appRssAt2000 = childrenRssMb();
-    const storedMessages = storage.messages.length - memory;
+    const storedMessages = storage.messages.size - memory;
 
     // The admin's view: the coverage report as the workspace grows to 100, 1,000 and 5,000 private
     // groups, and the encryptAll job's throughput over the first 100. Groups are seeded straight
@@ -282,11 +282,15 @@ async function main(): Promise<void> {
     // straight into storage); an update of the app starts it, and its start scans the workspace as
     // the service account, so the app knows them all as encrypted. Then recurring runs are made due
     // now and timed to the moment each saves its report (watched in the stand-in's storage).
-    for (const room of storage.rooms.values()) {
-        if (room.t === 'p' && !room.archived && !room.federated) {
-            room.encrypted = true;
+    storage.database.atomically(() => {
+        for (const room of storage.rooms.values()) {
+            if (room.t === 'p' && !room.archived && !room.federated) {
+                storage.updateRoom(room._id, (found) => {
+                    found.encrypted = true;
+                });
+            }
         }
-    }
+    });
     const lastRun = () =>
         storage.appRecords.holdingAll(appId, [{ model: 'misc', id: 'encryption-watch' }])[0]?.data.lastRun as { at: string; checked: number } | undefined;
     const runEnded = async (after: string | undefined, limitS: number) => {

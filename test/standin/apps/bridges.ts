@@ -168,13 +168,11 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
             update: async (room: any) => {
                 fail(state, 'room-update');
                 await hang(state, 'room-update-hang');
-                const stored = room?.id && storage.rooms.get(room.id);
+                const { _id, ...changes } = fromAppRoom(room, server.profile.generation.roomUpdate === 'whole-room');
+                const stored = room?.id && storage.updateRoom(room.id, (found) => ({ ...found, ...changes, _updatedAt: new Date() }));
                 if (!stored) {
                     throw new Error('A room must exist to update.');
                 }
-                const { _id, ...changes } = fromAppRoom(room, server.profile.generation.roomUpdate === 'whole-room');
-                void _id;
-                Object.assign(stored, changes, { _updatedAt: new Date() });
             },
         },
         MessageBridge: {
@@ -186,24 +184,22 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
                 return executeSendMessage(server, converted.u._id, converted)._id;
             },
             getById: async (id: string) => {
-                const message = storage.messages.find((candidate) => candidate._id === id);
+                const message = storage.messages.get(id);
                 return message && toAppMessage(storage, message, server.profile.messageTypeMapped);
             },
             // `deleteMessage` (apps/meteor/app/lib/server/functions/deleteMessage.ts): with the
             // default settings (no deleted-status trace) the message is removed.
             delete: async (message: any) => {
-                const index = storage.messages.findIndex((candidate) => candidate._id === message?.id);
-                if (index === -1) {
+                if (typeof message?.id !== 'string' || !storage.messages.delete(message.id)) {
                     throw new Error('The message to delete does not exist.');
                 }
-                storage.messages.splice(index, 1);
             },
             notifyUser: async (user: any, message: any) => {
-                storage.notices.push({ userId: user.id, rid: message.room?.id, msg: message.text ?? '', ts: new Date() });
+                storage.addNotice({ userId: user.id, rid: message.room?.id, msg: message.text ?? '', ts: new Date() });
             },
             notifyRoom: async (room: any, message: any) => {
                 for (const subscription of storage.subscriptionsOf(room.id)) {
-                    storage.notices.push({ userId: subscription.u._id, rid: room.id, msg: message.text ?? '', ts: new Date() });
+                    storage.addNotice({ userId: subscription.u._id, rid: room.id, msg: message.text ?? '', ts: new Date() });
                 }
             },
         },
@@ -213,7 +209,7 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
         // `doNotifyUser` checks the app's `ui.interact` permission first.
         UiInteractionBridge: {
             notifyUser: async (user: any, interaction: any, appId: string) => {
-                storage.uiInteractions.push({ userId: user.id, appId, interaction: document(interaction), ts: new Date() });
+                storage.addUiInteraction({ userId: user.id, appId, interaction: document(interaction), ts: new Date() });
             },
         },
         HttpBridge: {
@@ -280,7 +276,7 @@ function persistenceBridge(state: HostState): Methods {
     };
     return {
         purge: async (appId: string) => {
-            removeAll(records.where((record) => record.appId === appId));
+            removeAll(records.ofApp(appId));
         },
         create: async (data: unknown, appId: string) => {
             checkData(data);
@@ -309,7 +305,7 @@ function persistenceBridge(state: HostState): Methods {
             checkData(data);
             const record = records.withList(appId, plainAssociations(associations));
             if (record) {
-                record.data = document(data as Record<string, unknown>);
+                records.setData(record._id, document(data as Record<string, unknown>));
                 return record._id;
             }
             return upsert ? insert(appId, data, associations) : undefined;

@@ -1,6 +1,9 @@
-// The engine's own storages (installed apps, their zips, their logs), in memory. Rocket.Chat keeps
-// them in MongoDB; the engine only needs these abstract classes implemented.
+// The engine's own storages (installed apps, their zips, their logs), in the stand-in's database as
+// Rocket.Chat keeps them in MongoDB (`rocketchat_apps`, GridFS, `rocketchat_apps_logs`): every
+// instance of a cluster reads the app another one installed. The engine only needs these abstract
+// classes implemented.
 import { engineModule, type HostState } from './bridges';
+import { Collection } from '../storage/Database';
 import { newId } from '../storage/Storage';
 
 /**
@@ -12,9 +15,10 @@ const MAX_LOG_ENTRIES = 5000;
 /** In-memory `AppMetadataStorage`, `AppSourceStorage` and `AppLogStorage` for the engine. */
 export function createStorages(state: HostState): { metadataStorage: any; sourceStorage: any; logStorage: any } {
     const storage = engineModule(state, 'server/storage');
-    const items = new Map<string, any>();
-    const sources = new Map<string, Buffer>();
-    const logs: Array<any> = [];
+    const { database } = state.server.storage;
+    const items = new Collection<any>(database, 'engine_apps');
+    const sources = new Collection<Buffer>(database, 'engine_app_sources');
+    const logs = new Collection<any>(database, 'engine_app_logs', [(entry) => entry.appId]);
     const metadataStorage = new (class extends storage.AppMetadataStorage {
         constructor() {
             super('memory');
@@ -28,10 +32,10 @@ export function createStorages(state: HostState): { metadataStorage: any; source
             return items.get(id) ?? null;
         }
         async retrieveAll() {
-            return new Map(items);
+            return new Map(items.entries());
         }
         async retrieveAllPrivate() {
-            return new Map(items);
+            return new Map(items.entries());
         }
         async update(item: any) {
             items.set(item.id, { ...items.get(item.id), ...item, updatedAt: new Date() });
@@ -41,16 +45,15 @@ export function createStorages(state: HostState): { metadataStorage: any; source
             return this.update(item);
         }
         async updateStatus(id: string, status: string) {
-            items.set(id, { ...items.get(id), status });
+            items.update(id, (item) => ({ ...item, status }));
             return true;
         }
         async updateSetting(id: string, setting: any) {
-            const item = items.get(id);
-            item.settings = { ...item.settings, [setting.id]: setting };
+            items.update(id, (item) => ({ ...item, settings: { ...item.settings, [setting.id]: setting } }));
             return true;
         }
         async updateAppInfo(id: string, info: any) {
-            items.set(id, { ...items.get(id), info });
+            items.update(id, (item) => ({ ...item, info }));
             return true;
         }
         async updateMarketplaceInfo() {
@@ -95,18 +98,18 @@ export function createStorages(state: HostState): { metadataStorage: any; source
                     state.log(`app ${line.severity}: ${JSON.stringify(line.args)}`);
                 }
             }
-            logs.push(entry);
-            if (logs.length > MAX_LOG_ENTRIES) {
-                logs.shift();
-            }
+            // Stored as the JSON it is read as: what the app logged may be a vm2 proxy (1.42), which no structured copy takes.
+            logs.set(entry._id, JSON.parse(JSON.stringify(entry)));
+            logs.trim(MAX_LOG_ENTRIES);
             return entry;
         }
         async getEntriesFor(appId: string) {
-            return logs.filter((entry) => entry.appId === appId);
+            return logs.where(0, appId);
         }
         async removeEntriesFor(appId: string) {
-            const kept = logs.filter((entry) => entry.appId !== appId);
-            logs.splice(0, logs.length, ...kept);
+            for (const entry of logs.where(0, appId)) {
+                logs.delete(entry._id);
+            }
         }
         /** 1.42 and 1.46: the entries matching `query` (its fields by equality), newest first. */
         async find(query: Record<string, unknown> = {}, options: { skip?: number; limit?: number } = {}) {
@@ -114,7 +117,8 @@ export function createStorages(state: HostState): { metadataStorage: any; source
         }
         /** 1.62: one page of them and how many there are. */
         async findPaginated(query: Record<string, unknown> = {}, options: { skip?: number; limit?: number } = {}) {
-            const matching = logs.filter((entry) => Object.entries(query).every(([field, value]) => entry[field] === value)).reverse();
+            const candidates = typeof query.appId === 'string' ? logs.where(0, query.appId) : [...logs.values()];
+            const matching = candidates.filter((entry) => Object.entries(query).every(([field, value]) => entry[field] === value)).reverse();
             const skip = options.skip ?? 0;
             return { logs: matching.slice(skip, options.limit ? skip + options.limit : undefined), total: matching.length };
         }

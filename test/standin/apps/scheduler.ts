@@ -94,25 +94,45 @@ function objectId(): string {
     return randomBytes(12).toString('hex');
 }
 
+/**
+ * Agenda's default `defaultLockLifetime`: a job whose run never finished (its instance died) stays
+ * locked this long, then runs again.
+ */
+export const LOCK_LIFETIME_MS = 10 * 60_000;
+
+export interface SchedulerOptions {
+    /**
+     * Agenda's `processEvery`: how often this instance looks in the database for jobs another
+     * instance scheduled or made due. None for a single instance, whose own timers see every job.
+     */
+    processEveryMs?: number;
+}
+
 export class JobScheduler {
     private readonly definitions = new Map<string, JobProcessor>();
     private readonly timers = new Map<string, NodeJS.Timeout>();
     /** Per job name, the run in progress (or queued): agenda's concurrency of 1. */
     private readonly runs = new Map<string, Promise<void>>();
+    /** The jobs this instance has locked and is running: `agenda.stop()` unlocks them. */
+    private readonly locked = new Set<string>();
+    private readonly poller?: NodeJS.Timeout;
     private stopped = false;
 
     constructor(
         private readonly storage: Storage,
         private readonly log: (line: string) => void,
-    ) {}
+        options: SchedulerOptions = {},
+    ) {
+        if (options.processEveryMs) {
+            this.poller = setInterval(() => this.armDefined(), options.processEveryMs).unref();
+        }
+    }
 
     /** `agenda.define(name, fn)`: replaces any earlier definition; jobs of that name waiting for one are armed. */
     public define(name: string, processor: JobProcessor): void {
         this.definitions.set(name, processor);
-        for (const job of this.storage.appJobs.values()) {
-            if (job.name === name) {
-                this.arm(job);
-            }
+        for (const job of this.storage.appJobs.where(0, name)) {
+            this.arm(job);
         }
     }
 
@@ -133,17 +153,21 @@ export class JobScheduler {
     public every(interval: string | number, name: string, data: Record<string, unknown>, skipImmediate: boolean): RawAppJob {
         const now = Date.now();
         const nextRunAt = new Date(skipImmediate ? now + intervalMs(interval) : now);
-        let job = [...this.storage.appJobs.values()].find((candidate) => candidate.name === name && candidate.type === 'single');
-        if (job) {
-            job.data = data;
-            job.repeatInterval = interval;
-            if (nextRunAt.getTime() > now || !job.nextRunAt) {
-                job.nextRunAt = nextRunAt;
+        const job = this.storage.database.atomically(() => {
+            const existing = this.storage.appJobs.where(0, name).find((candidate) => candidate.type === 'single');
+            if (!existing) {
+                const created: RawAppJob = { _id: objectId(), name, type: 'single', data, repeatInterval: interval, nextRunAt };
+                this.storage.appJobs.set(created._id, created);
+                return created;
             }
-        } else {
-            job = { _id: objectId(), name, type: 'single', data, repeatInterval: interval, nextRunAt };
-            this.storage.appJobs.set(job._id, job);
-        }
+            return this.storage.appJobs.update(existing._id, (found) => {
+                found.data = data;
+                found.repeatInterval = interval;
+                if (nextRunAt.getTime() > now || !found.nextRunAt) {
+                    found.nextRunAt = nextRunAt;
+                }
+            })!;
+        });
         this.arm(job);
         return job;
     }
@@ -171,23 +195,43 @@ export class JobScheduler {
     public runNow(match: (job: RawAppJob) => boolean): number {
         const due = this.jobs(match);
         for (const job of due) {
-            job.nextRunAt = new Date();
-            this.arm(job);
+            const updated = this.storage.appJobs.update(job._id, (found) => {
+                found.nextRunAt = new Date();
+            });
+            if (updated) {
+                this.arm(updated);
+            }
         }
         return due.length;
     }
 
-    /** Ends every timer: the server is going away (the jobs stay stored). */
+    /** Ends every timer and unlocks the jobs this instance runs, as `agenda.stop()`: the server is going away (the jobs stay stored). */
     public stop(): void {
         this.stopped = true;
+        clearInterval(this.poller);
         for (const id of [...this.timers.keys()]) {
             this.disarm(id);
         }
+        for (const id of this.locked) {
+            this.storage.appJobs.update(id, (job) => {
+                delete job.lockedAt;
+            });
+        }
+        this.locked.clear();
     }
 
     private disarm(id: string): void {
         clearTimeout(this.timers.get(id));
         this.timers.delete(id);
+    }
+
+    /** Every stored job this instance has a processor for gets a timer for its next run (agenda's periodic look). */
+    private armDefined(): void {
+        for (const name of this.definitions.keys()) {
+            for (const job of this.storage.appJobs.where(0, name)) {
+                this.arm(job);
+            }
+        }
     }
 
     /** A timer for the job's next run, when it has one and a processor is defined for it. */
@@ -223,36 +267,60 @@ export class JobScheduler {
     }
 
     /**
-     * One run, as agenda's `Job.run` and Rocket.Chat's `_callProcessor` do it: `lastRunAt` and the
-     * next run (a recurring job's, one interval after this start) are set first; the processor gets
-     * the job's data without `appId` and with `jobId`; a one-time job is removed when it succeeded
-     * (the bridge cancels it), and kept, failed and never to run again, when it threw.
+     * Agenda's lock, then one run. The lock is taken in one atomic write, as agenda's
+     * `findOneAndUpdate` takes it: only a job that is due and not locked (or whose lock outlived
+     * `LOCK_LIFETIME_MS`) is locked, so of the instances that find it due exactly one runs it.
+     * Then as agenda's `Job.run` and Rocket.Chat's `_callProcessor` do it: `lastRunAt` and the next
+     * run (a recurring job's, one interval after this start) are set first; the processor gets the
+     * job's data without `appId` and with `jobId`; a one-time job is removed when it succeeded (the
+     * bridge cancels it), and kept, failed and never to run again, when it threw; the lock goes.
      */
     private async execute(id: string): Promise<void> {
-        const job = this.storage.appJobs.get(id);
-        const processor = job && this.definitions.get(job.name);
-        if (!job || !processor || this.stopped) {
+        const processor = this.definitions.get(this.storage.appJobs.get(id)?.name ?? '');
+        if (!processor || this.stopped) {
             return;
         }
         const startedAt = new Date();
-        job.lastRunAt = startedAt;
-        job.nextRunAt = job.type === 'single' ? new Date(startedAt.getTime() + intervalMs(job.repeatInterval)) : undefined;
+        const job = this.storage.appJobs.updateIf(
+            id,
+            (found) => {
+                const due = found.nextRunAt !== undefined && found.nextRunAt.getTime() <= startedAt.getTime();
+                return due && (!found.lockedAt || startedAt.getTime() - found.lockedAt.getTime() >= LOCK_LIFETIME_MS);
+            },
+            (found) => {
+                found.lockedAt = startedAt;
+                found.lastRunAt = startedAt;
+                found.nextRunAt = found.type === 'single' ? new Date(startedAt.getTime() + intervalMs(found.repeatInterval)) : undefined;
+            },
+        );
+        if (!job) {
+            return;
+        }
+        this.locked.add(id);
         this.arm(job);
         const context: Record<string, unknown> = { ...job.data };
         delete context.appId;
-        context.jobId = job._id;
+        context.jobId = id;
+        let failure: string | undefined;
         try {
             await processor(context);
-            if (job.type === 'normal') {
-                this.cancel((candidate) => candidate._id === id);
-            }
         } catch (error) {
-            job.failedAt = new Date();
-            job.failReason = (error as Error | undefined)?.message ?? String(error);
-            job.failCount = (job.failCount ?? 0) + 1;
-            this.log(`app job ${job.name} failed: ${job.failReason}`);
-        } finally {
-            job.lastFinishedAt = new Date();
+            failure = (error as Error | undefined)?.message ?? String(error);
+            this.log(`app job ${job.name} failed: ${failure}`);
         }
+        this.locked.delete(id);
+        if (job.type === 'normal' && failure === undefined) {
+            this.cancel((candidate) => candidate._id === id);
+            return;
+        }
+        this.storage.appJobs.update(id, (found) => {
+            delete found.lockedAt;
+            found.lastFinishedAt = new Date();
+            if (failure !== undefined) {
+                found.failedAt = new Date();
+                found.failReason = failure;
+                found.failCount = (found.failCount ?? 0) + 1;
+            }
+        });
     }
 }

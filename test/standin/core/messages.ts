@@ -30,16 +30,15 @@ export function executeSendMessage(server: ServerContext, uid: string, message: 
     } catch (error) {
         // The sender is also told, privately, in their client (`notify.ephemeralMessage`).
         const key = error instanceof MeteorError ? (error.error ?? error.reason) : String(error);
-        storage.notices.push({ userId: uid, rid: message.rid, msg: TRANSLATED[key] ?? key, ts: new Date() });
+        storage.addNotice({ userId: uid, rid: message.rid, msg: TRANSLATED[key] ?? key, ts: new Date() });
         throw error;
     }
     const saved = storage.insertMessage(message);
     // `afterSaveMessage` → `Rooms.incMsgCountAndSetLastMessageById`: the room's last activity (`lm`;
     // the count is kept by insertMessage, for system messages too).
-    const room = storage.rooms.get(saved.rid);
-    if (room) {
+    storage.updateRoom(saved.rid, (room) => {
         room.lm = saved.ts;
-    }
+    });
     return saved;
 }
 

@@ -29,6 +29,14 @@ function insertRoom(
     extra: Partial<RawRoom> = {},
 ): RawRoom {
     const now = new Date();
+    const ids = [...new Set([owner._id, ...memberIds])];
+    const users = ids.map((userId) => {
+        const user = storage.users.get(userId);
+        if (!user) {
+            throw new MeteorError('error-invalid-user', 'Invalid user');
+        }
+        return user;
+    });
     const room: RawRoom = {
         _id: newId(),
         t: type,
@@ -37,21 +45,20 @@ function insertRoom(
         ts: now,
         _updatedAt: now,
         msgs: 0,
-        usersCount: 0,
+        usersCount: ids.length,
         ro: false,
         default: false,
         description: '',
         broadcast: false,
         ...extra,
+        ...(type === 'd' && { usernames: users.map((user) => user.username) }),
     };
-    storage.rooms.set(room._id, room);
-    const ids = new Set([owner._id, ...memberIds]);
-    for (const userId of ids) {
-        subscribe(storage, room, userId, type !== 'd' && userId === owner._id ? ['owner'] : []);
-    }
-    if (type === 'd') {
-        room.usernames = [...ids].map((id) => storage.users.get(id)!.username);
-    }
+    storage.database.atomically(() => {
+        storage.rooms.set(room._id, room);
+        for (const user of users) {
+            storage.insertSubscription(room, user, type !== 'd' && user._id === owner._id ? ['owner'] : []);
+        }
+    });
     return room;
 }
 
@@ -82,6 +89,10 @@ export interface GroupSeed {
  * against the stored ones once, so thousands go in at once.
  */
 export function seedGroups(storage: Storage, seed: GroupSeed): Array<RawRoom> {
+    return storage.database.atomically(() => seedAll(storage, seed));
+}
+
+function seedAll(storage: Storage, seed: GroupSeed): Array<RawRoom> {
     const names = new Set<string>();
     for (const room of storage.rooms.values()) {
         if (room.name) {
@@ -127,14 +138,22 @@ export function subscribe(storage: Storage, room: RawRoom, userId: string, roles
     if (!user) {
         throw new MeteorError('error-invalid-user', 'Invalid user');
     }
-    room.usersCount += 1;
-    return storage.insertSubscription(room, user, roles);
+    return storage.database.atomically(() => {
+        storage.updateRoom(room._id, (found) => {
+            found.usersCount += 1;
+        });
+        return storage.insertSubscription(room, user, roles);
+    });
 }
 
 export function unsubscribe(storage: Storage, room: RawRoom, userId: string): void {
-    if (storage.removeSubscription(room._id, userId)) {
-        room.usersCount -= 1;
-    }
+    storage.database.atomically(() => {
+        if (storage.removeSubscription(room._id, userId)) {
+            storage.updateRoom(room._id, (found) => {
+                found.usersCount -= 1;
+            });
+        }
+    });
 }
 
 /**
@@ -212,13 +231,13 @@ export function muteUserInRoom(server: ServerContext, by: RawUser, rid: string, 
         throw new MeteorError('error-user-not-in-room', 'User is not in this room', method);
     }
     const usernames = (list: unknown) => (Array.isArray(list) ? (list as Array<string>) : []);
-    if (room.ro) {
-        room.unmuted = usernames(room.unmuted).filter((username) => username !== muted.username);
-    } else {
-        room.muted = [...new Set([...usernames(room.muted), muted.username])];
-        room.unmuted = usernames(room.unmuted).filter((username) => username !== muted.username);
-    }
-    room._updatedAt = new Date();
+    storage.updateRoom(rid, (found) => {
+        if (!found.ro) {
+            found.muted = [...new Set([...usernames(found.muted), muted.username])];
+        }
+        found.unmuted = usernames(found.unmuted).filter((username) => username !== muted.username);
+        found._updatedAt = new Date();
+    });
     saveSystemMessage(server, 'user-muted', rid, by, muted.username);
 }
 
@@ -230,8 +249,10 @@ export function unarchiveRoom(server: ServerContext, by: RawUser, room: RawRoom)
     if (!hasPermission(server.storage, by._id, 'unarchive-room', room._id)) {
         throw new MeteorError('error-not-authorized', 'Not authorized', { method: 'unarchiveRoom' });
     }
-    room.archived = false;
-    room._updatedAt = new Date();
+    server.storage.updateRoom(room._id, (found) => {
+        found.archived = false;
+        found._updatedAt = new Date();
+    });
     saveSystemMessage(server, 'room-unarchived', room._id, by, '');
 }
 
@@ -269,8 +290,14 @@ export function createDiscussion(server: ServerContext, user: RawUser, data: New
         throw new MeteorError('error-nested-discussion', 'Cannot create nested discussions', { method: 'DiscussionCreation' });
     }
     const members = data.usernames.map((username) => storage.userByUsername(username)?._id).filter((id): id is string => Boolean(id));
-    const discussion = createRoom(storage, parent.t === 'd' ? 'p' : parent.t, newId(), user, members);
-    Object.assign(discussion, { fname: data.name, prid: parent._id, topic: parent.name, encrypted: data.encrypted ?? Boolean(parent.encrypted) });
+    const created = createRoom(storage, parent.t === 'd' ? 'p' : parent.t, newId(), user, members);
+    const discussion = storage.updateRoom(created._id, (found) => ({
+        ...found,
+        fname: data.name,
+        prid: parent._id,
+        topic: parent.name,
+        encrypted: data.encrypted ?? Boolean(parent.encrypted),
+    }))!;
     saveSystemMessage(server, 'discussion-created', parent._id, user, data.name, { drid: discussion._id });
     return discussion;
 }
@@ -281,7 +308,7 @@ export function createDiscussion(server: ServerContext, user: RawUser, data: New
  * system message when the boolean changed, and auto-translate cleared on the subscriptions when
  * enabling. The validators' errors carry `details`, which REST failures pass on.
  */
-export function saveRoomEncrypted(server: ServerContext, user: RawUser, room: RawRoom, value: boolean): void {
+export function saveRoomEncrypted(server: ServerContext, user: RawUser, room: RawRoom, value: boolean): RawRoom {
     const { storage } = server;
     if (!hasPermission(storage, user._id, 'edit-room', room._id)) {
         throw new MeteorError('error-action-not-allowed', 'Editing room is not allowed', { method: 'saveRoomSettings', action: 'Editing_room' });
@@ -297,16 +324,24 @@ export function saveRoomEncrypted(server: ServerContext, user: RawUser, room: Ra
         }
     }
     const changed = Boolean(room.encrypted) !== value;
-    room.encrypted = value === true;
-    room._updatedAt = new Date();
+    storage.updateRoom(room._id, (found) => {
+        found.encrypted = value === true;
+        found._updatedAt = new Date();
+    });
     if (changed) {
         saveSystemMessage(server, value ? 'room_e2e_enabled' : 'room_e2e_disabled', room._id, user);
     }
     if (value) {
         for (const subscription of storage.subscriptionsOf(room._id)) {
-            delete subscription.autoTranslate;
+            if ('autoTranslate' in subscription) {
+                storage.updateSubscription(room._id, subscription.u._id, (found) => {
+                    delete found.autoTranslate;
+                });
+            }
         }
     }
+    // Read after the system message, which counts in `msgs`: `Rooms.findOneById` as the routes answer it.
+    return storage.rooms.get(room._id) ?? room;
 }
 
 /**

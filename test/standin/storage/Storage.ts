@@ -1,6 +1,8 @@
-// The stand-in's database: Rocket.Chat's collections in Rocket.Chat's own field names, in memory.
+// The stand-in's database: Rocket.Chat's collections in Rocket.Chat's own field names.
 // Storage only: the rules that read and change it live in ../core, the app bridges in ../apps.
 import { randomBytes } from 'node:crypto';
+
+import { Collection, Database } from './Database';
 
 export interface RawUser {
     _id: string;
@@ -143,6 +145,8 @@ export interface RawAppJob {
     repeatInterval?: string | number;
     lastRunAt?: Date;
     lastFinishedAt?: Date;
+    /** Set while one instance runs it: agenda's lock, which no other instance takes until it goes or outlives its lifetime. */
+    lockedAt?: Date;
     failedAt?: Date;
     failReason?: string;
     failCount?: number;
@@ -151,31 +155,44 @@ export interface RawAppJob {
 /**
  * `rocketchat_apps_persistence`, indexed on `associations` as Rocket.Chat's model indexes it
  * (apps/meteor/server/models/raw/AppsPersistence.ts: `{appId: 1, associations: 1}`, a multikey
- * index): a lookup by associations starts from the smallest set of records holding one of them,
- * so reading one group's records costs the same whatever else the app stores.
+ * index): a lookup by associations starts from the records holding the first of them, so reading
+ * one group's records costs the same whatever else the app stores.
  */
 export class AppRecords {
-    private readonly byId = new Map<string, RawAppRecord>();
-    private readonly byAssociation = new Map<string, Set<RawAppRecord>>();
+    private readonly records: Collection<RawAppRecord>;
+    private readonly statements;
+
+    constructor(private readonly database: Database) {
+        this.records = new Collection(database, 'app_records', [(record) => record.appId]);
+        database.sql.exec(
+            `CREATE TABLE IF NOT EXISTS app_record_associations (record TEXT NOT NULL, association TEXT NOT NULL);
+             CREATE INDEX IF NOT EXISTS app_record_associations_by_key ON app_record_associations (association);
+             CREATE INDEX IF NOT EXISTS app_record_associations_by_record ON app_record_associations (record);`,
+        );
+        this.statements = {
+            associate: database.sql.prepare('INSERT INTO app_record_associations (record, association) VALUES (?, ?)'),
+            dissociate: database.sql.prepare<[string]>('DELETE FROM app_record_associations WHERE record = ?'),
+            holding: database.sql
+                .prepare<[string], string>('SELECT record FROM app_record_associations WHERE association = ? ORDER BY rowid')
+                .pluck(),
+        };
+    }
 
     public get size(): number {
-        return this.byId.size;
+        return this.records.size;
     }
 
     public insert(record: RawAppRecord): void {
-        this.byId.set(record._id, record);
-        for (const association of record.associations ?? []) {
-            let held = this.byAssociation.get(associationKey(record.appId, association));
-            if (!held) {
-                held = new Set();
-                this.byAssociation.set(associationKey(record.appId, association), held);
+        this.database.atomically(() => {
+            this.records.set(record._id, record);
+            for (const association of record.associations ?? []) {
+                this.statements.associate.run(record._id, associationKey(record.appId, association));
             }
-            held.add(record);
-        }
+        });
     }
 
     public byRecordId(id: string): RawAppRecord | undefined {
-        return this.byId.get(id);
+        return this.records.get(id);
     }
 
     /** Mongo's `{appId, associations: {$all: wanted}}`: every named association held, so an empty list matches nothing. */
@@ -183,9 +200,14 @@ export class AppRecords {
         if (wanted.length === 0) {
             return [];
         }
-        const sets = wanted.map((association) => this.byAssociation.get(associationKey(appId, association)) ?? new Set<RawAppRecord>());
-        const smallest = sets.reduce((a, b) => (b.size < a.size ? b : a));
-        return [...smallest].filter((record) => sets.every((set) => set.has(record)));
+        const keys = wanted.map((association) => associationKey(appId, association));
+        return this.statements.holding
+            .all(keys[0])
+            .map((id) => this.records.get(id))
+            .filter((record): record is RawAppRecord => {
+                const held = new Set(record?.associations?.map((association) => associationKey(appId, association)));
+                return Boolean(record) && keys.every((key) => held.has(key));
+            });
     }
 
     /** `{appId, associations: wanted}`: the same associations in the same order. */
@@ -197,20 +219,23 @@ export class AppRecords {
         );
     }
 
-    public where(match: (record: RawAppRecord) => boolean): Array<RawAppRecord> {
-        return [...this.byId.values()].filter(match);
+    /** The app's records that `match`. */
+    public ofApp(appId: string, match: (record: RawAppRecord) => boolean = () => true): Array<RawAppRecord> {
+        return this.records.where(0, appId).filter(match);
+    }
+
+    /** `$set: {data}` on one record: the rest of it (its associations) stays. */
+    public setData(id: string, data: Record<string, unknown>): void {
+        this.records.update(id, (record) => {
+            record.data = data;
+        });
     }
 
     public remove(record: RawAppRecord): void {
-        this.byId.delete(record._id);
-        for (const association of record.associations ?? []) {
-            const key = associationKey(record.appId, association);
-            const held = this.byAssociation.get(key);
-            held?.delete(record);
-            if (held?.size === 0) {
-                this.byAssociation.delete(key);
-            }
-        }
+        this.database.atomically(() => {
+            this.records.delete(record._id);
+            this.statements.dissociate.run(record._id);
+        });
     }
 }
 
@@ -223,83 +248,134 @@ export function newId(): string {
     return [...randomBytes(17)].map((byte) => alphabet[byte % alphabet.length]).join('');
 }
 
+/**
+ * Rocket.Chat's collections, each a table of one database (see Database.ts): this process's own,
+ * in memory, or the file the instances of a cluster share.
+ */
 export class Storage {
-    public readonly users = new Map<string, RawUser>();
-    public readonly rooms = new Map<string, RawRoom>();
-    public readonly messages: Array<RawMessage> = [];
-    public readonly notices: Array<Notice> = [];
-    public readonly uiInteractions: Array<PushedInteraction> = [];
+    public readonly database: Database;
+    public readonly users: Collection<RawUser>;
+    public readonly rooms: Collection<RawRoom>;
+    /** `rocketchat_message`, by `_id`, indexed on the room. */
+    public readonly messages: Collection<RawMessage>;
     /** Login tokens: token → user id. */
-    public readonly tokens = new Map<string, string>();
-    public readonly permissions = new Map<string, RawPermission>();
+    public readonly tokens: Collection<string>;
+    public readonly permissions: Collection<RawPermission>;
     /** Deleted permissions (`rocketchat__trash`, as Rocket.Chat's models move a deleted document there). */
-    public readonly permissionsTrash = new Map<string, { _id: string; _deletedAt: Date }>();
-    public readonly roles = new Map<string, RawRole>();
+    public readonly permissionsTrash: Collection<{ _id: string; _deletedAt: Date }>;
+    public readonly roles: Collection<RawRole>;
     /** OAuth access tokens: token → holder (`Authorization: Bearer <token>`). */
-    public readonly oauthAccessTokens = new Map<string, OAuthAccessToken>();
-    public readonly settings = new Map<string, unknown>();
+    public readonly oauthAccessTokens: Collection<OAuthAccessToken>;
+    public readonly settings: Collection<unknown>;
     /** Apps' persistent records (`rocketchat_apps_persistence`), kept across app updates and restarts. */
-    public readonly appRecords = new AppRecords();
-    /** Apps' scheduled jobs (`rocketchat_apps_scheduler`), by `_id`. */
-    public readonly appJobs = new Map<string, RawAppJob>();
+    public readonly appRecords: AppRecords;
+    /** Apps' scheduled jobs (`rocketchat_apps_scheduler`), by `_id`, indexed on the job's name. */
+    public readonly appJobs: Collection<RawAppJob>;
     /** Subscriptions indexed both ways, as Rocket.Chat's collection is: lookups never scan a room. */
-    private readonly subscriptionsByRoom = new Map<string, Map<string, RawSubscription>>();
-    private readonly subscriptionsByUser = new Map<string, Map<string, RawSubscription>>();
+    private readonly subscriptions: Collection<RawSubscription>;
+    private readonly notices: Collection<Notice>;
+    private readonly uiInteractions: Collection<PushedInteraction>;
+
+    /** `path`: the database file the instances of a cluster share; none: this process's own, in memory. */
+    constructor(path?: string) {
+        const database = new Database(path);
+        this.database = database;
+        this.users = new Collection(database, 'users', [(user) => user.username]);
+        this.rooms = new Collection(database, 'rooms', [(room) => room.name]);
+        this.messages = new Collection(database, 'messages', [(message) => message.rid]);
+        this.tokens = new Collection(database, 'tokens');
+        this.permissions = new Collection(database, 'permissions');
+        this.permissionsTrash = new Collection(database, 'permissions_trash');
+        this.roles = new Collection(database, 'roles', [(role) => role.name]);
+        this.oauthAccessTokens = new Collection(database, 'oauth_access_tokens');
+        this.settings = new Collection(database, 'settings');
+        this.appRecords = new AppRecords(database);
+        this.appJobs = new Collection(database, 'app_jobs', [(job) => job.name]);
+        this.subscriptions = new Collection(database, 'subscriptions', [(subscription) => subscription.rid, (subscription) => subscription.u._id]);
+        this.notices = new Collection(database, 'notices', [(notice) => notice.userId]);
+        this.uiInteractions = new Collection(database, 'ui_interactions', [(pushed) => pushed.userId]);
+    }
 
     public userByUsername(username: string): RawUser | undefined {
-        return [...this.users.values()].find((user) => user.username === username);
+        return this.users.where(0, username)[0];
     }
 
     /** `Roles.findOneByIdOrName`: by `_id` first, then by name. */
     public roleByIdOrName(idOrName: string): RawRole | undefined {
-        return this.roles.get(idOrName) ?? [...this.roles.values()].find((role) => role.name === idOrName);
+        return this.roles.get(idOrName) ?? this.roles.where(0, idOrName)[0];
     }
 
     public roomByName(name: string): RawRoom | undefined {
-        return [...this.rooms.values()].find((room) => room.name === name);
+        return this.rooms.where(0, name)[0];
+    }
+
+    /** Edits one room in one atomic write (`Rooms.updateOne`); the room after, if there is one. */
+    public updateRoom(rid: string, change: (room: RawRoom) => void): RawRoom | undefined {
+        return this.rooms.update(rid, change);
     }
 
     public insertSubscription(room: RawRoom, user: RawUser, roles: Array<string>): RawSubscription {
         const subscription = { _id: newId(), rid: room._id, u: { _id: user._id, username: user.username }, roles };
-        indexed(this.subscriptionsByRoom, room._id).set(user._id, subscription);
-        indexed(this.subscriptionsByUser, user._id).set(room._id, subscription);
+        this.subscriptions.set(subscriptionKey(room._id, user._id), subscription);
         return subscription;
     }
 
+    /** Edits one subscription in one atomic write; the subscription after, if there is one. */
+    public updateSubscription(rid: string, userId: string, change: (subscription: RawSubscription) => void): RawSubscription | undefined {
+        return this.subscriptions.update(subscriptionKey(rid, userId), change);
+    }
+
     public removeSubscription(rid: string, userId: string): boolean {
-        const removed = this.subscriptionsByRoom.get(rid)?.delete(userId) ?? false;
-        this.subscriptionsByUser.get(userId)?.delete(rid);
-        return removed;
+        return this.subscriptions.delete(subscriptionKey(rid, userId));
     }
 
     public subscription(rid: string, userId: string): RawSubscription | undefined {
-        return this.subscriptionsByRoom.get(rid)?.get(userId);
+        return this.subscriptions.get(subscriptionKey(rid, userId));
     }
 
     public subscriptionsOf(rid: string): Array<RawSubscription> {
-        return [...(this.subscriptionsByRoom.get(rid)?.values() ?? [])];
+        return this.subscriptions.where(0, rid);
     }
 
     public roomIdsOf(userId: string): Array<string> {
-        return [...(this.subscriptionsByUser.get(userId)?.keys() ?? [])];
+        return this.subscriptions.where(1, userId).map((subscription) => subscription.rid);
     }
 
     public insertMessage(message: NewMessage): RawMessage {
         const stored = { ...message, _id: newId(), ts: message.ts ?? new Date() } as RawMessage;
-        this.messages.push(stored);
-        const room = this.rooms.get(stored.rid);
-        if (room) {
-            room.msgs += 1;
-        }
+        this.database.atomically(() => {
+            this.messages.set(stored._id, stored);
+            this.rooms.update(stored.rid, (room) => {
+                room.msgs += 1;
+            });
+        });
         return stored;
+    }
+
+    /** A room's messages, oldest first. */
+    public messagesOf(rid: string): Array<RawMessage> {
+        return this.messages.where(0, rid);
+    }
+
+    public addNotice(notice: Notice): void {
+        this.notices.set(newId(), notice);
+    }
+
+    /** The private messages a user was shown, oldest first. */
+    public noticesOf(userId: string): Array<Notice> {
+        return this.notices.where(0, userId);
+    }
+
+    public addUiInteraction(pushed: PushedInteraction): void {
+        this.uiInteractions.set(newId(), pushed);
+    }
+
+    /** The UI-kit interactions pushed to a user, oldest first. */
+    public uiInteractionsOf(userId: string): Array<PushedInteraction> {
+        return this.uiInteractions.where(0, userId);
     }
 }
 
-function indexed<T>(index: Map<string, Map<string, T>>, key: string): Map<string, T> {
-    let entries = index.get(key);
-    if (!entries) {
-        entries = new Map();
-        index.set(key, entries);
-    }
-    return entries;
+function subscriptionKey(rid: string, userId: string): string {
+    return `${rid}\u0000${userId}`;
 }

@@ -52,7 +52,7 @@ export function commandsRoutes(api: ApiRouter, server: ServerContext, host: AppH
                 }
                 // 8.0 skips an empty `tmid`; earlier versions look even that one up.
                 const checkThread = server.profile.schemaValidatedCommands ? Boolean(body.tmid) : typeof body.tmid === 'string';
-                if (checkThread && storage.messages.find((message) => message._id === body.tmid)?.rid !== body.roomId) {
+                if (checkThread && storage.messages.get(body.tmid)?.rid !== body.roomId) {
                     throw new MeteorError(undefined, 'Invalid thread.');
                 }
                 const params = typeof body.params === 'string' ? body.params : '';
@@ -145,7 +145,7 @@ export function commandsPreviewRoutes(api: ApiRouter, server: ServerContext, hos
                 if (!room || !canAccessRoom(storage, room, user)) {
                     return refused(server);
                 }
-                if (body.tmid && storage.messages.find((message) => message._id === body.tmid)?.rid !== body.roomId) {
+                if (body.tmid && storage.messages.get(body.tmid)?.rid !== body.roomId) {
                     throw new MeteorError(undefined, 'Invalid thread.');
                 }
                 previewable(cmd);

@@ -34,12 +34,11 @@ export function groupsRoutes(api: ApiRouter, server: ServerContext): void {
         post: ({ user, bodyParams }: AuthedCall) => {
             const room = findPrivateGroup(storage, bodyParams, user._id);
             requirePermission(storage, user._id, permission, room._id);
-            const subscription = storage.subscription(room._id, userParam(server, bodyParams)._id);
+            const subscription = storage.updateSubscription(room._id, userParam(server, bodyParams)._id, (found) => {
+                found.roles = [...new Set([...found.roles, role])];
+            });
             if (!subscription) {
                 throw new MeteorError('error-user-not-in-room', 'User is not in this room');
-            }
-            if (!subscription.roles.includes(role)) {
-                subscription.roles.push(role);
             }
             return success();
         },
@@ -55,7 +54,9 @@ export function groupsRoutes(api: ApiRouter, server: ServerContext): void {
             post: ({ user, bodyParams }) => {
                 const room = findPrivateGroup(storage, bodyParams, user._id);
                 requirePermission(storage, user._id, 'archive-room', room._id);
-                room.archived = true;
+                storage.updateRoom(room._id, (found) => {
+                    found.archived = true;
+                });
                 return success();
             },
         },
@@ -118,7 +119,7 @@ export function groupsRoutes(api: ApiRouter, server: ServerContext): void {
         {
             get: ({ user, queryParams }) => {
                 const room = findPrivateGroup(storage, queryParams, user._id, false);
-                const messages = storage.messages.filter((message) => message.rid === room._id).reverse();
+                const messages = storage.messagesOf(room._id).reverse();
                 return success({ messages, count: messages.length, offset: 0, total: messages.length });
             },
         },
@@ -133,8 +134,7 @@ export function groupsRoutes(api: ApiRouter, server: ServerContext): void {
                     throw new MeteorError(undefined, 'The bodyParam "encrypted" is required');
                 }
                 const room = findPrivateGroup(storage, bodyParams, user._id);
-                saveRoomEncrypted(server, user, room, bodyParams.encrypted);
-                return success({ group: roomOut(room) });
+                return success({ group: roomOut(saveRoomEncrypted(server, user, room, bodyParams.encrypted)) });
             },
         },
     );

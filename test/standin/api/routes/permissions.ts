@@ -82,9 +82,11 @@ export function permissionsRoutes(api: ApiRouter, server: ServerContext): void {
                     return failure('Invalid role', 'error-invalid-role');
                 }
                 const now = new Date();
-                for (const { _id, roles } of body.permissions) {
-                    Object.assign(storage.permissions.get(_id)!, { roles: [...roles], _updatedAt: now });
-                }
+                storage.database.atomically(() => {
+                    for (const { _id, roles } of body.permissions) {
+                        storage.permissions.update(_id, (permission) => ({ ...permission, roles: [...roles], _updatedAt: now }));
+                    }
+                });
                 return success({ permissions: [...storage.permissions.values()].map(permissionOut) });
             },
         },

@@ -26,8 +26,8 @@ export function roomsRoutes(api: ApiRouter, server: ServerContext): void {
                 if (call.bodyParams.type !== 1) {
                     throw new MeteorError(undefined, 'The stand-in only creates private teams (type 1)');
                 }
-                const room = createRoomFrom(server, call, 'p');
-                Object.assign(room, { teamMain: true, teamId: newId() });
+                const created = createRoomFrom(server, call, 'p');
+                const room = storage.updateRoom(created._id, (found) => ({ ...found, teamMain: true, teamId: newId() }))!;
                 return success({ team: { _id: room.teamId, name: room.name, type: 1, roomId: room._id } });
             },
         },

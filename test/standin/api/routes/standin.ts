@@ -19,14 +19,14 @@ export function standinRoutes(api: ApiRouter, server: ServerContext, state: Host
     api.addRoute(
         'notices',
         { authRequired: true },
-        { get: ({ user }) => success({ notices: storage.notices.filter((notice) => notice.userId === user._id) }) },
+        { get: ({ user }) => success({ notices: storage.noticesOf(user._id) }) },
     );
 
     // What apps pushed to the caller's clients (UI-kit views opened or updated later, on the user's stream).
     api.addRoute(
         'uiInteractions',
         { authRequired: true },
-        { get: ({ user }) => success({ interactions: storage.uiInteractions.filter((pushed) => pushed.userId === user._id) }) },
+        { get: ({ user }) => success({ interactions: storage.uiInteractionsOf(user._id) }) },
     );
 
     api.addRoute(
@@ -102,11 +102,12 @@ export function standinRoutes(api: ApiRouter, server: ServerContext, state: Host
         {
             post: ({ user, bodyParams }) => {
                 requirePermission(storage, user._id, 'manage-apps');
-                const room = storage.rooms.get(String(bodyParams.roomId));
+                const room = storage.updateRoom(String(bodyParams.roomId), (found) => {
+                    found.federated = true;
+                });
                 if (!room) {
                     throw new MeteorError('error-invalid-room', 'Invalid room');
                 }
-                room.federated = true;
                 return success();
             },
         },

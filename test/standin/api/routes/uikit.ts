@@ -18,7 +18,7 @@ export function uiInteractionRouter(server: ServerContext, host: AppHost): Route
     const { storage } = server;
     const room = (rid: unknown) => (typeof rid === 'string' ? toAppRoom(storage, storage.rooms.get(rid)) : undefined);
     const message = (mid: unknown) => {
-        const found = typeof mid === 'string' && mid ? storage.messages.find((candidate) => candidate._id === mid) : undefined;
+        const found = typeof mid === 'string' && mid ? storage.messages.get(mid) : undefined;
         return found && toAppMessage(storage, found, server.profile.messageTypeMapped);
     };
     // Built at start-up, as `Meteor.startup` builds it: later changes to the numbers do not reach it.

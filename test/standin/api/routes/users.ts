@@ -44,13 +44,15 @@ export function usersRoutes(api: ApiRouter, server: ServerContext): void {
                 if (userId && userId !== user._id && !hasPermission(storage, user._id, 'edit-other-user-info')) {
                     throw new MeteorError('error-action-not-allowed', 'Editing user is not allowed');
                 }
-                const target = storage.users.get(userId || user._id);
+                const language = typeof data.language === 'string' ? data.language : undefined;
+                const target = storage.users.update(userId || user._id, (found) => {
+                    if (language !== undefined) {
+                        found.settings = { ...found.settings, preferences: { ...found.settings?.preferences, language } };
+                        found._updatedAt = new Date();
+                    }
+                });
                 if (!target) {
                     throw new MeteorError('error-invalid-user', 'The optional "userId" param provided does not match any users');
-                }
-                if (typeof data.language === 'string') {
-                    target.settings = { ...target.settings, preferences: { ...target.settings?.preferences, language: data.language } };
-                    target._updatedAt = new Date();
                 }
                 return success({ user: { _id: target._id, settings: { preferences: { ...target.settings?.preferences } } } });
             },
