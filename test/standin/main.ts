@@ -7,6 +7,7 @@ import { packageApp } from '../../scripts/package-app.mjs';
 import { RestClient } from '../support/RestClient';
 import { createUser } from './core/users';
 import { DEFAULT_VERSION, VersionError, serverProfile } from './generations';
+import { type StandinCluster, startCluster } from './cluster/Cluster';
 import { type Standin, startStandin } from './server';
 
 const ADMIN_USERNAME = process.env.ADMIN_USERNAME ?? 'admin';
@@ -19,7 +20,10 @@ const NODE_MINIMUM: [number, number] = [20, 19];
 /** A mistake in how the stand-in was started: said in one line, exit code 2. */
 class StartError extends Error {}
 
-function settings(): { version: string; port: number } {
+/** At most this many instances: each runs its own Apps-Engine runtime. */
+const MAX_INSTANCES = 8;
+
+function settings(): { version: string; port: number; instances: number } {
     const [major, minor] = process.versions.node.split('.').map(Number);
     if (major < NODE_MINIMUM[0] || (major === NODE_MINIMUM[0] && minor < NODE_MINIMUM[1])) {
         throw new StartError(`Node.js ${process.versions.node} is too old: the stand-in needs ${NODE_MINIMUM.join('.')} or newer.`);
@@ -29,24 +33,33 @@ function settings(): { version: string; port: number } {
     if (!(port >= 0 && port <= 65535)) {
         throw new StartError(`PORT="${portText}" is not a port number (0–65535).`);
     }
+    const instancesText = process.env.INSTANCES ?? '1';
+    const instances = /^\d+$/.test(instancesText) ? Number(instancesText) : NaN;
+    if (!(instances >= 1 && instances <= MAX_INSTANCES)) {
+        throw new StartError(`INSTANCES="${instancesText}" is not a number of instances (1–${MAX_INSTANCES}).`);
+    }
+    if (instances > 1 && port !== 0 && port + instances > 65535) {
+        throw new StartError(`PORT=${port} leaves no room for ${instances} instances on the ports after it.`);
+    }
     try {
-        return { version: serverProfile(process.env.RC_VERSION ?? DEFAULT_VERSION).version, port };
+        return { version: serverProfile(process.env.RC_VERSION ?? DEFAULT_VERSION).version, port, instances };
     } catch (error) {
         throw error instanceof VersionError ? new StartError(error.message) : error;
     }
 }
 
 async function main(): Promise<void> {
-    const { version, port } = settings();
+    const { version, port, instances } = settings();
     const started = Date.now();
     const zipPath = packageApp({
         quiet: true,
         ifStale: true,
         onBuild: () => console.log('Packaging the app with rc-apps (the first start, or the app changed): about 20 seconds…'),
     });
-    let standin: Standin;
+    let standin: Standin | StandinCluster;
     try {
-        standin = await startStandin({ version, port, log: (line) => console.log(`[stand-in] ${line}`) });
+        const log = (line: string) => console.log(`[stand-in] ${line}`);
+        standin = instances > 1 ? await startCluster({ version, port, instances, log }) : await startStandin({ version, port, log });
     } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
             throw new StartError(`Port ${port} on 127.0.0.1 is in use: stop what runs there, or choose another with PORT=….`);

@@ -11,6 +11,7 @@ import { authentication, collapseSlashes, errorHandler, readBody } from './api/m
 import { RateLimiter } from './api/rateLimiter';
 import { appEndpointRouter, appsRoutes } from './api/routes/apps';
 import { chatRoutes } from './api/routes/chat';
+import { clusterRoutes } from './api/routes/cluster';
 import { commandsPreviewRoutes, commandsRoutes } from './api/routes/commands';
 import { groupsRoutes } from './api/routes/groups';
 import { infoRoutes } from './api/routes/info';
@@ -27,6 +28,8 @@ import { seedPermissions } from './core/authorization';
 import type { AppEvents, ServerContext } from './core/context';
 import { seedSettings } from './core/settings';
 import { type ServerProfile, serverProfile } from './generations';
+import { Peers } from './cluster/Peers';
+import { Collection } from './storage/Database';
 import { Storage } from './storage/Storage';
 
 export interface StandinOptions {
@@ -34,7 +37,22 @@ export interface StandinOptions {
     version?: string;
     port?: number;
     log?: (line: string) => void;
+    /** One instance of a cluster (../cluster): the database file the instances share, already seeded, and who this one is. */
+    cluster?: ClusterMember;
 }
+
+export interface ClusterMember {
+    database: string;
+    /** 1…N: named in every answer's `X-Standin-Instance` header. */
+    instance: number;
+    /** The balancer's URL, which `Site_Url` already names. */
+    siteUrl: string;
+    /** Shared by the cluster's instances: what lets one tell another about an app. */
+    secret: string;
+}
+
+/** Agenda's `processEvery` in a cluster: how often an instance looks for jobs the others scheduled. */
+const CLUSTER_PROCESS_EVERY_MS = 1000;
 
 export interface Standin {
     url: string;
@@ -49,12 +67,22 @@ export interface Standin {
     kill(): void;
 }
 
+/** A fresh workspace's settings, permissions and roles: once per database, before any instance starts. */
+export function seedWorkspace(storage: Storage, profile: ServerProfile): void {
+    storage.database.atomically(() => {
+        seedSettings(storage, profile);
+        seedPermissions(storage);
+    });
+}
+
 export async function startStandin(options: StandinOptions = {}): Promise<Standin> {
     const profile = serverProfile(options.version);
     const log = options.log ?? (() => undefined);
-    const storage = new Storage();
-    seedSettings(storage, profile);
-    seedPermissions(storage);
+    const { cluster } = options;
+    const storage = new Storage(cluster?.database);
+    if (!cluster) {
+        seedWorkspace(storage, profile);
+    }
     const events: AppEvents = { systemMessageSent: () => undefined };
     const server: ServerContext = { storage, profile, events };
     const state: HostState = {
@@ -62,8 +90,9 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         commands: new Map(),
         apis: new Map(),
         bridgeCalls: new Map(),
-        faults: new Set(),
-        scheduler: new JobScheduler(storage, log),
+        faults: new Collection<true>(storage.database, 'standin_faults'),
+        scheduler: new JobScheduler(storage, log, { processEveryMs: cluster && CLUSTER_PROCESS_EVERY_MS }),
+        peers: cluster && new Peers(cluster.secret, log),
         fetch: (url, init) => fetch(url, init),
         log,
     };
@@ -78,6 +107,12 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     const app = express();
     app.disable('x-powered-by');
     app.set('query parser', 'simple');
+    if (cluster) {
+        app.use((_request, response, next) => {
+            response.setHeader('X-Standin-Instance', String(cluster.instance));
+            next();
+        });
+    }
     app.use(collapseSlashes, readBody, authentication(storage));
     // The rate limiter counts every versioned API (`shouldAddRateLimitToRoute`): /api/v1, whose rules
     // follow the settings, and the apps API (`version: 'apps'`), whose rules are those of start-up.
@@ -97,6 +132,9 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
     infoRoutes(info, server);
     const own = new ApiRouter(server);
     standinRoutes(own, server, state);
+    if (state.peers) {
+        clusterRoutes(own, host, state.peers);
+    }
 
     app.use('/api/v1', v1.router);
     app.use('/api/apps/public', appEndpointRouter(host, state));
@@ -119,7 +157,9 @@ export async function startStandin(options: StandinOptions = {}): Promise<Standi
         throw error;
     }
     const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-    storage.settings.set('Site_Url', url);
+    if (!cluster) {
+        storage.settings.set('Site_Url', url);
+    }
     log(`Listening on ${url}`);
 
     return {

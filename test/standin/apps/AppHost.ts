@@ -10,6 +10,7 @@ import AdmZip from 'adm-zip';
 import { type HostState, createBridges, engineModule } from './bridges';
 import { toAppMessage, toAppRoom, toAppUser } from './converters';
 import { createStorages } from './engineStorage';
+import type { AppEvent } from '../cluster/Peers';
 import { parseParameters } from '../core/parseParameters';
 import { childProcesses } from '../../support/processes';
 import type { RawMessage, RawRoom, RawUser } from '../storage/Storage';
@@ -25,6 +26,7 @@ export interface ApiCall {
 export class AppHost {
     private readonly tempDir = mkdtempSync(join(tmpdir(), 'standin-apps-'));
     private readonly manager: any;
+    private readonly storages: ReturnType<typeof createStorages>;
 
     constructor(private readonly state: HostState) {
         // 1.62 spawns `deno` from PATH; the npm package `deno` (2.x) puts it in node_modules/.bin. 1.46
@@ -35,8 +37,9 @@ export class AppHost {
             process.env.PATH = `${bin}${delimiter}${process.env.PATH ?? ''}`;
         }
         const { AppManager } = engineModule(state, 'server/AppManager');
+        this.storages = createStorages(state);
         this.manager = new AppManager({
-            ...createStorages(state),
+            ...this.storages,
             bridges: createBridges(state),
             tempFilePath: this.tempDir,
         });
@@ -60,6 +63,7 @@ export class AppHost {
         if (existing) {
             await this.manager.enable(info.id).catch(() => undefined);
         }
+        await this.state.peers?.broadcast({ type: existing ? 'updated' : 'added', appId: info.id });
         return info;
     }
 
@@ -88,7 +92,30 @@ export class AppHost {
      */
     public async setStatus(appId: string, status: string): Promise<string> {
         const app = await this.manager.changeStatus(appId, status);
+        await this.state.peers?.broadcast({ type: 'status', appId, status });
         return app.getStatus();
+    }
+
+    /**
+     * What another instance of the cluster made of an app, applied to this instance's copy as
+     * Rocket.Chat's `AppServerListener` applies it: an added app is loaded from the database
+     * (`addLocal`), an updated one replaced by the stored package (`updateLocal`, its jobs kept), a
+     * status reached through the engine (when this copy is not there already), a setting saved
+     * through the settings manager, which tells the app as the first instance did.
+     */
+    public async applyPeerEvent(event: AppEvent): Promise<void> {
+        if (event.type === 'added' && !this.isInstalled(event.appId)) {
+            await this.manager.addLocal(event.appId);
+        } else if (event.type === 'added' || event.type === 'updated') {
+            const stored = await this.storages.metadataStorage.retrieveOne(event.appId);
+            await this.manager.updateLocal(stored, await this.storages.sourceStorage.fetch(stored));
+        } else if (event.type === 'status') {
+            if ((await this.status(event.appId)) !== event.status) {
+                await this.manager.changeStatus(event.appId, event.status);
+            }
+        } else {
+            await this.manager.getSettingsManager().updateAppSetting(event.appId, event.setting);
+        }
     }
 
     public async executeApi(appId: string, path: string, call: ApiCall): Promise<{ status: number; headers?: Record<string, string>; content?: unknown }> {
@@ -165,6 +192,7 @@ export class AppHost {
 
     public async updateAppSetting(appId: string, setting: any): Promise<void> {
         await this.manager.getSettingsManager().updateAppSetting(appId, setting);
+        await this.state.peers?.broadcast({ type: 'setting', appId, setting });
     }
 
     /** Whether this engine release has the listener interface `name` in its `AppInterface` enum. */

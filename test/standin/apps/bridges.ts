@@ -6,6 +6,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createRequire } from 'node:module';
 
 import { type Fault } from '../../support/faults';
+import type { Peers } from '../cluster/Peers';
+import { Collection, document } from '../storage/Database';
 import type { ServerContext } from '../core/context';
 import { executeSendMessage } from '../core/messages';
 import { createUser } from '../core/users';
@@ -21,7 +23,10 @@ export interface HostState {
     commands: Map<string, { appId: string; command: any }>;
     apis: Map<string, Array<{ path: string; authRequired?: boolean; methods: Array<string> }>>;
     bridgeCalls: Map<string, number>;
-    faults: Set<Fault>;
+    /** The faults switched on (`POST /standin/faults`), in the database: every instance of a cluster has them. */
+    faults: Collection<true>;
+    /** The other instances of a cluster, told of what this one does to an app; none on a single instance. */
+    peers?: Peers;
     /** The apps' job runner (agenda's part in Rocket.Chat), over the storage's jobs. */
     scheduler: JobScheduler;
     /** Rocket.Chat's own REST API, for the app's `http` accessor (`Site_Url` points at the stand-in). */
@@ -328,27 +333,6 @@ function association(record: RawAssociation): RawAssociation {
     return { model: record.model, id: record.id };
 }
 
-/**
- * A copy of what an app stores or reads, as a database round trip gives it: plain objects, arrays
- * and Dates, nothing shared with the caller. Read field by field, since what comes from the vm2
- * sandbox (1.42) is proxied and `structuredClone` refuses proxies.
- */
-function document<T>(value: T): T {
-    if (Array.isArray(value)) {
-        return value.map((item) => document(item)) as T;
-    }
-    if (Object.prototype.toString.call(value) === '[object Date]') {
-        return new Date(Date.parse(String(value))) as T;
-    }
-    if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
-        return Object.fromEntries(
-            Object.entries(value)
-                .filter(([, field]) => field !== undefined && typeof field !== 'function')
-                .map(([key, field]) => [key, document(field)]),
-        ) as T;
-    }
-    return value;
-}
 
 /** Agenda's `ObjectId` check on the part of a job id before its first `_`: 24 hex digits. */
 const OBJECT_ID = /^[0-9a-f]{24}$/i;

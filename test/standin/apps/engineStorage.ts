@@ -98,8 +98,7 @@ export function createStorages(state: HostState): { metadataStorage: any; source
                     state.log(`app ${line.severity}: ${JSON.stringify(line.args)}`);
                 }
             }
-            // Stored as the JSON it is read as: what the app logged may be a vm2 proxy (1.42), which no structured copy takes.
-            logs.set(entry._id, JSON.parse(JSON.stringify(entry)));
+            logs.set(entry._id, entry);
             logs.trim(MAX_LOG_ENTRIES);
             return entry;
         }

@@ -97,7 +97,7 @@ export class Collection<V> implements Iterable<[string, V]> {
 
     public set(key: string, value: V): this {
         const [i0, i1] = [0, 1].map((i) => this.indexes[i]?.(value) ?? null);
-        this.statements.upsert.run(key, i0, i1, serialize(value));
+        this.statements.upsert.run(key, i0, i1, serialize(document(value)));
         return this;
     }
 
@@ -172,4 +172,27 @@ export class Collection<V> implements Iterable<[string, V]> {
     public where(index: 0 | 1, value: string): Array<V> {
         return this.statements.where[index].all(value).map((row) => deserialize(row.doc) as V);
     }
+}
+
+/**
+ * A copy of a value as a database round trip gives it: plain objects, arrays, Dates and Buffers,
+ * without undefined fields or functions, nothing shared with the caller. Read field by field,
+ * since what comes from the vm2 sandbox (Apps-Engine 1.42) is proxied, and neither
+ * `structuredClone` nor the serializer takes proxies.
+ */
+export function document<T>(value: T): T {
+    if (Array.isArray(value)) {
+        return value.map((item) => document(item)) as T;
+    }
+    if (Object.prototype.toString.call(value) === '[object Date]') {
+        return new Date(Date.parse(String(value))) as T;
+    }
+    if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
+        return Object.fromEntries(
+            Object.entries(value)
+                .filter(([, field]) => field !== undefined && typeof field !== 'function')
+                .map(([key, field]) => [key, document(field)]),
+        ) as T;
+    }
+    return value;
 }

@@ -40,11 +40,13 @@ export function standinRoutes(api: ApiRouter, server: ServerContext, state: Host
                 if (unknown.length) {
                     throw new MeteorError(undefined, `Unknown faults: ${unknown.join(', ')} (known: ${FAULTS.join(', ')})`);
                 }
-                state.faults.clear();
-                for (const fault of asked) {
-                    state.faults.add(fault);
-                }
-                return success({ faults: [...state.faults] });
+                storage.database.atomically(() => {
+                    state.faults.clear();
+                    for (const fault of asked) {
+                        state.faults.set(fault, true);
+                    }
+                });
+                return success({ faults: [...state.faults.keys()] });
             },
         },
     );
