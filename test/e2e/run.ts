@@ -2,6 +2,7 @@
 // all but those that need the stand-in's knobs (faults, lost events, a scheduled job due now).
 import { appLogSuite } from './appLog';
 import { authoritySuite } from './authority';
+import { clusterSuite } from './cluster';
 import { coverageSuite } from './coverage';
 import { abuseSuite } from './hardening/abuse';
 import { concurrencySuite } from './hardening/concurrency';
@@ -38,6 +39,20 @@ export function standinSuites(version: string): void {
         `stand-in as Rocket.Chat ${version} (${generation.versions}: Apps-Engine ${generation.engineVersion}, ${generation.runtime})`,
         () => standinTarget(version),
         [...REAL_SERVER_SUITES, faultSuite, reconcileSuite],
+    );
+}
+
+/**
+ * On a cluster of `instances` stand-ins as Rocket.Chat `version` (own processes, one database, a
+ * balancer in front): the suites whose guarantees rest on what instances share — the history, the
+ * guard, the bulk job, the reconcile, the role matrix — and the cluster's own.
+ */
+export function clusterSuites(version: string, instances: number): void {
+    const { generation } = serverProfile(version);
+    onTarget(
+        `a cluster of ${instances} stand-ins as Rocket.Chat ${version} (${generation.versions}: Apps-Engine ${generation.engineVersion}, ${generation.runtime})`,
+        () => standinTarget(version, instances),
+        [clusterSuite, guardSuite, roleMatrixSuite, coverageSuite, reconcileSuite],
     );
 }
 

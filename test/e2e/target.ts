@@ -7,6 +7,7 @@ import { packageApp } from '../../scripts/package-app.mjs';
 import { RestClient } from '../support/RestClient';
 import { createUser } from '../standin/core/users';
 import { serverProfile } from '../standin/generations';
+import { startCluster } from '../standin/cluster/Cluster';
 import { startStandin } from '../standin/server';
 
 export interface Target {
@@ -24,6 +25,8 @@ export interface Target {
     canReadReplies: boolean;
     admin: RestClient;
     appId: string;
+    /** On a cluster, each instance's own URL (`url` is its balancer's); none elsewhere. */
+    instanceUrls?: Array<string>;
     close(): Promise<void>;
 }
 
@@ -34,8 +37,12 @@ export function appZip(): string {
     return zipPath;
 }
 
-export async function standinTarget(version: string): Promise<Target> {
-    const standin = await startStandin({ version, port: 0 });
+/**
+ * A stand-in started here as Rocket.Chat `version`: one instance in this process, or with
+ * `instances` a cluster of that many processes behind a balancer (../standin/cluster).
+ */
+export async function standinTarget(version: string, instances = 1): Promise<Target> {
+    const standin = instances > 1 ? await startCluster({ version, instances }) : await startStandin({ version, port: 0 });
     createUser(standin.storage, { username: 'e2e-admin', password: 'e2e-admin-password', roles: ['admin', 'user'] });
     const admin = await RestClient.login(standin.url, 'e2e-admin', 'e2e-admin-password');
     const app = await admin.installApp(readFileSync(appZip()), basename(appZip()));
@@ -47,6 +54,7 @@ export async function standinTarget(version: string): Promise<Target> {
         canReadReplies: true,
         admin,
         appId: app.id,
+        ...('instanceUrls' in standin && { instanceUrls: standin.instanceUrls }),
         close: () => standin.close(),
     };
 }

@@ -115,11 +115,16 @@ async function main(): Promise<void> {
     const url = standin.url;
     const auth = `-H 'X-User-Id: ${alice.userId}' -H 'X-Auth-Token: ${alice.authToken}'`;
     const json = `-H 'Content-Type: application/json'`;
+    const cluster =
+        'instanceUrls' in standin
+            ? `\n  instances       ${standin.instanceUrls.map((instanceUrl, index) => `${index + 1}: ${instanceUrl}`).join(', ')}` +
+              '\n                  (one database; the URL above balances between them, round robin: any of them can stand in it)'
+            : '';
     console.log(`
 Encrypt Group on the stand-in — ready in ${Date.now() - started} ms
 ${standin.profile.banner}
 
-  URL             ${url}
+  URL             ${url}${cluster}
   admin           ${ADMIN_USERNAME} / ${ADMIN_PASSWORD}
   demo users      alice (owner of #${GROUP}), bob (member) — password ${DEMO_PASSWORD}
   service account ${serviceNote}

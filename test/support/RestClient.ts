@@ -24,6 +24,11 @@ export class RestClient {
         return new RestClient(url, answer.body.data.userId, answer.body.data.authToken);
     }
 
+    /** The same login, talking to another URL of the same workspace (one instance of a cluster, or its balancer). */
+    public at(url: string): RestClient {
+        return new RestClient(url, this.userId, this.authToken);
+    }
+
     /** Any request under the server root, answered as status + parsed body (never throws on a 4xx). */
     public request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<RestAnswer> {
         const init: RequestInit = { method, headers: { ...this.authHeaders(), ...headers } };

@@ -13,7 +13,7 @@ import { executeSendMessage } from '../core/messages';
 import { createUser } from '../core/users';
 import { fromAppMessage, fromAppRoom, toAppMessage, toAppRole, toAppRoom, toAppUser } from './converters';
 import type { JobScheduler } from './scheduler';
-import { type RawAppJob, type RawAppRecord, type RawAssociation, newId } from '../storage/Storage';
+import { type RawAppJob, type RawAppRecord, type RawAssociation, type Storage, newId } from '../storage/Storage';
 
 const require = createRequire(__filename);
 
@@ -78,12 +78,32 @@ function implement(state: HostState, name: string, Base: any, methods: Methods):
     });
 }
 
-/** The server's key pair, which the engine signs installed apps with (RS512). */
-const signingKeys = generateKeyPairSync('rsa', {
-    modulusLength: 2048,
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-});
+interface KeyPair {
+    publicKey: string;
+    privateKey: string;
+}
+
+/**
+ * The workspace's key pair, which the engine signs installed apps with (RS512) and checks their
+ * signature by when it loads them: made once and kept in the database (Rocket.Chat's
+ * `FederationKeys` model), so that every instance of a cluster accepts what another installed.
+ */
+function signingKeys(storage: Storage): KeyPair {
+    const keys = new Collection<KeyPair>(storage.database, 'federation_keys');
+    return storage.database.atomically(() => {
+        const stored = keys.get('keys');
+        if (stored) {
+            return stored;
+        }
+        const made = generateKeyPairSync('rsa', {
+            modulusLength: 2048,
+            publicKeyEncoding: { type: 'spki', format: 'pem' },
+            privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+        });
+        keys.set('keys', made);
+        return made;
+    });
+}
 
 function bridgeImplementations(state: HostState): Record<string, Methods> {
     const { server } = state;
@@ -234,8 +254,8 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
         PersistenceBridge: persistenceBridge(state),
         SchedulerBridge: schedulerBridge(state),
         InternalFederationBridge: {
-            getPrivateKey: async () => signingKeys.privateKey,
-            getPublicKey: async () => signingKeys.publicKey,
+            getPrivateKey: async () => signingKeys(storage).privateKey,
+            getPublicKey: async () => signingKeys(storage).publicKey,
         },
         InternalBridge: {
             getUsernamesOfRoomById: async (rid: string) => storage.subscriptionsOf(rid).map((subscription) => subscription.u.username),

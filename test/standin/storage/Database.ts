@@ -182,7 +182,8 @@ export class Collection<V> implements Iterable<[string, V]> {
  */
 export function document<T>(value: T): T {
     if (Array.isArray(value)) {
-        return value.map((item) => document(item)) as T;
+        // `Array.from` is this side's own: a sandboxed array's `map` runs in the sandbox and answers another proxy.
+        return Array.from(value as Array<unknown>, (item) => document(item)) as T;
     }
     if (Object.prototype.toString.call(value) === '[object Date]') {
         return new Date(Date.parse(String(value))) as T;
