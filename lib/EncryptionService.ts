@@ -285,9 +285,9 @@ export class EncryptionService {
     /**
      * Tries each way in turn. A write counts once the server confirms it in its answer, or once a
      * read-back shows the new value. A real change (`door`: through which) is recorded in the
-     * history before the answer: where the server posts the notice and fires its event, while the
-     * write is under way — the event may reach another app instance, which must find the change
-     * recorded as the app's own — and taken back if the write did not land; where the app writes
+     * history before the answer: where the server posts the notice and fires its event, before the
+     * write — the event may reach any app instance, which must find the change recorded as the
+     * app's own (see EncryptionGuard) — and taken back if the write did not land; where the app writes
      * the flag itself, once it landed. There the app also posts Rocket.Chat's notice, at the moment
      * the server accepts it (see AuditNotice): before switching on, after switching off; and takes
      * it back if the change did not land.
@@ -304,16 +304,11 @@ export class EncryptionService {
         let broken = false;
         for (const writer of ways) {
             const ahead = changed && writer.serverPostsNotice;
-            if (ahead) {
-                this.deps.changes.expect(room.id, encrypted);
-            }
-            const recorded = ahead ? this.deps.changes.record(room.id, { encrypted, by: caller, door }) : undefined;
+            const recorded = ahead ? await this.deps.changes.record(room.id, { encrypted, by: caller, door }) : undefined;
             const announced = changed && encrypted && !writer.serverPostsNotice ? await this.postNotice(room, caller, true) : undefined;
             const outcome = await this.attempt(writer, room, encrypted, caller, deadline);
             const landed = async (after: { room: IRoom; group?: Record<string, unknown> }) => {
-                if (ahead) {
-                    await recorded;
-                } else if (changed) {
+                if (!ahead && changed) {
                     await this.deps.changes.record(room.id, { encrypted, by: caller, door });
                 }
                 return after;
@@ -321,8 +316,7 @@ export class EncryptionService {
             const notLanded = async () => {
                 await this.retract(announced);
                 if (ahead) {
-                    this.deps.changes.unexpect(room.id, encrypted);
-                    await this.deps.changes.withdraw(room.id, await recorded);
+                    await this.deps.changes.withdraw(room.id, recorded);
                 }
             };
             if (outcome === 'broken') {

@@ -18,7 +18,6 @@ import { writePlanner } from './flag/writeWays';
 import { WriteWayMemory } from './flag/WriteWayMemory';
 import type { UserRoomIdsReader } from './Membership';
 import { ServerRest } from './rest/ServerRest';
-import { AppWrites } from './history/AppWrites';
 import { changeLog } from './history/ChangeLog';
 import { EncryptionHistory } from './history/EncryptionHistory';
 import { Serial } from './history/Serial';
@@ -55,7 +54,6 @@ export interface AppInstanceState {
     queue: RoomQueue;
     table: PermissionTable;
     roleIds: RoleIds;
-    writes: AppWrites;
     /** Rooms with a guard run waiting (see EncryptionGuard). */
     guardWaiting: Set<string>;
     /** The last scan of every private group, for the coverage report (see ScanCache). */
@@ -76,7 +74,6 @@ export function newInstanceState(appId: string): AppInstanceState {
         queue: new RoomQueue(),
         table: new PermissionTable(),
         roleIds: new RoleIds(),
-        writes: new AppWrites(),
         guardWaiting: new Set(),
         scans: new ScanCache(),
         jobStarts: new Serial(),
@@ -93,7 +90,7 @@ function callContext(read: IRead, http: IHttp) {
 
 /** The history as one call writes it (see ChangeLog). */
 function changesOf(read: IRead, persistence: IPersistence | undefined, logger: ILogger, instance: AppInstanceState) {
-    return changeLog(instance.writes, new EncryptionHistory(read.getPersistenceReader(), persistence), logger);
+    return changeLog(new EncryptionHistory(read.getPersistenceReader(), persistence), logger);
 }
 
 /** Builds the service from one call's accessors: the runtime hands out fresh ones per call. */
@@ -137,7 +134,6 @@ export function createGuard(
         users: read.getUserReader(),
         modify,
         queue: instance.queue,
-        writes: instance.writes,
         history: new EncryptionHistory(read.getPersistenceReader()),
         changes: changesOf(read, persistence, logger, instance),
         waiting: instance.guardWaiting,

@@ -252,16 +252,12 @@ type Outcome = 'changed' | 'alreadyEncrypted' | GroupOutcome | { wait: number };
 
 /**
  * One group switched on as the service account; its history names the job's starter and is
- * written while the write is under way (the server's event for it may reach another instance),
- * under a key of the job and group.
+ * written before the write (the server's event for it may reach any instance, which must find it
+ * recorded), under a key of the job and group.
  */
 async function write(deps: ChunkDeps, state: JobState, roomId: string, name: string, credential: Credential, by: IUser): Promise<Outcome> {
-    deps.changes.expect(roomId, true);
-    const recorded = deps.changes.record(roomId, { encrypted: true, by, door: 'bulk', key: `bulk:${state.jobId}:${roomId}` });
-    const notLanded = async () => {
-        deps.changes.unexpect(roomId, true);
-        await deps.changes.withdraw(roomId, await recorded);
-    };
+    const recorded = await deps.changes.record(roomId, { encrypted: true, by, door: 'bulk', key: `bulk:${state.jobId}:${roomId}` });
+    const notLanded = () => deps.changes.withdraw(roomId, recorded);
     let answer: RestAnswer;
     try {
         answer = await deps.rest.post('rooms.saveRoomSettings', credential, { rid: roomId, encrypted: true });
@@ -271,11 +267,9 @@ async function write(deps: ChunkDeps, state: JobState, roomId: string, name: str
             return { roomId, name, reason: 'site-url-unusable' };
         }
         // The answer was lost: the write may have landed. The record stays, its key makes the retry's the same one.
-        await recorded;
         return { wait: DEFAULT_WAIT_MS };
     }
     if (answer.statusCode === 200) {
-        await recorded;
         return 'changed';
     }
     await notLanded();

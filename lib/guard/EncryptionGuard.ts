@@ -7,7 +7,6 @@ import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 import type { AppSettings } from '../AppSettings';
 import { Deadline, TOGGLE_BUDGET_MS } from '../Deadline';
 import { describeError } from '../describeError';
-import { MARK_MS, type AppWrites } from '../history/AppWrites';
 import type { ChangeLog } from '../history/ChangeLog';
 import type { Door, EncryptionHistory } from '../history/EncryptionHistory';
 import { translate } from '../i18n/translate';
@@ -24,7 +23,6 @@ export interface GuardDeps {
     rest: Pick<ServerRest, 'post' | 'baseUrl'>;
     modify: Pick<IModify, 'getCreator' | 'getNotifier'>;
     queue: RoomQueue;
-    writes: AppWrites;
     history: Pick<EncryptionHistory, 'of'>;
     changes: ChangeLog;
     /** Rooms with a guard run waiting (per app instance): a burst of switch-offs makes one more run, not one per event. */
@@ -41,15 +39,19 @@ export function encryptionChange(message: IMessage): boolean | undefined {
 /** The doors through which the app itself writes (a change recorded through one of them is not Rocket.Chat's own). */
 const APP_DOORS: ReadonlyArray<Door> = ['endpoint', 'command', 'panel', 'guard', 'bulk', 'reconcile'];
 
+/** How long before the server's notice of it the app's record of its own write may be. */
+export const OWN_WRITE_MS = 15_000;
+
 /**
  * Encryption that stays on. When "Allow turning encryption off" is unset, a group that anyone
  * switches off — room menu, core REST, another app — is switched back on through the service
  * account, from the server's own `room_e2e_disabled` notice (IPostSystemMessageSent, Rocket.Chat
  * 7.4+). The person who switched it off is told why, in their language; Rocket.Chat's own
  * `room_e2e_enabled` is the notice in the room. Every change it sees goes into the history once,
- * keyed by the server's message: the app's own writes — known in this instance's memory
- * (AppWrites), or found recorded by whichever instance made them — are not recorded again. An
- * event the app never got (its runtime stalled, the app disabled) is the reconcile's to find.
+ * keyed by the server's message, at the notice's time. The app's own writes are not recorded again:
+ * whichever instance makes one records it before it writes, so whichever instance gets the event
+ * finds it — nothing rests on one instance's memory. An event the app never got (its runtime
+ * stalled, the app disabled) is the reconcile's to find.
  */
 export class EncryptionGuard {
     constructor(private readonly deps: GuardDeps) {}
@@ -58,9 +60,10 @@ export class EncryptionGuard {
         const encrypted = encryptionChange(message);
         const room = message.room;
         // Only private groups are the app's concern (direct messages toggle encryption too).
-        if (encrypted === undefined || !room || room.type !== RoomType.PRIVATE_GROUP || this.deps.writes.consume(room.id, encrypted)) {
+        if (encrypted === undefined || !room || room.type !== RoomType.PRIVATE_GROUP) {
             return;
         }
+        const at = noticeTime(message);
         // At most one switch-back waits per room: a burst of switch-offs is one more run, not one each.
         const switchBack = !encrypted && !(await this.deps.settings.allowTurningOff()) && !this.deps.waiting.has(room.id);
         if (switchBack) {
@@ -75,10 +78,10 @@ export class EncryptionGuard {
                     if (switchBack) {
                         this.deps.waiting.delete(room.id);
                     }
-                    if (await this.recordedAsOwn(room.id, encrypted)) {
+                    if (await this.recordedAsOwn(room.id, encrypted, at)) {
                         return;
                     }
-                    await this.deps.changes.record(room.id, { encrypted, by: message.sender, door: 'core', key: `core:${message.id}` });
+                    await this.deps.changes.record(room.id, { encrypted, by: message.sender, door: 'core', key: `core:${message.id}`, at });
                     if (switchBack) {
                         await this.switchBack(room.id, message, deadline);
                     }
@@ -94,13 +97,19 @@ export class EncryptionGuard {
     }
 
     /**
-     * Whether the app itself just made this change, through another instance (whose memory this
-     * one does not share) or before a restart: its doors record a change while it is written.
+     * Whether the change the server noticed at `at` is the app's own, made through any instance:
+     * the app records its write before writing, and Rocket.Chat's own changes are recorded at their
+     * notice's time, so the newest entry before that moment is the change itself — the app's, with
+     * this value, a moment before — or something else. Changes to the same group made in the same
+     * instant through two instances are told apart only by the clocks of their hosts.
      */
-    private async recordedAsOwn(roomId: string, encrypted: boolean): Promise<boolean> {
+    private async recordedAsOwn(roomId: string, encrypted: boolean, at: Date): Promise<boolean> {
         const { entries } = await this.deps.history.of(roomId);
-        const newest = entries[entries.length - 1];
-        return newest !== undefined && newest.encrypted === encrypted && APP_DOORS.includes(newest.door) && Date.parse(newest.at) >= Date.now() - MARK_MS;
+        const upTo = entries.filter((entry) => Date.parse(entry.at) < at.getTime());
+        const newest = upTo[upTo.length - 1];
+        return (
+            newest !== undefined && newest.encrypted === encrypted && APP_DOORS.includes(newest.door) && Date.parse(newest.at) >= at.getTime() - OWN_WRITE_MS
+        );
     }
 
     private async switchBack(roomId: string, message: IMessage, deadline: Deadline): Promise<void> {
@@ -132,4 +141,10 @@ export class EncryptionGuard {
             this.deps.logger.error(`Encrypt Group: the guard could not tell @${user.username}: ${describeError(error)}`);
         }
     }
+}
+
+/** When the server saved the notice (`createdAt`: a Date, or its text from some runtimes); now, if it does not say. */
+function noticeTime(message: IMessage): Date {
+    const at = new Date((message.createdAt as Date | string | undefined) ?? Date.now());
+    return Number.isNaN(at.getTime()) ? new Date() : at;
 }

@@ -52,9 +52,9 @@ const FALLBACK_IDENTITY = { id: 'encrypt-group-guard', username: 'encrypt-group'
  * Switches a group that must stay encrypted back on, for the guard and the reconcile alike: through
  * Rocket.Chat's own route as the service account (`rooms.saveRoomSettings`), so the room gets the
  * server's notice, signed by that account; or, before 7.4 and without one, through the room modifier
- * with the app's notice. The change is recorded under `key` while it is written (the server's event
- * for it may reach another app instance, which must find it recorded) and taken back if it did not
- * land. Whether it switched, or why the group is left off (with the server's words in `detail`).
+ * with the app's notice. The change is recorded under `key` before it is written (the server's
+ * event for it may reach any app instance, which must find it recorded) and taken back if it did
+ * not land. Whether it switched, or why the group is left off (with the server's words in `detail`).
  */
 export async function switchBackOn(
     deps: SwitchBackDeps,
@@ -87,17 +87,14 @@ export async function switchBackOn(
     }
     const account = serviceAccount.kind === 'session' ? await deps.users.getById(serviceAccount.userId) : undefined;
     const by = account ?? FALLBACK_IDENTITY;
-    deps.changes.expect(room.id, true);
-    const recorded = deps.changes.record(room.id, { encrypted: true, by, door, key, foundAt });
+    const recorded = await deps.changes.record(room.id, { encrypted: true, by, door, key, foundAt });
     const outcome = await RestApiWriter.asServiceAccount(deps.rest, serviceAccount)
         .write(room, true, undefined, deadline)
         .catch((error) => ({ failed: describeError(error) }));
     if (isRefusal(outcome) || 'failed' in outcome) {
-        deps.changes.unexpect(room.id, true);
-        await deps.changes.withdraw(room.id, await recorded);
+        await deps.changes.withdraw(room.id, recorded);
         return { switched: false, why: 'failed', detail: isRefusal(outcome) ? outcome.error : outcome.failed };
     }
-    await recorded;
     return { switched: true, by };
 }
 

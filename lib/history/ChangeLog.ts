@@ -2,7 +2,6 @@ import type { ILogger } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { describeError } from '../describeError';
-import type { AppWrites } from './AppWrites';
 import type { Door, EncryptionHistory } from './EncryptionHistory';
 
 /** One change as a door tells it (see HistoryEntry); its moment is given when it is recorded. */
@@ -14,44 +13,66 @@ export interface Change {
     key?: string;
     foundAt?: string;
     pending?: boolean;
+    /** When it happened, where the server said so (its notice's time); otherwise when it is recorded. */
+    at?: Date;
 }
 
 /** What the app's doors tell about the changes they make, for the history. */
 export interface ChangeLog {
-    /** The app is about to make this change through the server: this instance knows the server's event for it as the app's own. */
-    expect(roomId: string, encrypted: boolean): void;
-    /** That change did not land after all. */
-    unexpect(roomId: string, encrypted: boolean): void;
     /**
      * Records a change made through one of the app's doors — or about to be made, where the
-     * server's event for it may reach another instance first. Its key, or undefined when the
-     * history could not be written. With a `key`, a second record of the same change adds nothing.
+     * server's event for it may reach any instance. Its key, or undefined when the history could
+     * not be written. With a `key`, a second record of the same change adds nothing.
      */
     record(roomId: string, change: Change): Promise<string | undefined>;
     /** A change recorded ahead of its write, which did not land. */
     withdraw(roomId: string, key: string | undefined): Promise<void>;
 }
 
-/** The last moment given to a change, in ms. */
-let last = 0;
+/** Per group, the last moment this instance gave a change of it or recorded one at, in ms. */
+const lastOf = new Map<string, number>();
+/** Moments older than this cannot tie with a new one: they are forgotten once many groups were changed. */
+const REMEMBERED_MS = 1000;
 
 /**
- * Now, as the moment of a change: later than any this instance gave before, so changes made in
- * one millisecond keep the order they were made in (the log is read sorted by moment).
+ * Now, as the moment of a change of a group: later than any this instance gave or recorded for the
+ * group before, so its changes made in one millisecond keep the order they were made in (the log
+ * is read sorted by moment). Per group, so that the moment of a write stays before the server's
+ * notice of it however many groups change in one millisecond (see EncryptionGuard).
  */
-function moment(): string {
-    last = Math.max(Date.now(), last + 1);
-    return new Date(last).toISOString();
+function moment(roomId: string): number {
+    return Math.max(Date.now(), (lastOf.get(roomId) ?? 0) + 1);
+}
+
+function remember(roomId: string, at: number): void {
+    lastOf.set(roomId, Math.max(at, lastOf.get(roomId) ?? 0));
+    if (lastOf.size > 1000) {
+        const old = Date.now() - REMEMBERED_MS;
+        for (const [id, moment] of lastOf) {
+            if (moment < old) {
+                lastOf.delete(id);
+            }
+        }
+    }
+}
+
+/** The latest moment this instance gave a change of the group, or recorded one at (ms; 0: none). */
+export function lastMoment(roomId: string): number {
+    return lastOf.get(roomId) ?? 0;
 }
 
 /** A history that cannot be written must not undo or fail the change: it is logged. */
-export function changeLog(writes: AppWrites, history: EncryptionHistory, logger: Pick<ILogger, 'error'>): ChangeLog {
+export function changeLog(history: EncryptionHistory, logger: Pick<ILogger, 'error'>): ChangeLog {
     return {
-        expect: (roomId, encrypted) => writes.mark(roomId, encrypted),
-        unexpect: (roomId, encrypted) => writes.unmark(roomId, encrypted),
-        record: async (roomId, { by, key, ...change }) => {
+        record: async (roomId, { by, key, at, ...change }) => {
             try {
-                return await history.record(roomId, { at: moment(), ...change, ...(by && { by: { id: by.id, username: by.username } }) }, key);
+                const when = at && !Number.isNaN(at.getTime()) ? at.getTime() : moment(roomId);
+                remember(roomId, when);
+                return await history.record(
+                    roomId,
+                    { at: new Date(when).toISOString(), ...change, ...(by && { by: { id: by.id, username: by.username } }) },
+                    key,
+                );
             } catch (error) {
                 logger.error(`Encrypt Group: the change could not be added to the history: ${describeError(error)}`);
                 return undefined;

@@ -1,4 +1,5 @@
 // Calls the app's real entry points (endpoint classes, slash command) against a FakeWorkspace.
+import { lastMoment } from '../../lib/history/ChangeLog';
 import type { IApiRequest, IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import { type IModify, RequestMethod } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IApiEndpointInfo } from '@rocket.chat/apps-engine/definition/api';
@@ -194,6 +195,8 @@ let messages = 0;
 export async function systemMessage(ws: FakeWorkspace, roomId: string, type: string, senderId: string): Promise<void> {
     const message = {
         id: `system-message-${++messages}`,
+        // The server saves its notice once a write's request has reached it: after whatever the app recorded before writing.
+        createdAt: new Date(Math.max(Date.now(), lastMoment(roomId) + 1)),
         room: ws.rooms.get(roomId)!,
         sender: ws.users.get(senderId)!,
         _unmappedProperties_: { t: type },

@@ -507,8 +507,6 @@ function fakeJob(ids: Array<string>) {
             },
         },
         changes: {
-            expect: () => undefined,
-            unexpect: () => undefined,
             record: async (roomId, { by, door, key }) => {
                 const line = `${roomId} by ${by?.username} (${door}) as ${key}`;
                 if (!job.recorded.includes(line)) {

@@ -353,7 +353,6 @@ function association(record: RawAssociation): RawAssociation {
     return { model: record.model, id: record.id };
 }
 
-
 /** Agenda's `ObjectId` check on the part of a job id before its first `_`: 24 hex digits. */
 const OBJECT_ID = /^[0-9a-f]{24}$/i;
 

@@ -172,9 +172,7 @@ export class AppRecords {
         this.statements = {
             associate: database.sql.prepare('INSERT INTO app_record_associations (record, association) VALUES (?, ?)'),
             dissociate: database.sql.prepare<[string]>('DELETE FROM app_record_associations WHERE record = ?'),
-            holding: database.sql
-                .prepare<[string], string>('SELECT record FROM app_record_associations WHERE association = ? ORDER BY rowid')
-                .pluck(),
+            holding: database.sql.prepare<[string], string>('SELECT record FROM app_record_associations WHERE association = ? ORDER BY rowid').pluck(),
         };
     }
 

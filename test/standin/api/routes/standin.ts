@@ -16,18 +16,10 @@ import { FAULTS, type Fault } from '../../../support/faults';
 export function standinRoutes(api: ApiRouter, server: ServerContext, state: HostState): void {
     const { storage } = server;
 
-    api.addRoute(
-        'notices',
-        { authRequired: true },
-        { get: ({ user }) => success({ notices: storage.noticesOf(user._id) }) },
-    );
+    api.addRoute('notices', { authRequired: true }, { get: ({ user }) => success({ notices: storage.noticesOf(user._id) }) });
 
     // What apps pushed to the caller's clients (UI-kit views opened or updated later, on the user's stream).
-    api.addRoute(
-        'uiInteractions',
-        { authRequired: true },
-        { get: ({ user }) => success({ interactions: storage.uiInteractionsOf(user._id) }) },
-    );
+    api.addRoute('uiInteractions', { authRequired: true }, { get: ({ user }) => success({ interactions: storage.uiInteractionsOf(user._id) }) });
 
     api.addRoute(
         'faults',
