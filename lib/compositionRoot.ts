@@ -89,7 +89,7 @@ function callContext(read: IRead, http: IHttp) {
 }
 
 /** The history as one call writes it (see ChangeLog). */
-function changesOf(read: IRead, persistence: IPersistence | undefined, logger: ILogger, instance: AppInstanceState) {
+function changesOf(read: IRead, persistence: IPersistence | undefined, logger: ILogger) {
     return changeLog(new EncryptionHistory(read.getPersistenceReader(), persistence), logger);
 }
 
@@ -112,7 +112,7 @@ export function createEncryptionService(
         authority: authorityOf(read, settings, rest, instance),
         plan: writePlanner(modify, rest, settings, instance.memory),
         notice: new AuditNotice(modify),
-        changes: changesOf(read, persistence, logger, instance),
+        changes: changesOf(read, persistence, logger),
         queue: instance.queue,
         logger,
         budgetMs: instance.budgetMs,
@@ -135,7 +135,7 @@ export function createGuard(
         modify,
         queue: instance.queue,
         history: new EncryptionHistory(read.getPersistenceReader()),
-        changes: changesOf(read, persistence, logger, instance),
+        changes: changesOf(read, persistence, logger),
         waiting: instance.guardWaiting,
         logger,
     });
@@ -328,7 +328,7 @@ export function encryptAllChunk(
             authority: authorityOf(read, settings, rest, instance),
             users: read.getUserReader(),
             scheduler: modify.getScheduler(),
-            changes: changesOf(read, persistence, logger, instance),
+            changes: changesOf(read, persistence, logger),
             cache: instance.scans,
             logger,
             budgetMs: instance.budgetMs,
@@ -378,7 +378,7 @@ export async function reconcileRun(
     const serviceAccount = await settings.serviceAccount();
     const scanDeps = coverageDeps(read, context, instance);
     const appUser = await read.getUserReader().getAppUser();
-    const changes = changesOf(read, persistence, logger, instance);
+    const changes = changesOf(read, persistence, logger);
     const modifier = new RoomModifierWriter(modify);
     return reconcile(
         {

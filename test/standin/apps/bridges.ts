@@ -13,7 +13,7 @@ import { executeSendMessage } from '../core/messages';
 import { createUser } from '../core/users';
 import { fromAppMessage, fromAppRoom, toAppMessage, toAppRole, toAppRoom, toAppUser } from './converters';
 import type { JobScheduler } from './scheduler';
-import { type RawAppJob, type RawAppRecord, type RawAssociation, type Storage, newId } from '../storage/Storage';
+import { type RawAppJob, type RawAppRecord, type RawAssociation, type RawRoom, type Storage, newId } from '../storage/Storage';
 
 const require = createRequire(__filename);
 
@@ -193,11 +193,12 @@ function bridgeImplementations(state: HostState): Record<string, Methods> {
             update: async (room: any) => {
                 fail(state, 'room-update');
                 await hang(state, 'room-update-hang');
-                const { _id, ...changes } = fromAppRoom(room, server.profile.generation.roomUpdate === 'whole-room');
-                const stored = room?.id && storage.updateRoom(room.id, (found) => ({ ...found, ...changes, _updatedAt: new Date() }));
-                if (!stored) {
+                if (!room?.id || !storage.rooms.has(room.id)) {
                     throw new Error('A room must exist to update.');
                 }
+                const changes: Partial<RawRoom> = fromAppRoom(room, server.profile.generation.roomUpdate === 'whole-room');
+                delete changes._id;
+                storage.updateRoom(room.id, (found) => ({ ...found, ...changes, _updatedAt: new Date() }));
             },
         },
         MessageBridge: {

@@ -139,24 +139,18 @@ export class Collection<V> implements Iterable<[string, V]> {
     }
 
     public values(): IterableIterator<V> {
-        return this.statements.all
-            .all()
-            .map((row) => deserialize(row.doc) as V)
-            [Symbol.iterator]();
+        const rows = this.statements.all.all();
+        return rows.map((row) => deserialize(row.doc) as V).values();
     }
 
     public keys(): IterableIterator<string> {
-        return this.statements.keys
-            .all()
-            .map((row) => row.key)
-            [Symbol.iterator]();
+        const rows = this.statements.keys.all();
+        return rows.map((row) => row.key).values();
     }
 
     public entries(): IterableIterator<[string, V]> {
-        return this.statements.all
-            .all()
-            .map((row): [string, V] => [row.key, deserialize(row.doc) as V])
-            [Symbol.iterator]();
+        const rows = this.statements.all.all();
+        return rows.map((row): [string, V] => [row.key, deserialize(row.doc) as V]).values();
     }
 
     public [Symbol.iterator](): IterableIterator<[string, V]> {
