@@ -66,7 +66,9 @@ export function describeServiceAccount(report: ServiceAccountReport): string {
             return "the service account could not be checked: the server's REST API did not answer at Site_Url";
         case 'checked': {
             const missing = report.missing.length ? `lacks ${report.missing.join(', ')}` : 'holds every permission it needs';
-            const admin = report.fullAdmin ? '; it is a full admin, far more than the app needs (the README has a least-privilege recipe)' : '';
+            const admin = report.fullAdmin
+                ? '; it is a full admin, far more than the app needs (a role of its own holding only edit-room, toggle-room-e2e-encryption and api-bypass-rate-limit, plus view-room-administration for the report and groups.encryptAll, is enough)'
+                : '';
             return `the service account @${report.username} ${missing}${admin}`;
         }
     }

@@ -167,7 +167,7 @@ describe('the service account check', () => {
         );
         assert.equal(
             said({ username: 'root', fullAdmin: true }),
-            'the service account @root holds every permission it needs; it is a full admin, far more than the app needs (the README has a least-privilege recipe)',
+            'the service account @root holds every permission it needs; it is a full admin, far more than the app needs (a role of its own holding only edit-room, toggle-room-e2e-encryption and api-bypass-rate-limit, plus view-room-administration for the report and groups.encryptAll, is enough)',
         );
     });
 });
