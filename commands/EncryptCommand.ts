@@ -60,7 +60,11 @@ export class EncryptCommand implements ISlashCommand {
         const here = context.getRoom();
         const replies = new Replies(sender);
         const request = parseArguments(context.getArguments());
-        if (request.action !== 'set' || item.id === UNSUPPORTED_ITEM || item.id === NO_MATCH_ITEM) {
+        if (item.id === NO_MATCH_ITEM) {
+            // The item that says no group of the caller's matches: choosing it picks nothing.
+            return this.reply(modify, sender, here, replies.nonePicked());
+        }
+        if (request.action !== 'set' || item.id === UNSUPPORTED_ITEM) {
             return this.reply(modify, sender, here, replies.usage());
         }
         let text: string;

@@ -4,7 +4,10 @@ import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import type { BulkJobs } from '../lib/compositionRoot';
 import { isRefusal } from '../lib/Refusal';
-import { answerWithCredential, bodyObject, refused, success } from './responses';
+import { answerWithCredential, bodyObject, type HttpMethod, refused, success, wrongMethod } from './responses';
+
+/** The methods this endpoint takes; the others are answered 405 (see wrongMethod). */
+const METHODS: ReadonlyArray<HttpMethod> = ['post'];
 
 /**
  * `POST …/groups.encryptAll.cancel {jobId}` stops a running encryptAll job before its next group
@@ -33,5 +36,21 @@ export class EncryptAllCancelEndpoint extends ApiEndpoint {
             const job = await this.jobs.cancel(read, http, persistence, { caller, credential, jobId: bodyObject(request.content).jobId });
             return isRefusal(job) ? refused(job) : success({ ...job });
         });
+    }
+
+    public get(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public put(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public delete(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public patch(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
     }
 }

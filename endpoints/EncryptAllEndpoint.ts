@@ -4,7 +4,10 @@ import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import type { BulkJobs } from '../lib/compositionRoot';
 import { isRefusal, Refusal } from '../lib/Refusal';
-import { answerWithCredential, bodyObject, refused, success } from './responses';
+import { answerWithCredential, bodyObject, type HttpMethod, refused, success, wrongMethod } from './responses';
+
+/** The methods this endpoint takes; the others are answered 405 (see wrongMethod). */
+const METHODS: ReadonlyArray<HttpMethod> = ['get', 'post'];
 
 /**
  * `POST …/groups.encryptAll {dryRun?, includeArchived?}` switches on every eligible unencrypted
@@ -59,5 +62,17 @@ export class EncryptAllEndpoint extends ApiEndpoint {
             const job = await this.jobs.progress(read, http, credential, request.query?.jobId);
             return isRefusal(job) ? refused(job) : success({ ...job });
         });
+    }
+
+    public put(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public delete(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public patch(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
     }
 }

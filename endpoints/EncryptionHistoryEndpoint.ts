@@ -4,7 +4,10 @@ import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import type { HistoryReader } from '../lib/compositionRoot';
 import { isRefusal } from '../lib/Refusal';
-import { answer, refused, success } from './responses';
+import { answer, type HttpMethod, refused, success, wrongMethod } from './responses';
+
+/** The methods this endpoint takes; the others are answered 405 (see wrongMethod). */
+const METHODS: ReadonlyArray<HttpMethod> = ['get'];
 
 /**
  * `GET …/groups.encryptionHistory?roomId=|roomName=`: the group's recorded encryption changes,
@@ -35,5 +38,21 @@ export class EncryptionHistoryEndpoint extends ApiEndpoint {
             const found = await this.history(read, modify, http, caller, request.query ?? {});
             return isRefusal(found) ? refused(found) : success({ history: found.entries, since: found.since ?? null, gaps: found.gaps, sees: found.sees });
         });
+    }
+
+    public post(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public put(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public delete(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public patch(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
     }
 }

@@ -7,7 +7,10 @@ import { pagingSettings } from '../lib/coverage/CoverageReport';
 import { toCsv } from '../lib/coverage/csv';
 import { readReportQuery } from '../lib/coverage/ReportQuery';
 import { isRefusal } from '../lib/Refusal';
-import { answerWithCredential, refused, success } from './responses';
+import { answerWithCredential, type HttpMethod, refused, success, wrongMethod } from './responses';
+
+/** The methods this endpoint takes; the others are answered 405 (see wrongMethod). */
+const METHODS: ReadonlyArray<HttpMethod> = ['get'];
 
 /**
  * `GET …/groups.encryptionReport?offset=&count=&sort=&state=&filter=&format=&refresh=`: every
@@ -52,5 +55,21 @@ export class EncryptionReportEndpoint extends ApiEndpoint {
             }
             return success({ ...page });
         });
+    }
+
+    public post(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public put(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public delete(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public patch(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
     }
 }

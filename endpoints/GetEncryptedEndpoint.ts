@@ -4,7 +4,10 @@ import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import type { EncryptionServiceFactory } from '../lib/compositionRoot';
 import { isRefusal } from '../lib/Refusal';
-import { answer, callerCredential, refused, success } from './responses';
+import { answer, callerCredential, type HttpMethod, refused, success, wrongMethod } from './responses';
+
+/** The methods this endpoint takes; the others are answered 405 (see wrongMethod). */
+const METHODS: ReadonlyArray<HttpMethod> = ['get'];
 
 /** `GET …/groups.getEncrypted?roomId=|roomName=`: whether a group is encrypted and whether the caller may change it. */
 export class GetEncryptedEndpoint extends ApiEndpoint {
@@ -30,5 +33,21 @@ export class GetEncryptedEndpoint extends ApiEndpoint {
             const status = await this.services(read, modify, http).status(caller, request.query ?? {}, callerCredential(request));
             return isRefusal(status) ? refused(status) : success({ encrypted: status.encrypted, canToggle: !status.refusal });
         });
+    }
+
+    public post(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public put(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public delete(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public patch(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
     }
 }

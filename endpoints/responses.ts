@@ -33,6 +33,29 @@ export function internalError(): IApiResponse {
     return { status: HttpStatusCode.INTERNAL_SERVER_ERROR, content: { success: false, error: 'Internal server error' } };
 }
 
+/** The HTTP methods an endpoint of the app answers, real or refused (see wrongMethod). */
+export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
+
+/**
+ * A method the endpoint does not take: 405 with the methods it does, in Rocket.Chat's error shape.
+ * The engine hands an endpoint only the methods its class implements and turns any other into a
+ * 500 with its own words (and a logged RPC error), so every endpoint implements the methods it
+ * does not take with this.
+ */
+export function wrongMethod(path: string, allowed: ReadonlyArray<HttpMethod>, request: Pick<IApiRequest, 'method'>): Promise<IApiResponse> {
+    const named = allowed.map((method) => method.toUpperCase());
+    const errorType = 'error-method-not-allowed';
+    return Promise.resolve({
+        status: HttpStatusCode.METHOD_NOT_ALLOWED,
+        headers: { Allow: named.join(', ') },
+        content: {
+            success: false,
+            error: `${path} takes ${named.join(' or ')}, not ${String(request.method).toUpperCase()} [${errorType}]`,
+            errorType,
+        },
+    });
+}
+
 /** The body as a plain object; any other JSON (array, string, null) carries no parameters. */
 export function bodyObject(content: unknown): Record<string, unknown> {
     return content !== null && typeof content === 'object' && !Array.isArray(content) ? (content as Record<string, unknown>) : {};

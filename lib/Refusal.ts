@@ -30,7 +30,8 @@ export type RefusalReason =
     | 'needs-service-account'
     | 'not-authorized'
     | 'service-account-cannot-list'
-    | 'server-unanswered';
+    | 'server-unanswered'
+    | 'job-blocked';
 
 export class Refusal {
     /** The mark `isRefusal` looks for. */
@@ -223,6 +224,16 @@ export class Refusal {
     /** Only a running job can be cancelled; this one already ended. */
     public static jobNotRunning(jobId: string, status: string): Refusal {
         return Refusal.coded('job-not-running', `The encryptAll job ${jobId} is not running: it is ${status}`, 'error-app-job-not-running');
+    }
+
+    /**
+     * The encryptAll job would fail at once (see blockedStart): what stands in its way, in English,
+     * and in `blockers` each reason with its sentence in the caller's language.
+     */
+    public static jobBlocked(reasons: ReadonlyArray<string>, blockers: ReadonlyArray<{ reason: string; text: string }>): Refusal {
+        return Refusal.coded('job-blocked', `The encryptAll job cannot run: ${reasons.join(' ')}`, 'error-app-service-account', 400, {
+            blockers: blockers.map((blocker) => ({ ...blocker })),
+        });
     }
 
     /** Work that outlives the caller's request acts as the service account, and none is set. */

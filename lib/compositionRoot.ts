@@ -34,6 +34,7 @@ import type { ReportQuery } from './coverage/ReportQuery';
 import { type WorkspaceSummary, workspaceSummary } from './coverage/WorkspaceSummary';
 import { type ChunkContext, runChunk } from './bulk/EncryptAllChunk';
 import { type DryRunAnswer, type JobProgress, type StartRequest, jobProgress, startEncryptAll } from './bulk/EncryptAllJob';
+import { JOB_NEEDS } from './bulk/JobReadiness';
 import { type CancelRequest, cancelEncryptAll } from './bulk/CancelEncryptAll';
 import { JobRecord } from './bulk/JobRecord';
 import { JobClaims } from './bulk/JobClaims';
@@ -279,8 +280,8 @@ export function bulkJobs(instance: AppInstanceState): BulkJobs {
                 {
                     record: new JobRecord(read.getPersistenceReader(), persistence),
                     list: scanDeps.list,
-                    settings,
                     serverSettings,
+                    serviceAccount: async () => checkServiceAccount(rest, instance.table, await settings.serviceAccount(), JOB_NEEDS),
                     authority: authorityOf(read, settings, rest, instance),
                     scheduler: modify.getScheduler(),
                     starts: instance.jobStarts,

@@ -35,6 +35,50 @@ const SECRET_FLAGS = {
     '-t': 'RC_TOKEN (with --userid), or a password in RC_PASSWORD (with --username)',
 };
 
+export const USAGE = `Usage: npm run deploy -- --url <server> --username <admin>   (password in RC_PASSWORD)
+   or: npm run deploy -- --url <server> --userid <user id>    (personal access token in RC_TOKEN)
+Installs the zip \`npm run package\` builds on a Rocket.Chat server, or updates the installed app.
+  --url, --server, -s   the server's address, with its scheme: https://chat.example.com
+  --username, -u        an admin's username; the password is read from RC_PASSWORD
+  --userid, -i          an admin's user id; the personal access token is read from RC_TOKEN
+  --code, -c            a two-factor code, if the login asks for one
+  --help, -h            this text
+Passwords and tokens are never given on the command line: npm prints it, and the shell keeps it.`;
+
+/** The flag a mistyped one was most likely meant to be: the known long flag fewest edits away (at most two). */
+function closestFlag(flag) {
+    const distance = (a, b) => {
+        const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+        for (let i = 1; i <= a.length; i++) {
+            let diagonal = row[0];
+            row[0] = i;
+            for (let j = 1; j <= b.length; j++) {
+                const above = row[j];
+                row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+                diagonal = above;
+            }
+        }
+        return row[b.length];
+    };
+    const [best] = Object.keys(FLAGS)
+        .filter((known) => known.startsWith('--'))
+        .map((known) => [known, distance(flag, known)])
+        .sort((a, b) => a[1] - b[1]);
+    return best && best[1] <= 2 ? best[0] : undefined;
+}
+
+/**
+ * What a `--url` without a scheme (`chat.example.com`) was meant to be: https, or http for this
+ * machine (a stand-in, a server under test). Undefined when the URL has a scheme.
+ */
+function withScheme(url) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
+        return undefined;
+    }
+    const local = /^(localhost|127\.[\d.]+|\[::1\])(:\d+)?(\/|$)/i.test(url);
+    return `${local ? 'http' : 'https'}://${url}`;
+}
+
 export function deployOptions(argv, env) {
     const options = {};
     for (let i = 0; i < argv.length; i++) {
@@ -43,20 +87,54 @@ export function deployOptions(argv, env) {
             const problem = `${flag} is refused: npm has just printed its value and it is now in your shell history (change it); give it in ${SECRET_FLAGS[flag]}`;
             return { options: {}, problem, secrets: [] };
         }
-        if (FLAGS[flag]) {
-            options[FLAGS[flag]] = inline ?? argv[++i];
+        if (flag === '--help' || flag === '-h') {
+            return { options: {}, help: true, secrets: [] };
         }
+        if (!FLAGS[flag]) {
+            const meant = flag.startsWith('-') ? closestFlag(flag) : undefined;
+            const what = flag.startsWith('-') ? `unknown option ${flag}` : `unexpected argument "${argv[i]}"`;
+            return { options: {}, problem: `${what}${meant ? ` (did you mean ${meant}?)` : ''}; npm run deploy -- --help lists the options`, secrets: [] };
+        }
+        options[FLAGS[flag]] = inline ?? argv[++i];
     }
     // Rocket.Chat tolerates a trailing slash; the API paths are appended to it.
     options.url = String(options.url ?? '').replace(/\/+$/, '');
     options.password ??= env.RC_PASSWORD || undefined;
     options.token ??= env.RC_TOKEN || undefined;
+    const corrected = options.url ? withScheme(options.url) : undefined;
     const problem = !options.url
-        ? 'give the server: --url https://chat.example.com'
-        : !(options.username && options.password) && !(options.userId && options.token)
-          ? 'give a password in RC_PASSWORD (with --username), or a personal access token in RC_TOKEN (with --userid)'
-          : undefined;
+        ? 'give the server: --url https://chat.example.com (npm run deploy -- --help lists the options)'
+        : corrected
+          ? `the server's URL has no scheme: --url ${corrected}`
+          : !URL.canParse(options.url)
+            ? `--url ${options.url} is not a URL: give it as https://chat.example.com`
+            : !(options.username && options.password) && !(options.userId && options.token)
+              ? 'give a password in RC_PASSWORD (with --username), or a personal access token in RC_TOKEN (with --userid)'
+              : undefined;
     return { options, problem, secrets: [options.password, options.token].filter(Boolean) };
+}
+
+/** What Rocket.Chat's app status (the engine's AppStatus) means, in words. */
+const STATUS_WORDS = {
+    compiler_error_disabled: 'it did not compile',
+    invalid_license_disabled: 'its license is not valid',
+    invalid_installation_disabled: 'its installation is not valid',
+    error_disabled: 'it failed to start',
+    manually_disabled: 'an admin disabled it',
+    invalid_settings_disabled: 'its settings are not valid',
+    disabled: 'it is disabled',
+};
+
+/** The end of the success line: whether the app now runs, said in words. */
+export function enabledWords(status) {
+    if (typeof status !== 'string' || status === '') {
+        return '';
+    }
+    if (status.endsWith('_enabled')) {
+        return ' and enabled';
+    }
+    const why = STATUS_WORDS[status] ?? `Rocket.Chat reports it as ${status.replace(/_/g, ' ')}`;
+    return `, but it is not enabled: ${why} (Administration → Apps → Encrypt Group → Logs says more)`;
 }
 
 /** Blanks out every secret in a piece of text. */
@@ -109,11 +187,15 @@ async function deploy({ url, username, password, userId, token, code }) {
     const form = new FormData();
     form.append('app', new Blob([readFileSync(zipPath)]), basename(zipPath));
     const { app } = await call(`${url}/api/apps${installed ? `/${id}` : ''}`, { method: 'POST', headers, body: form }, installed ? 'the update' : 'the upload');
-    console.log(`${installed ? 'Updated' : 'Installed'} ${name} ${version} on ${url}${app?.status ? ` (${app.status})` : ''}.`);
+    console.log(`${installed ? 'Updated' : 'Installed'} ${name} ${version} on ${url}${enabledWords(app?.status)}.`);
 }
 
 async function main() {
-    const { options, problem, secrets } = deployOptions(process.argv.slice(2), process.env);
+    const { options, problem, help, secrets } = deployOptions(process.argv.slice(2), process.env);
+    if (help) {
+        console.log(USAGE);
+        return;
+    }
     if (problem) {
         console.error(`npm run deploy: ${problem}`);
         process.exit(2);

@@ -10,21 +10,23 @@ export interface ServiceAccountReport {
     /** Not configured, its token not accepted, the server not reachable with it, or checked. */
     state: 'unset' | 'rejected' | 'unreachable' | 'checked';
     username?: string;
-    /** Of SERVICE_ACCOUNT_NEEDS, the permissions none of its roles holds. */
+    /** Of the permissions asked about (SERVICE_ACCOUNT_NEEDS unless said), those none of its roles holds. */
     missing: Array<string>;
     /** It holds the `admin` role: far more than the app needs. */
     fullAdmin: boolean;
 }
 
 /**
- * Who the service account is and whether it can do the app's work, asked of the server with the
- * account's own token (`GET /api/v1/me`, then the permission table). Run when its settings change
- * and when an admin asks `/encrypt status`, so nobody has to try a toggle to find out.
+ * Who the service account is and whether it can do the app's work (`needs`), asked of the server
+ * with the account's own token (`GET /api/v1/me`, then the permission table). Run when its settings
+ * change, when an admin asks `/encrypt status`, and before the encryptAll job starts, so nobody has
+ * to try a toggle or a job to find out.
  */
 export async function checkServiceAccount(
     rest: Pick<ServerRest, 'get'>,
     table: PermissionTable,
     credential: Credential | undefined,
+    needs: ReadonlyArray<string> = SERVICE_ACCOUNT_NEEDS,
 ): Promise<ServiceAccountReport> {
     const report: ServiceAccountReport = { state: 'unset', missing: [], fullAdmin: false };
     if (!credential) {
@@ -50,7 +52,7 @@ export async function checkServiceAccount(
     return {
         state: 'checked',
         username: String(me.body.username ?? ''),
-        missing: SERVICE_ACCOUNT_NEEDS.filter((permission) => !(permissions.get(permission) ?? []).some((role) => roles.includes(role))),
+        missing: needs.filter((permission) => !(permissions.get(permission) ?? []).some((role) => roles.includes(role))),
         fullAdmin: roles.includes('admin'),
     };
 }
@@ -66,7 +68,9 @@ export function describeServiceAccount(report: ServiceAccountReport): string {
             return "the service account could not be checked: the server's REST API did not answer at Site_Url";
         case 'checked': {
             const missing = report.missing.length ? `lacks ${report.missing.join(', ')}` : 'holds every permission it needs';
-            const admin = report.fullAdmin ? '; it is a full admin, far more than the app needs (the README has a least-privilege recipe)' : '';
+            const admin = report.fullAdmin
+                ? '; it is a full admin, far more than the app needs (a role of its own holding only edit-room, toggle-room-e2e-encryption and api-bypass-rate-limit, plus view-room-administration for the report and groups.encryptAll, is enough)'
+                : '';
             return `the service account @${report.username} ${missing}${admin}`;
         }
     }

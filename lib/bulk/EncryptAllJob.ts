@@ -1,7 +1,6 @@
 import type { IServerSettingRead, ISchedulerModify } from '@rocket.chat/apps-engine/definition/accessors';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
-import type { AppSettings } from '../AppSettings';
 import type { Authority } from '../authority/Authority';
 import type { AdminRoomList } from '../coverage/AdminRoomList';
 import type { Scan } from '../coverage/CoverageScan';
@@ -13,6 +12,7 @@ import { ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH, LEASE_MS, leaseEnds, newId, o
 import { skipReason } from './eligibility';
 import type { JobClaims } from './JobClaims';
 import type { GroupOutcome, JobRecord, JobState } from './JobRecord';
+import { type Blocker, type ReadinessDeps, blockedStart, blockersFor, jobBlockers } from './JobReadiness';
 import { permissionsRefusal } from './JobRights';
 
 /** What members should be told before their groups are encrypted, in the caller's language (the README says the same). */
@@ -34,12 +34,13 @@ export interface DryRunAnswer {
     skipped: Array<GroupOutcome>;
     notes: Array<string>;
     scannedAt: string;
+    /** What would stop the real job now, said for the caller; empty when it can run. */
+    blockers: Array<Blocker>;
 }
 
-export interface BulkDeps {
+export interface BulkDeps extends ReadinessDeps {
     record: JobRecord;
     list: Pick<AdminRoomList, 'allows'>;
-    settings: Pick<AppSettings, 'serviceAccount'>;
     serverSettings: Pick<IServerSettingRead, 'getValueById'>;
     authority: Pick<Authority, 'allowedRoles'>;
     scheduler: Pick<ISchedulerModify, 'scheduleOnce'>;
@@ -63,12 +64,15 @@ export async function startEncryptAll(deps: BulkDeps, request: StartRequest): Pr
     if (refusal) {
         return refusal;
     }
+    // What the job itself will need: the dry run says it, a start that could not run is refused.
+    const findings = await jobBlockers(deps);
     if (request.dryRun) {
         const scan = await deps.scan(request.credential);
-        return isRefusal(scan) ? scan : dryRunOf(scan, request.includeArchived, encryptionNotes(request.caller));
+        return isRefusal(scan) ? scan : dryRunOf(scan, request.includeArchived, encryptionNotes(request.caller), blockersFor(findings, request.caller));
     }
-    if (!(await deps.settings.serviceAccount())) {
-        return Refusal.needsServiceAccount();
+    const blocked = blockedStart(findings, request.caller);
+    if (blocked) {
+        return blocked;
     }
     return deps.starts.run(async () => {
         const running = await runningJob(deps);
@@ -192,14 +196,15 @@ async function rightsRefusal(deps: BulkDeps, request: StartRequest): Promise<Ref
     if (refusal) {
         return refusal;
     }
-    if ((await deps.serverSettings.getValueById('E2E_Enable')) !== true) {
+    // A dry run goes on, and names it among what stands in the job's way.
+    if (!request.dryRun && (await deps.serverSettings.getValueById('E2E_Enable')) !== true) {
         return Refusal.e2eUnavailable('workspace');
     }
     return permissionsRefusal(deps.authority, request.caller.roles, request.credential);
 }
 
 /** What a job would do now: the same decisions runChunk makes, from a scan. */
-function dryRunOf(scan: Scan, includeArchived: boolean, notes: Array<string>): DryRunAnswer {
+function dryRunOf(scan: Scan, includeArchived: boolean, notes: Array<string>, blockers: Array<Blocker>): DryRunAnswer {
     const answer: DryRunAnswer = {
         dryRun: true,
         counts: { total: scan.rows.length, wouldChange: 0, alreadyEncrypted: 0, skipped: 0 },
@@ -207,6 +212,7 @@ function dryRunOf(scan: Scan, includeArchived: boolean, notes: Array<string>): D
         skipped: [],
         notes,
         scannedAt: scan.takenAt,
+        blockers,
     };
     for (const row of scan.rows) {
         const reason = skipReason(row, includeArchived);

@@ -17,6 +17,11 @@ export class Replies {
         return translate(this.user, 'reply_usage');
     }
 
+    /** The picker's "no group matches" item was chosen. */
+    public nonePicked(): string {
+        return translate(this.user, 'reply_picker_none_picked');
+    }
+
     public status({ room, encrypted, refusal }: EncryptionStatus): string {
         const group = displayName(room);
         const state = translate(this.user, encrypted ? 'reply_status_on' : 'reply_status_off', { group });

@@ -41,13 +41,16 @@ describe('npm run deploy', () => {
         const { code, output } = await deploy(['--url', `${standin.url}/`, '--username', 'admin'], { RC_PASSWORD: PASSWORD });
         assert.equal(code, 0, output);
         assert.ok(standin.host.isInstalled(APP_ID));
+        // Said in words, not as the engine's status name.
+        assert.match(output, new RegExp(`^Installed Encrypt Group \\S+ on ${standin.url} and enabled\\.$`, 'm'));
+        assert.doesNotMatch(output, /_enabled/);
         assert.ok(!output.includes(PASSWORD));
         // The zip `npm run package` builds, whose app.json names the event the guard listens for
         // and the UI-kit handler the panel needs (newer servers hand interactions only to apps that declare it).
         assert.deepEqual(standin.host.implementsOf(APP_ID), ['IUIKitInteractionHandler', 'IPostSystemMessageSent']);
         const again = await deploy(['--url', standin.url, '--username', 'admin'], { RC_PASSWORD: PASSWORD });
         assert.equal(again.code, 0, again.output);
-        assert.match(again.output, /^Updated Encrypt Group /m);
+        assert.match(again.output, new RegExp(`^Updated Encrypt Group \\S+ on ${standin.url} and enabled\\.$`, 'm'));
     });
 
     test('a wrong password: one line says so, the password is printed nowhere', async () => {
@@ -99,5 +102,31 @@ describe('npm run deploy', () => {
         const { code, output } = await deploy(['--url', standin.url, '--username', 'admin'], { RC_PASSWORD: '' });
         assert.equal(code, 2);
         assert.match(output.trim(), /^npm run deploy: give a password in RC_PASSWORD/);
+    });
+
+    test('--help prints the usage and exits 0, before anything runs', async () => {
+        for (const flag of ['--help', '-h']) {
+            const { code, output } = await deploy([flag], {});
+            assert.equal(code, 0, output);
+            assert.match(output, /^Usage: npm run deploy -- --url <server> --username <admin>/);
+            for (const option of ['--url', '--username', '--userid', '--code', 'RC_PASSWORD', 'RC_TOKEN']) {
+                assert.ok(output.includes(option), option);
+            }
+        }
+    });
+
+    test('a mistyped option: one line naming it and the option meant, before anything runs', async () => {
+        const { code, output } = await deploy(['--url', standin.url, '--usernme', 'admin'], { RC_PASSWORD: PASSWORD });
+        assert.equal(code, 2, output);
+        assert.equal(output.trim(), 'npm run deploy: unknown option --usernme (did you mean --username?); npm run deploy -- --help lists the options');
+    });
+
+    test('a URL without a scheme: one line saying so, with the URL corrected', async () => {
+        const bare = standin.url.replace(/^http:\/\//, '');
+        const { code, output } = await deploy(['--url', bare, '--username', 'admin'], { RC_PASSWORD: PASSWORD });
+        assert.equal(code, 2, output);
+        assert.equal(output.trim(), `npm run deploy: the server's URL has no scheme: --url ${standin.url}`);
+        const remote = await deploy(['--url', 'chat.example.com', '--username', 'admin'], { RC_PASSWORD: PASSWORD });
+        assert.equal(remote.output.trim(), "npm run deploy: the server's URL has no scheme: --url https://chat.example.com");
     });
 });

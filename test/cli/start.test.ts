@@ -56,6 +56,11 @@ describe('npm start: mistakes get one line and exit 2', () => {
             /^Rocket\.Chat 6\.3\.0 cannot install this app: it needs a server with Apps-Engine 1\.42\.1 or later \(requiredApiVersion \^1\.42\.1\), that is Rocket\.Chat 6\.7\.0 or later\n?$/,
         ],
         ['a Rocket.Chat 5', { RC_VERSION: '5.4' }, /^Rocket\.Chat 5\.4\.0 cannot install this app: .*Rocket\.Chat 6\.7\.0 or later\n?$/],
+        [
+            'a Rocket.Chat newer than the stand-in knows',
+            { RC_VERSION: '10.0.0' },
+            /^Rocket\.Chat 10\.0\.0 is not one the stand-in knows: it stands in for Rocket\.Chat 6\.7\.0 up to 9\.x \(.*\); give RC_VERSION one of those\n?$/,
+        ],
         ['a PORT that is no port', { PORT: 'abc' }, /^PORT="abc" is not a port number/],
     ] as const) {
         test(label, async () => {

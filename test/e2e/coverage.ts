@@ -139,15 +139,42 @@ export function coverageSuite(scenario: () => Scenario): void {
             );
             assert.ok(answer.body.notes.some((note: string) => /not re-encrypted/.test(note)));
             assert.ok(answer.body.notes.some((note: string) => /slash commands/.test(note)));
+            // No service account is set here: the dry run says the real job could not run, and why.
+            assert.deepEqual(
+                answer.body.blockers.map((blocker: any) => blocker.reason),
+                ['needs-service-account'],
+            );
+            assert.match(answer.body.blockers[0].text, /^No service account is set/);
             for (const group of made) {
                 assert.notEqual(await s.encryptedOf(owner, group._id), true);
             }
         });
 
         test('the job needs the service account, and switches on every eligible group once, with one notice each; archived and federated ones are skipped with the reason, and the totals add up', async () => {
+            // Refused at once, not answered `running` and failed on the job's first run.
             const refused = await s.withAppSettings({ service_account_user_id: '', service_account_token: '' }, () => encryptAll(admin, {}));
-            assert.equal(refused.status, 503);
+            assert.equal(refused.status, 400);
             assert.equal(refused.body.errorType, 'error-app-service-account');
+            assert.match(refused.body.error, /^The encryptAll job cannot run: No service account is set/);
+            // A plain account may neither list every group nor switch encryption: the dry run names
+            // what it lacks, and a start is refused with it, before any group is touched.
+            const plain = await s.person('c-plain');
+            await s.withAppSettings({ service_account_user_id: plain.id, service_account_token: plain.client.authToken }, async () => {
+                const dry = await encryptAll(admin, { dryRun: true });
+                assert.equal(dry.status, 200, JSON.stringify(dry.body));
+                assert.deepEqual(
+                    dry.body.blockers.map((blocker: any) => blocker.reason),
+                    ['service-account-lacks-rights'],
+                );
+                assert.match(
+                    dry.body.blockers[0].text,
+                    new RegExp(`^The service account @${plain.username} lacks view-room-administration, edit-room, toggle-room-e2e-encryption: `),
+                );
+                const start = await encryptAll(admin, {});
+                assert.equal(start.status, 400, JSON.stringify(start.body));
+                assert.equal(start.body.errorType, 'error-app-service-account');
+                assert.deepEqual(start.body.details, { blockers: dry.body.blockers });
+            });
 
             const { made } = await groups('job', 3);
             const { made: archived } = await groups('job-archived', 1);
@@ -156,6 +183,7 @@ export function coverageSuite(scenario: () => Scenario): void {
             const { made: federated } = await groups('job-federated', 1);
             const marked = (await s.target.admin.request('POST', '/standin/rooms.federate', { roomId: federated[0]._id })).status === 200;
             await withServiceAccount(async () => {
+                assert.deepEqual((await encryptAll(admin, { dryRun: true })).body.blockers, []);
                 const started = await encryptAll(admin, {});
                 assert.equal(started.status, 200, JSON.stringify(started.body));
                 assert.equal(started.body.status, 'running');

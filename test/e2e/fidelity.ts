@@ -174,12 +174,24 @@ export function fidelitySuite(scenario: () => Scenario): void {
         });
 
         describe("the app's endpoints (apps/meteor/app/apps/server/bridges/api.ts)", () => {
-            test("a method the endpoint does not implement: 500 with the engine's words as text", async () => {
-                const answer = await w.owner.client.appCall(s.target.appId, 'groups.setEncrypted', 'GET');
-                assert.equal(answer.status, 500);
-                assert.equal(typeof answer.body, 'string');
-                assert.ok(answer.body.length > 0 && !answer.body.includes('[object Object]'), answer.body);
-            });
+            // The engine answers a method an endpoint class lacks with a 500 in its own words (and
+            // logs an RPC error), so the app's endpoints implement every method and refuse the wrong ones.
+            for (const [path, method, takes] of [
+                ['groups.setEncrypted', 'GET', 'POST'],
+                ['groups.setEncrypted', 'DELETE', 'POST'],
+                ['groups.getEncrypted', 'POST', 'GET'],
+                ['groups.encryptAll', 'PUT', 'GET or POST'],
+            ] as const) {
+                test(`${method} ${path}: 405 in Rocket.Chat's error shape, naming ${takes}`, async () => {
+                    const answer = await w.owner.client.appCall(s.target.appId, path, method, method === 'GET' ? undefined : {});
+                    assert.equal(answer.status, 405, JSON.stringify(answer.body));
+                    assert.deepEqual(answer.body, {
+                        success: false,
+                        error: `${path} takes ${takes}, not ${method} [error-method-not-allowed]`,
+                        errorType: 'error-method-not-allowed',
+                    });
+                });
+            }
 
             test('an unknown path: 404 "Not Found"', async () => {
                 const answer = await w.owner.client.appCall(s.target.appId, 'groups.nothingHere', 'POST', {});

@@ -127,6 +127,11 @@ export const DEFAULT_VERSION = '8.0.0';
 
 /** The first Rocket.Chat whose Apps-Engine satisfies the app's `requiredApiVersion` (see the top of this file). */
 export const MINIMUM_VERSION: Version = [6, 7, 0];
+/**
+ * The newest Rocket.Chat major the stand-in knows how to be. A later major may change any answer
+ * (9.0 changed the 401 and 403 bodies), so it is refused rather than guessed at.
+ */
+export const NEWEST_MAJOR = 9;
 /** What the app's packaged app.json asks of the server's engine (`requiredApiVersion`). */
 export const REQUIRED_API_VERSION = '^1.42.1';
 const NOT_LOGGED_IN = 'You must be logged in to do this.';
@@ -152,6 +157,12 @@ export function serverProfile(input: string = DEFAULT_VERSION): ServerProfile {
     if (compareVersions(parsed, MINIMUM_VERSION) < 0) {
         throw new VersionError(
             `Rocket.Chat ${version} cannot install this app: it needs a server with Apps-Engine 1.42.1 or later (requiredApiVersion ${REQUIRED_API_VERSION}), that is Rocket.Chat ${MINIMUM_VERSION.join('.')} or later`,
+        );
+    }
+    if (parsed[0] > NEWEST_MAJOR) {
+        const ranges = [...GENERATIONS.map((known) => known.versions.replace(/^Rocket\.Chat /, '')), `8.8–${NEWEST_MAJOR}.x`].join(', ');
+        throw new VersionError(
+            `Rocket.Chat ${version} is not one the stand-in knows: it stands in for Rocket.Chat ${MINIMUM_VERSION.join('.')} up to ${NEWEST_MAJOR}.x (${ranges}); give RC_VERSION one of those`,
         );
     }
     const generation = [...GENERATIONS].reverse().find((candidate) => compareVersions(parsed, candidate.from) >= 0)!;

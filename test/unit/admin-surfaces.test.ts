@@ -7,8 +7,10 @@ import { describe, test } from 'node:test';
 import type { IUser } from '@rocket.chat/apps-engine/definition/users';
 
 import { PermissionTable } from '../../lib/authority/PermissionTable';
+import type { ServiceAccountReport } from '../../lib/authority/ServiceAccountCheck';
 import { ENCRYPT_ALL_PROCESSOR, ENCRYPT_ALL_WATCH, LEASE_MS } from '../../lib/bulk/EncryptAllChunk';
-import { type BulkDeps, encryptionNotes, jobProgress, startEncryptAll } from '../../lib/bulk/EncryptAllJob';
+import { type BulkDeps, type DryRunAnswer, encryptionNotes, jobProgress, startEncryptAll } from '../../lib/bulk/EncryptAllJob';
+import { JOB_NEEDS } from '../../lib/bulk/JobReadiness';
 import type { JobState } from '../../lib/bulk/JobRecord';
 import { AdminRoomList } from '../../lib/coverage/AdminRoomList';
 import { type Scan, Selections } from '../../lib/coverage/CoverageScan';
@@ -23,6 +25,8 @@ import { panelDoor, withPlainServiceAccount, workspace } from '../fakes/harness'
 
 const CALLER: Credential = { kind: 'session', userId: 'adam', token: 'adam-token' };
 const SERVICE: Credential = { kind: 'session', userId: 'svc', token: 'svc-token' };
+/** A service account that holds everything the encryptAll job needs. */
+const READY: ServiceAccountReport = { state: 'checked', username: 'svc', missing: [], fullAdmin: false };
 
 function user(id: string, roles: Array<string>): IUser {
     return { id, username: id, roles } as IUser;
@@ -58,8 +62,8 @@ describe('groups.encryptAll: who may start it', () => {
                 saveGroupIds: async () => undefined,
             } as never,
             list: { allows: async () => undefined },
-            settings: { serviceAccount: async () => SERVICE },
             serverSettings: { getValueById: async (id: string) => serverSettings[id] },
+            serviceAccount: async () => READY,
             authority: {
                 allowedRoles: async () => ({
                     editRoom: [
@@ -114,15 +118,30 @@ describe('groups.encryptAll: who may start it', () => {
         }
     });
 
+    test('with E2E_Enable off, a job is refused as Rocket.Chat refuses each group, and nothing is scanned, saved or scheduled', async () => {
+        for (const value of [false, undefined]) {
+            const { deps, done } = bulk({ E2E_Enable: value });
+            assert.deepEqual(await start(deps, user('adam', ['user', 'admin'])), Refusal.e2eUnavailable('workspace'));
+            assert.deepEqual(done, { saved: [], scheduled: [], scanned: 0 });
+        }
+    });
+
+    test('with E2E_Enable off, a dry run still answers what it would do, and says first that E2E must be switched on', async () => {
+        for (const value of [false, undefined]) {
+            const { deps, done } = bulk({ E2E_Enable: value });
+            const answer = (await start(deps, user('adam', ['user', 'admin']), true)) as DryRunAnswer;
+            assert.equal(answer.dryRun, true, JSON.stringify(answer));
+            assert.deepEqual(
+                answer.blockers.map((blocker) => blocker.reason),
+                ['e2e-disabled'],
+            );
+            assert.match(answer.blockers[0]!.text, /^End-to-end encryption is switched off for this workspace/);
+            assert.deepEqual(done, { saved: [], scheduled: [], scanned: 1 });
+        }
+    });
+
     for (const dryRun of [false, true]) {
         const what = dryRun ? 'a dry run' : 'a job';
-        test(`with E2E_Enable off, ${what} is refused as Rocket.Chat refuses each group, and nothing is scanned, saved or scheduled`, async () => {
-            for (const value of [false, undefined]) {
-                const { deps, done } = bulk({ E2E_Enable: value });
-                assert.deepEqual(await start(deps, user('adam', ['user', 'admin']), dryRun), Refusal.e2eUnavailable('workspace'));
-                assert.deepEqual(done, { saved: [], scheduled: [], scanned: 0 });
-            }
-        });
 
         test(`a caller whose roles may edit rooms but not switch encryption: ${what} is refused with toggle-room-e2e-encryption's refusal`, async () => {
             const { deps, done } = bulk();
@@ -149,8 +168,8 @@ describe('groups.encryptAll: what a start does once allowed, and its progress', 
                 saveGroupIds: async () => undefined,
             } as never,
             list: { allows: async () => undefined },
-            settings: { serviceAccount: async () => SERVICE },
             serverSettings: { getValueById: async () => true },
+            serviceAccount: async () => READY,
             authority: {
                 allowedRoles: async () => ({ editRoom: [{ id: 'admin', name: 'admin' }], toggle: [{ id: 'admin', name: 'admin' }], decidedBy: 'table' }),
             },
@@ -195,6 +214,7 @@ describe('groups.encryptAll: what a start does once allowed, and its progress', 
             ],
             notes: encryptionNotes(admin),
             scannedAt: scan.takenAt,
+            blockers: [],
         });
         assert.deepEqual(
             ((await start(deps, true, true)) as { counts: unknown }).counts,
@@ -206,10 +226,8 @@ describe('groups.encryptAll: what a start does once allowed, and its progress', 
         assert.deepEqual(await start(deps, true), Refusal.permissionsUnavailable(), "the scan's refusal");
     });
 
-    test('refused without a service account, or when the permission table cannot be read; nothing saved', async () => {
-        const { deps, done } = bulk();
-        deps.settings = { serviceAccount: async () => undefined };
-        assert.deepEqual(await start(deps), Refusal.needsServiceAccount());
+    test('refused at once, not started, when the permission table cannot be read; nothing saved', async () => {
+        const { done } = bulk();
         const unreadable = bulk();
         unreadable.deps.authority = { allowedRoles: async () => ({ unavailable: true }) };
         assert.deepEqual(await start(unreadable.deps), Refusal.permissionsUnavailable());
@@ -243,6 +261,99 @@ describe('groups.encryptAll: what a start does once allowed, and its progress', 
         assert.deepEqual(await jobProgress(bulk().deps, CALLER, undefined), Refusal.jobNotFound());
         const denied = Refusal.permissionsUnavailable();
         assert.deepEqual(await jobProgress({ ...deps, list: { allows: async () => denied } }, CALLER, 'job-1'), denied);
+    });
+});
+
+describe('groups.encryptAll: the service account the job will work as, checked before it starts', () => {
+    const admin = user('adam', ['user', 'admin']);
+    const german = { ...user('greta', ['user', 'admin']), settings: { preferences: { language: 'de' } } } as unknown as IUser;
+    function bulk(account: ServiceAccountReport) {
+        const done = { saved: [] as Array<JobState>, scheduled: [] as Array<string> };
+        const deps: BulkDeps = {
+            record: {
+                state: async () => undefined,
+                save: async (state: JobState) => void done.saved.push(state),
+                saveGroupIds: async () => undefined,
+            } as never,
+            list: { allows: async () => undefined },
+            serverSettings: { getValueById: async () => true },
+            serviceAccount: async () => account,
+            authority: {
+                allowedRoles: async () => ({ editRoom: [{ id: 'admin', name: 'admin' }], toggle: [{ id: 'admin', name: 'admin' }], decidedBy: 'table' }),
+            },
+            scheduler: { scheduleOnce: async (schedule) => void done.scheduled.push(schedule.id) },
+            starts: new Serial(),
+            claims: { claim: async () => ({ won: true, release: async () => undefined }) },
+            scan: async () => scanOf([{}]),
+        };
+        return { deps, done };
+    }
+    const account = (report: Partial<ServiceAccountReport>): ServiceAccountReport => ({ ...READY, ...report });
+    const start = (deps: BulkDeps, dryRun: boolean, caller = admin) => startEncryptAll(deps, { caller, credential: CALLER, dryRun, includeArchived: false });
+
+    const cases: Array<[string, ServiceAccountReport, string, RegExp]> = [
+        ['none set', account({ state: 'unset', username: undefined }), 'needs-service-account', /^No service account is set, and the job works as it/],
+        [
+            'its token refused',
+            account({ state: 'rejected', username: undefined }),
+            'service-account-rejected',
+            /does not accept the service account's user id and token/,
+        ],
+        [
+            'an account that may not list every group',
+            account({ missing: ['view-room-administration'] }),
+            'service-account-lacks-rights',
+            /^The service account @svc lacks view-room-administration: the job lists every group/,
+        ],
+        [
+            'an account that may not switch encryption',
+            account({ missing: ['edit-room', 'toggle-room-e2e-encryption'] }),
+            'service-account-lacks-rights',
+            /^The service account @svc lacks edit-room, toggle-room-e2e-encryption: /,
+        ],
+    ];
+    for (const [label, report, reason, text] of cases) {
+        test(`${label}: the dry run names it, in the caller's language; a start is refused at once with it, 400 error-app-service-account, and nothing is saved or scheduled`, async () => {
+            const { deps, done } = bulk(report);
+            const dry = (await start(deps, true)) as DryRunAnswer;
+            assert.deepEqual(
+                dry.blockers.map((blocker) => blocker.reason),
+                [reason],
+            );
+            assert.match(dry.blockers[0]!.text, text);
+            const inGerman = (await start(deps, true, german)) as DryRunAnswer;
+            assert.notEqual(inGerman.blockers[0]!.text, dry.blockers[0]!.text);
+            assert.match(inGerman.blockers[0]!.text, /Dienstkonto/);
+
+            const refused = await start(deps, false);
+            assert.ok(isRefusal(refused), JSON.stringify(refused));
+            assert.equal(refused.status, 400);
+            assert.equal(refused.errorType, 'error-app-service-account');
+            assert.equal(refused.error, `The encryptAll job cannot run: ${dry.blockers[0]!.text} [error-app-service-account]`);
+            assert.deepEqual(refused.details, { blockers: [{ reason, text: dry.blockers[0]!.text }] });
+            assert.deepEqual(done, { saved: [], scheduled: [] });
+        });
+    }
+
+    test('an account that could not be checked (the server did not answer): the dry run says so; a start is refused with 503, to be tried again', async () => {
+        const { deps, done } = bulk(account({ state: 'unreachable' }));
+        assert.deepEqual(
+            ((await start(deps, true)) as DryRunAnswer).blockers.map((blocker) => blocker.reason),
+            ['service-account-unchecked'],
+        );
+        assert.deepEqual(await start(deps, false), Refusal.serverUnanswered());
+        assert.deepEqual(done, { saved: [], scheduled: [] });
+    });
+
+    test('an account holding all it needs: the dry run has no blockers, and a start runs', async () => {
+        const { deps, done } = bulk(READY);
+        assert.deepEqual(((await start(deps, true)) as DryRunAnswer).blockers, []);
+        assert.ok(!isRefusal(await start(deps, false)));
+        assert.equal(done.saved.length, 1);
+    });
+
+    test('the job asks of its service account what it uses: view-room-administration to list, edit-room and toggle-room-e2e-encryption to write', () => {
+        assert.deepEqual([...JOB_NEEDS].sort(), ['edit-room', 'toggle-room-e2e-encryption', 'view-room-administration']);
     });
 });
 

@@ -8,6 +8,7 @@ import { Authority, isAllowedRoles } from '../../lib/authority/Authority';
 import { PermissionTable } from '../../lib/authority/PermissionTable';
 import { RoleIds, type RoleReader } from '../../lib/authority/RoleIds';
 import { type ServiceAccountReport, checkServiceAccount, describeServiceAccount } from '../../lib/authority/ServiceAccountCheck';
+import { JOB_NEEDS } from '../../lib/bulk/JobReadiness';
 import type { Credential } from '../../lib/rest/Credential';
 import type { RestAnswer } from '../../lib/rest/ServerRest';
 
@@ -155,6 +156,25 @@ describe('the service account check', () => {
         assert.deepEqual(await check(me(['admin'])), { state: 'checked', username: 'svc', missing: [], fullAdmin: true });
     });
 
+    test("the encryptAll job's needs: view-room-administration counts, api-bypass-rate-limit does not", async () => {
+        const table: RestAnswer = {
+            statusCode: 200,
+            body: {
+                update: [
+                    { _id: 'view-room-administration', roles: ['admin', 'auditor'] },
+                    { _id: 'edit-room', roles: ['admin', 'bot'] },
+                    { _id: 'toggle-room-e2e-encryption', roles: ['admin', 'bot'] },
+                    { _id: 'api-bypass-rate-limit', roles: ['admin'] },
+                ],
+                success: true,
+            },
+        };
+        const job = (roles: Array<string>) => checkServiceAccount(server(me(roles), table), new PermissionTable(() => 1_000_000), credential, JOB_NEEDS);
+        assert.deepEqual((await job(['bot'])).missing, ['view-room-administration']);
+        assert.deepEqual((await job(['auditor'])).missing, ['edit-room', 'toggle-room-e2e-encryption']);
+        assert.deepEqual((await job(['bot', 'auditor'])).missing, []);
+    });
+
     test('what admins read, for each state', () => {
         const said = (report: Partial<ServiceAccountReport>) => describeServiceAccount({ state: 'checked', missing: [], fullAdmin: false, ...report });
         assert.match(said({ state: 'unset' }), /^no service account is set: .*change nothing.*before 7\.4 any plain account/);
@@ -167,7 +187,7 @@ describe('the service account check', () => {
         );
         assert.equal(
             said({ username: 'root', fullAdmin: true }),
-            'the service account @root holds every permission it needs; it is a full admin, far more than the app needs (the README has a least-privilege recipe)',
+            'the service account @root holds every permission it needs; it is a full admin, far more than the app needs (a role of its own holding only edit-room, toggle-room-e2e-encryption and api-bypass-rate-limit, plus view-room-administration for the report and groups.encryptAll, is enough)',
         );
     });
 });

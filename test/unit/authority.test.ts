@@ -291,7 +291,7 @@ describe('the service account, as an admin sees it without trying a toggle', () 
                 withAccount(ws);
                 ws.setPermission('api-bypass-rate-limit', ['admin', 'bot', 'app']);
             }),
-            "For admins: the service account @svc holds what it needs. It is a full admin, far more than the app needs: the app's README has a least-privilege recipe.",
+            'For admins: the service account @svc holds what it needs. It is a full admin, far more than the app needs: a role of its own holding only edit-room, toggle-room-e2e-encryption and api-bypass-rate-limit (and view-room-administration for the report and groups.encryptAll) is enough.',
         );
     });
 

@@ -57,8 +57,8 @@ describe('encryptAll started on two instances at the same instant', () => {
         return {
             record: new JobRecord(reader, ws.persistence()),
             list: { allows: async () => undefined },
-            settings: { serviceAccount: async () => ({ kind: 'session', userId: 'svc', token: 'svc-token' }) },
             serverSettings: { getValueById: async () => true },
+            serviceAccount: async () => ({ state: 'checked', username: 'svc', missing: [], fullAdmin: false }),
             authority: {
                 allowedRoles: async () => ({ editRoom: [{ id: 'admin', name: 'admin' }], toggle: [{ id: 'admin', name: 'admin' }], decidedBy: 'table' }),
             },

@@ -163,6 +163,17 @@ describe('the /encrypt group picker', () => {
         );
     });
 
+    test('choosing the "no group matches" item: one short line that nothing was picked, nothing changed', async () => {
+        const ws = readable();
+        const [none] = (await preview(ws, 'olivia', 'town', ['on', 'zzz'])).items;
+        assert.equal(none.id, NO_MATCH_ITEM);
+        assert.equal(await pickPreview(ws, 'olivia', 'town', ['on', 'zzz'], none), 'No group was picked, so nothing was changed.');
+        ws.addUser('greta', { language: 'de' });
+        const german = await pickPreview(ws, 'greta', 'town', ['off', 'zzz'], none);
+        assert.equal(german, 'Es wurde keine Gruppe ausgewählt; nichts wurde geändert.');
+        assert.equal(ws.calls['room.update'], undefined);
+    });
+
     test('best matches first, at most ten', () => {
         const groups = ['alpha', 'beta-team', 'team', 'teamwork', 'my-team-x', 'steam', 'zeta'].map((name) => ({ id: name, name }));
         assert.deepEqual(

@@ -78,7 +78,7 @@ describe('the reconcile', () => {
         assert.equal(warnings.length, 1, warnings.join('\n'));
         assert.match(
             await runCommand(ws, 'ada', 'secret', ['status']),
-            /found 1 encrypted groups switched off and could not switch them back on: no service account is set/,
+            /found 1 encrypted group switched off and could not switch it back on: no service account is set/,
         );
         // Once an admin sets one, the next run switches the group back: the finding is not forgotten, nor recorded twice.
         ws.appSettings[SettingId.ServiceAccountUserId] = 'svc';

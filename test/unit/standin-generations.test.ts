@@ -24,6 +24,24 @@ describe('stand-in generations: which Rocket.Chat can run the app, and how each 
         }
     });
 
+    // 9.0 changed the 401 and 403 bodies; a later major may change anything, so it is not guessed at.
+    test('a major newer than 9 is refused with one line naming the versions the stand-in knows; 9.x is known', () => {
+        for (const version of ['10.0.0', '10', '11.2.3-rc.1']) {
+            assert.throws(
+                () => serverProfile(version),
+                (error: unknown) =>
+                    error instanceof VersionError &&
+                    /^Rocket\.Chat [\d.]+ is not one the stand-in knows: it stands in for Rocket\.Chat 6\.7\.0 up to 9\.x \(6\.7–6\.10, 6\.11–7\.3, 7\.4–8\.7, 8\.8–9\.x\); give RC_VERSION one of those$/.test(
+                        error.message,
+                    ),
+                version,
+            );
+        }
+        for (const version of ['9.0', '9.9.9']) {
+            assert.equal(serverProfile(version).version, `${version}${version.split('.').length === 2 ? '.0' : ''}`);
+        }
+    });
+
     test('6.7.0 up to 6.10 run on the vm2 engine (Apps-Engine 1.42.1)', () => {
         for (const version of ['6.7.0', '6.8', '6.10.5']) {
             assert.equal(serverProfile(version).generation.engineVersion, '1.42.1', version);
