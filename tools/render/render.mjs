@@ -3,6 +3,14 @@
 // folder's own package.json, apart from the app's, so the app's install and CI stay light:
 // `npm run render:setup` (or the first `npm run render`) installs them. See page.mjs for what the
 // published renderer can and cannot draw, and docs/panel.md for how the pictures are made.
+//
+// Why package.json lists some hundred @react-aria/@react-stately/@react-types/@internationalized
+// packages: fuselage 0.31.23 asks for react-aria ~3.19 and react-stately ~3.17, whose parts are
+// asked for with ^ ranges; left to float, today's parts depend on the newest react-aria whole
+// (40 MB a copy), one copy nested under each part, 1.6 GB and minutes to install. Each part is
+// pinned to the version react-aria 3.19 / react-stately 3.17 named, so one copy of each serves
+// all, 90 MB. .npmrc turns off npm's automatic peers for the same reason (a type package of
+// that era names Adobe's React Spectrum), so the peers that are needed are listed by hand.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
