@@ -4,7 +4,7 @@ export const RENDER_DIR: string;
 export const CHROMIUM: string;
 /** Why rendering cannot run on this machine, or undefined when it can. */
 export function missing(): string | undefined;
-/** Installs the renderer's packages from its lock file, when they are not there yet (or always, with force). */
+/** Installs the renderer's packages from its lock file when they are missing or older than it (or always, with force). */
 export function setup(options?: { force?: boolean }): void;
 
 export interface RenderRequest {

@@ -12,7 +12,7 @@
 // all, 90 MB. .npmrc turns off npm's automatic peers for the same reason (a type package of
 // that era names Adobe's React Spectrum), so the peers that are needed are listed by hand.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,9 +39,10 @@ export function missing() {
     return undefined;
 }
 
-/** Installs this folder's packages from its lock file (npm ci), when they are not there yet. */
+/** Installs this folder's packages from its lock file (npm ci) when they are not there yet or the lock file changed since. */
 export function setup({ force = false } = {}) {
-    if (!force && existsSync(join(RENDER_DIR, 'node_modules', '.package-lock.json'))) {
+    const installed = join(RENDER_DIR, 'node_modules', '.package-lock.json');
+    if (!force && existsSync(installed) && statSync(installed).mtimeMs >= statSync(join(RENDER_DIR, 'package-lock.json')).mtimeMs) {
         return;
     }
     execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--prefix', RENDER_DIR], { stdio: 'inherit' });
