@@ -5,7 +5,8 @@
 // type it does not know without a word, so every text and button the blocks carry must show.
 //
 // Needs Debian's chromium and tools/render's packages (`npm run render:setup`); without them the
-// test is skipped with the reason, never passed. docs/panel.md says where it runs.
+// rendering is skipped with the reason, never passed (the check that the views cover every state
+// needs no browser and always runs). docs/panel.md says where it runs.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { join } from 'node:path';
@@ -42,6 +43,22 @@ function buttonsOf(blocks: Array<Record<string, unknown>>): Array<string> {
 const squeeze = (text: string) => text.replace(/\s+/g, ' ').trim();
 
 const reason = missing();
+
+test('the views cover every block the panel builds, each guard sentence and both switch styles, in each language', async () => {
+    const cases = await renderCases();
+    for (const language of ['en', 'de']) {
+        const blocks = cases.filter((one) => one.language === language).flatMap((one) => one.view.blocks as Array<Record<string, unknown>>);
+        const ids = new Set(blocks.map((block) => block.blockId));
+        for (const id of ['outcome', 'outcome-words', 'state', 'guard', 'rights', 'rights-words', 'switch', 'on-warning', 'refusal', 'meaning', 'policy']) {
+            assert.ok(ids.has(id), `${language}: a view with the ${id} block`);
+        }
+        assert.equal(new Set(blocks.filter((block) => block.blockId === 'guard').flatMap(textsOf)).size, 3, `${language}: the three guard policies`);
+        const buttons = blocks
+            .flatMap((block) => (Array.isArray(block.elements) ? (block.elements as Array<Record<string, unknown>>) : []))
+            .filter((element) => element.type === 'button');
+        assert.deepEqual(new Set(buttons.map((button) => button.style)), new Set(['primary', 'danger']), `${language}: switch on (primary) and off (danger)`);
+    }
+});
 
 describe("Rocket.Chat's UI-Kit renderer draws every view of the Encryption panel", () => {
     if (reason) {
