@@ -19,6 +19,11 @@ export default tseslint.config(
         rules: { '@typescript-eslint/no-explicit-any': 'off' },
     },
     {
+        // The render page, and the callbacks render.mjs hands to it, run in the browser.
+        files: ['tools/render/*.mjs'],
+        languageOptions: { globals: { window: 'readonly', document: 'readonly' } },
+    },
+    {
         files: ['**/*.mjs'],
         languageOptions: { globals: { process: 'readonly', console: 'readonly', fetch: 'readonly', FormData: 'readonly', Blob: 'readonly', URL: 'readonly' } },
     },
