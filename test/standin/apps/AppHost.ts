@@ -108,7 +108,9 @@ export class AppHost {
             await this.manager.addLocal(event.appId);
         } else if (event.type === 'added' || event.type === 'updated') {
             const stored = await this.storages.metadataStorage.retrieveOne(event.appId);
-            await this.manager.updateLocal(stored, await this.storages.sourceStorage.fetch(stored));
+            const zip = await this.storages.sourceStorage.fetch(stored);
+            // 1.62's `updateLocal` only replaces the app; Rocket.Chat then starts it with `updateAndStartupLocal`.
+            await (this.manager.updateAndStartupLocal ? this.manager.updateAndStartupLocal(stored, zip) : this.manager.updateLocal(stored, zip));
         } else if (event.type === 'status') {
             if ((await this.status(event.appId)) !== event.status) {
                 await this.manager.changeStatus(event.appId, event.status);
