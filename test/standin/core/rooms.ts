@@ -323,8 +323,11 @@ export function saveRoomEncrypted(server: ServerContext, user: RawUser, room: Ra
             throw new MeteorError('error-action-not-allowed', 'You do not have permission to toggle E2E encryption', details);
         }
     }
-    const changed = Boolean(room.encrypted) !== value;
+    // Whether it changed is decided on the room as stored at the write, in the same atomic write: on
+    // a cluster another instance may have changed it since this request read it.
+    let changed = false;
     storage.updateRoom(room._id, (found) => {
+        changed = Boolean(found.encrypted) !== value;
         found.encrypted = value === true;
         found._updatedAt = new Date();
     });

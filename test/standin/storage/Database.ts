@@ -179,8 +179,12 @@ export function document<T>(value: T): T {
         // `Array.from` is this side's own: a sandboxed array's `map` runs in the sandbox and answers another proxy.
         return Array.from(value as Array<unknown>, (item) => document(item)) as T;
     }
+    if (value instanceof Date) {
+        return new Date(value.getTime()) as T;
+    }
     if (Object.prototype.toString.call(value) === '[object Date]') {
-        return new Date(Date.parse(String(value))) as T;
+        // A sandboxed Date: its own toISOString keeps the milliseconds, which its text would drop.
+        return new Date((value as unknown as Date).toISOString()) as T;
     }
     if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
         return Object.fromEntries(
