@@ -39,6 +39,38 @@ function npmStart(env: Record<string, string>): Started {
     return { child, output: () => output, exited, envFile };
 }
 
+/** The `export NAME='value'` lines of a `.standin.env`. */
+function sourced(text: string): Record<string, string> {
+    return Object.fromEntries([...text.matchAll(/^export (\w+)='([^']*)'$/gm)].map(([, name, value]) => [name, value]));
+}
+
+/**
+ * The demo is worth looking at on this profile: the admin's report lists ten groups and more, and
+ * a real encryptAll ends `done` with nothing failed (the service account holds what the job needs).
+ */
+async function checkDemo(env: Record<string, string>): Promise<void> {
+    const call = async (path: string, body?: unknown) => {
+        const response = await fetch(`${env.RC_URL}/api/apps/public/${env.APP}/${path}`, {
+            method: body === undefined ? 'GET' : 'POST',
+            headers: { 'x-user-id': env.ADMIN_ID, 'x-auth-token': env.ADMIN_TOKEN, 'content-type': 'application/json' },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return response.json();
+    };
+    const report = await call('groups.encryptionReport');
+    assert.ok(report.success && report.totals.groups >= 10, JSON.stringify(report));
+    const { jobId } = await call('groups.encryptAll', {});
+    assert.ok(jobId, 'no job started');
+    let progress: { status?: string; counts: { failed: number; changed: number } } = { counts: { failed: -1, changed: 0 } };
+    assert.ok(
+        await eventually(async () => (progress = await call(`groups.encryptAll?jobId=${jobId}`)).status !== 'running', 20_000, 250),
+        `the job still runs: ${JSON.stringify(progress)}`,
+    );
+    assert.equal(progress.status, 'done', JSON.stringify(progress));
+    assert.equal(progress.counts.failed, 0, JSON.stringify(progress));
+    assert.ok(progress.counts.changed > 0, JSON.stringify(progress));
+}
+
 /** Printed lines wider than a terminal of 100 columns (counted in characters, not bytes). */
 function overWide(output: string): Array<string> {
     return output.split('\n').filter((line) => [...line].length > 100);
@@ -107,7 +139,7 @@ describe('npm start: mistakes get one line and exit 2', () => {
     });
 });
 
-describe('npm start: every way of stopping it ends everything within 3 s, printing nothing', () => {
+describe('npm start: its demo works on each generation, and every way of stopping it ends everything within 3 s, printing nothing', () => {
     const ways: Array<[string, string, (child: ChildProcess) => void]> = [
         ['Ctrl-C in a terminal (SIGINT to the group)', '8.0', (child) => process.kill(-child.pid!, 'SIGINT')],
         ['SIGTERM to the npm process', 'v7.3.0', (child) => child.kill('SIGTERM')],
@@ -125,6 +157,9 @@ describe('npm start: every way of stopping it ends everything within 3 s, printi
                 for (const name of ['RC_URL', 'APP', 'ADMIN_ID', 'ADMIN_TOKEN', 'ALICE_ID', 'ALICE_TOKEN', 'BOB_ID', 'BOB_TOKEN', 'GROUP_ID', 'DM_ID']) {
                     assert.match(env, new RegExp(`^export ${name}='[^']+'$`, 'm'), name);
                 }
+                // The banner says a service account is set; nothing printed before it says otherwise.
+                assert.doesNotMatch(started.output(), /no service account is set/);
+                await checkDemo(sourced(env));
                 const printed = started.output().length;
                 stop(started.child);
                 assert.ok(
