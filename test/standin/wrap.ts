@@ -5,8 +5,9 @@ export const COLUMNS = 100;
 /**
  * One printed line as lines of at most `width` columns, broken at spaces. A continuation is
  * indented to where the text of the first line starts: after a `[stand-in] ` prefix, at the value
- * column of a banner row (`  label           value`), else two spaces deeper than the line. A
- * single word longer than the width (a token, a URL) is left whole: there is no good place to break it.
+ * column of a banner row (`  label           value`, or a line that starts there), else two
+ * spaces deeper than the line. A single word longer than the width (a token, a URL) is left
+ * whole: there is no good place to break it.
  */
 export function wrapLine(line: string, width = COLUMNS): Array<string> {
     if (line.length <= width) {
@@ -40,8 +41,9 @@ function continuationIndent(line: string): string {
     if (tagged) {
         return ' '.repeat(tagged[1].length);
     }
-    // A banner row: two spaces, a label, and the value from column 18.
-    if (/^ {2}[A-Za-z][A-Za-z ]{14} \S/.test(line)) {
+    // A banner row: two spaces, a label, and the value from column 18 — or a row's value going on
+    // on a line of its own.
+    if (/^ {2}[A-Za-z][A-Za-z ]{14} \S/.test(line) || /^ {18}\S/.test(line)) {
         return ' '.repeat(18);
     }
     return ' '.repeat(/^\s*/.exec(line)![0].length + 2);

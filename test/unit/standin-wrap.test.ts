@@ -30,11 +30,13 @@ test('a banner row continues under its value, a [stand-in] line under its text, 
     const rows = wrapLine(row);
     assert.ok(rows.length > 1);
     assert.ok(rows.slice(1).every((line) => line.startsWith(' '.repeat(18) + 'word')));
+    const value = wrapLine(`${' '.repeat(18)}${'word '.repeat(30).trim()}`);
+    assert.ok(value.length > 1 && value.every((line) => line.startsWith(' '.repeat(18) + 'word')));
     const logged = wrapLine(`[stand-in] app warning: ${'word '.repeat(30).trim()}`);
     assert.ok(logged.slice(1).every((line) => line.startsWith(' '.repeat(11) + 'word')));
     const prose = wrapLine(`Rocket.Chat ${'word '.repeat(30).trim()}`);
     assert.ok(prose.slice(1).every((line) => line.startsWith('  word')));
-    for (const line of [...rows, ...logged, ...prose]) {
+    for (const line of [...rows, ...value, ...logged, ...prose]) {
         assert.ok(line.length <= COLUMNS, line);
     }
 });
