@@ -177,6 +177,13 @@ export class EncryptGroupApp extends App implements IPostSystemMessageSent, IUIK
         if (setting.id !== SettingId.ServiceAccountUserId && setting.id !== SettingId.ServiceAccountToken) {
             return;
         }
+        // Saved one setting at a time, the pair is half set in between: that is no account missing,
+        // and the check waits until both halves are there (or both are cleared).
+        const missing = await new AppSettings(read.getEnvironmentReader().getSettings()).serviceAccountMissingHalf();
+        if (missing) {
+            this.getLogger().info(`Encrypt Group: the service account is half set: its ${missing} is still empty; it is checked once both are set`);
+            return;
+        }
         const report = await serviceAccountCheck(this.instance)(read, http);
         const fine = report.state === 'checked' && report.missing.length === 0 && !report.fullAdmin;
         this.getLogger()[fine ? 'info' : 'warn'](`Encrypt Group: ${describeServiceAccount(report)}`);

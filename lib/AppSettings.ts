@@ -104,6 +104,23 @@ export class AppSettings {
         return reconcileMinutesOf(await this.settings.getValueById(SettingId.ReconcileMinutes));
     }
 
+    /**
+     * Which half of the service account is still empty while the other is set — what an admin
+     * sees between saving the user id and saving the token (Rocket.Chat saves, and tells the app
+     * of, one setting at a time) — or undefined when both or neither are set.
+     */
+    public async serviceAccountMissingHalf(): Promise<'user id' | 'personal access token' | undefined> {
+        const [userId, token] = await Promise.all([
+            this.settings.getValueById(SettingId.ServiceAccountUserId),
+            this.settings.getValueById(SettingId.ServiceAccountToken),
+        ]);
+        const set = (value: unknown) => typeof value === 'string' && value.trim() !== '';
+        if (set(userId) === set(token)) {
+            return undefined;
+        }
+        return set(userId) ? 'personal access token' : 'user id';
+    }
+
     /** The service account's personal access token, used as a session (`X-User-Id` + `X-Auth-Token`). */
     public async serviceAccount(): Promise<Credential | undefined> {
         const [userId, token] = await Promise.all([

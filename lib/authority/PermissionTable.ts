@@ -23,7 +23,7 @@ export const READ_OVERLAP_MS = 60_000;
  * A whole read at least this often, whatever was read meanwhile: a change stamped even further
  * back than the overlap (a clock far off), or a deletion whose trash record is gone, counts from
  * then on. Measured on the stand-in, a whole read of the table costs about as much as a delta
- * read (README: "Performance"): this bounds staleness, not cost.
+ * read (docs/performance.md): this bounds staleness, not cost.
  */
 export const FULL_READ_MS = 5 * 60_000;
 

@@ -40,7 +40,7 @@ export const REST_TIMEOUT_MS = 4000;
  * `https` Site_Url, or `http` on this machine's loopback (where it never crosses a network), and
  * never appears in a thrown error. What the token cannot be kept from: Rocket.Chat's HTTP bridge
  * follows redirects with the same headers and logs outgoing requests, headers included, at debug
- * level (README: "Where a token goes").
+ * level (docs/security.md: "Where a token goes").
  */
 export class ServerRest {
     constructor(

@@ -439,7 +439,7 @@ async function main(): Promise<void> {
         ['run time', `${result.duration_s} s`],
     ];
     const width = Math.max(...rows.map(([label]) => label.length));
-    console.log(`Encrypt Group benchmark — ${standin.profile.banner}, node ${process.version}`);
+    console.log(`Encrypt Group benchmark — ${standin.profile.banner.replace(/\n/g, ' ')}, node ${process.version}`);
     for (const [label, value] of rows) {
         console.log(`${label.padEnd(width)}  ${value}`);
     }

@@ -1,10 +1,12 @@
 // `npm start` as a person uses it: mistakes in how it is started get one clear line and exit 2,
 // and every way of stopping it (Ctrl-C in a terminal, SIGTERM to it, SIGTERM to its process group)
-// ends every process it started within a few seconds, printing nothing more.
+// ends every process it started within a few seconds, printing nothing more. What it prints fits
+// 100 columns, and the file it writes for a shell (`.standin.env`) is there while it runs only.
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
@@ -17,16 +19,61 @@ interface Started {
     child: ChildProcess;
     output: () => string;
     exited: Promise<number | null>;
+    /** Where this start writes its `.standin.env` (a folder of its own, not the repository's file). */
+    envFile: string;
 }
 
 function npmStart(env: Record<string, string>): Started {
+    const envFile = join(mkdtempSync(join(tmpdir(), 'standin-env-')), '.standin.env');
     // Its own process group (detached), as a shell gives a foreground job.
-    const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...process.env, ...env }, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['start', '--silent'], {
+        cwd: ROOT,
+        env: { ...process.env, STANDIN_ENV_FILE: envFile, ...env },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (chunk) => (output += chunk));
     child.stderr!.on('data', (chunk) => (output += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    return { child, output: () => output, exited };
+    return { child, output: () => output, exited, envFile };
+}
+
+/** The `export NAME='value'` lines of a `.standin.env`. */
+function sourced(text: string): Record<string, string> {
+    return Object.fromEntries([...text.matchAll(/^export (\w+)='([^']*)'$/gm)].map(([, name, value]) => [name, value]));
+}
+
+/**
+ * The demo is worth looking at on this profile: the admin's report lists ten groups and more, and
+ * a real encryptAll ends `done` with nothing failed (the service account holds what the job needs).
+ */
+async function checkDemo(env: Record<string, string>): Promise<void> {
+    const call = async (path: string, body?: unknown) => {
+        const response = await fetch(`${env.RC_URL}/api/apps/public/${env.APP}/${path}`, {
+            method: body === undefined ? 'GET' : 'POST',
+            headers: { 'x-user-id': env.ADMIN_ID, 'x-auth-token': env.ADMIN_TOKEN, 'content-type': 'application/json' },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        return response.json();
+    };
+    const report = await call('groups.encryptionReport');
+    assert.ok(report.success && report.totals.groups >= 10, JSON.stringify(report));
+    const { jobId } = await call('groups.encryptAll', {});
+    assert.ok(jobId, 'no job started');
+    let progress: { status?: string; counts: { failed: number; changed: number } } = { counts: { failed: -1, changed: 0 } };
+    assert.ok(
+        await eventually(async () => (progress = await call(`groups.encryptAll?jobId=${jobId}`)).status !== 'running', 20_000, 250),
+        `the job still runs: ${JSON.stringify(progress)}`,
+    );
+    assert.equal(progress.status, 'done', JSON.stringify(progress));
+    assert.equal(progress.counts.failed, 0, JSON.stringify(progress));
+    assert.ok(progress.counts.changed > 0, JSON.stringify(progress));
+}
+
+/** Printed lines wider than a terminal of 100 columns (counted in characters, not bytes). */
+function overWide(output: string): Array<string> {
+    return output.split('\n').filter((line) => [...line].length > 100);
 }
 
 /** Processes of a process group that still run (a zombie has ended and waits to be reaped). */
@@ -66,6 +113,7 @@ describe('npm start: mistakes get one line and exit 2', () => {
         test(label, async () => {
             const started = npmStart(env);
             assert.equal(await started.exited, 2);
+            rmSync(join(started.envFile, '..'), { recursive: true, force: true });
             assert.match(started.output(), expected);
             assert.equal(started.output().trim().split('\n').length, 1, started.output());
         });
@@ -78,6 +126,7 @@ describe('npm start: mistakes get one line and exit 2', () => {
         try {
             const started = npmStart({ PORT: String(port) });
             assert.equal(await started.exited, 2);
+            rmSync(join(started.envFile, '..'), { recursive: true, force: true });
             // (A first start may say before that it is packaging the app.)
             assert.equal(
                 started.output().trim().split('\n').at(-1),
@@ -90,7 +139,7 @@ describe('npm start: mistakes get one line and exit 2', () => {
     });
 });
 
-describe('npm start: every way of stopping it ends everything within 3 s, printing nothing', () => {
+describe('npm start: its demo works on each generation, and every way of stopping it ends everything within 3 s, printing nothing', () => {
     const ways: Array<[string, string, (child: ChildProcess) => void]> = [
         ['Ctrl-C in a terminal (SIGINT to the group)', '8.0', (child) => process.kill(-child.pid!, 'SIGINT')],
         ['SIGTERM to the npm process', 'v7.3.0', (child) => child.kill('SIGTERM')],
@@ -103,6 +152,14 @@ describe('npm start: every way of stopping it ends everything within 3 s, printi
                 assert.ok(await eventually(() => started.output().includes(READY), 60_000), `never ready:\n${started.output()}`);
                 const chosen = version.replace(/^v/, '').split('.').concat(['0', '0']).slice(0, 3).join('.');
                 assert.match(started.output(), new RegExp(`Rocket\\.Chat ${chosen.replace(/\./g, '\\.')} stand-in, with the behaviour of Rocket\\.Chat`));
+                assert.deepEqual(overWide(started.output()), [], 'lines over 100 columns');
+                const env = readFileSync(started.envFile, 'utf8');
+                for (const name of ['RC_URL', 'APP', 'ADMIN_ID', 'ADMIN_TOKEN', 'ALICE_ID', 'ALICE_TOKEN', 'BOB_ID', 'BOB_TOKEN', 'GROUP_ID', 'DM_ID']) {
+                    assert.match(env, new RegExp(`^export ${name}='[^']+'$`, 'm'), name);
+                }
+                // The banner says a service account is set; nothing printed before it says otherwise.
+                assert.doesNotMatch(started.output(), /no service account is set/);
+                await checkDemo(sourced(env));
                 const printed = started.output().length;
                 stop(started.child);
                 assert.ok(
@@ -110,7 +167,9 @@ describe('npm start: every way of stopping it ends everything within 3 s, printi
                     `still running: ${runningInGroup(started.child.pid!).join(', ')}`,
                 );
                 assert.equal(started.output().slice(printed), '');
+                assert.equal(existsSync(started.envFile), false, '.standin.env left behind');
             } finally {
+                rmSync(join(started.envFile, '..'), { recursive: true, force: true });
                 for (const left of runningInGroup(started.child.pid!)) {
                     process.kill(Number(left.split(' ')[0]), 'SIGKILL');
                 }

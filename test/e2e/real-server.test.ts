@@ -1,5 +1,5 @@
 // The same suites against a real Rocket.Chat: set RC_URL, RC_ADMIN_USER and RC_ADMIN_PASSWORD
-// (README: "Against a real server"). Without them this file reports one skipped test, never a pass.
+// (docs/tests.md: "Against a real server"). Without them this file reports one skipped test, never a pass.
 import { test } from 'node:test';
 
 import { realServerSuites } from './run';

@@ -82,7 +82,10 @@ export interface ServerProfile {
     /** The version as the stand-in reports it (`GET /api/info`), e.g. `7.2.0`. */
     version: string;
     generation: Generation;
-    /** Said once at start: which Rocket.Chat this is and what stands in for it. */
+    /**
+     * Said once at start: which Rocket.Chat this is and what stands in for it. Its first line says
+     * the version and the profile; the lines after, why that engine (a printer wraps them).
+     */
     banner: string;
     /** Setting values a fresh workspace of this version starts with. */
     settingDefaults: Record<string, unknown>;
@@ -167,12 +170,12 @@ export function serverProfile(input: string = DEFAULT_VERSION): ServerProfile {
     }
     const generation = [...GENERATIONS].reverse().find((candidate) => compareVersions(parsed, candidate.from) >= 0)!;
     const beyond = atLeast(8, 8)
-        ? ` Rocket.Chat ${version} runs apps in a Node.js subprocess that is not published to npm; the Deno runtime of 1.62, with the same partial room updates, stands in for it.`
+        ? `\nRocket.Chat ${version} runs apps in a Node.js subprocess that is not on npm; 1.62's Deno runtime, with the same partial room updates, stands in for it.`
         : '';
     return {
         version,
         generation,
-        banner: `Rocket.Chat ${version} stand-in, with the behaviour of ${generation.versions}: Apps-Engine ${generation.engineVersion} in ${generation.runtime}, ${generation.roomUpdate === 'whole-room' ? 'whole-room' : 'partial'} room updates. ${generation.note}${beyond}`,
+        banner: `Rocket.Chat ${version} stand-in, with the behaviour of ${generation.versions}: Apps-Engine ${generation.engineVersion} in ${generation.runtime}, ${generation.roomUpdate === 'whole-room' ? 'whole-room' : 'partial'} room updates.\n${generation.note}${beyond}`,
         settingDefaults: {
             // apps/meteor/server/settings/e2e.ts: off by default since 7.0.
             E2E_Allow_Unencrypted_Messages: !atLeast(7),

@@ -1,19 +1,22 @@
 // `npm start`: package the app, start the Rocket.Chat stand-in, seed a demo workspace through its
-// REST API, install the zip the way `rc-apps deploy` does, and print what to paste.
-import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+// REST API (demo.ts), install the zip the way `rc-apps deploy` does, write `.standin.env` for a
+// shell to `source`, and print what to paste — every line at most 100 columns wide.
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 import { packageApp } from '../../scripts/package-app.mjs';
-import { RestClient } from '../support/RestClient';
 import { createUser } from './core/users';
+import { BOT_USERNAME, DEMO_PASSWORD, type Demo, WALKTHROUGH_GROUP, demoEnv, seedDemo } from './demo';
 import { DEFAULT_VERSION, VersionError, serverProfile } from './generations';
 import { type StandinCluster, startCluster } from './cluster/Cluster';
 import { type Standin, startStandin } from './server';
+import { wrapLine } from './wrap';
 
+const ROOT = join(__dirname, '..', '..');
+/** Where the demo's ids and tokens are written for a shell; `STANDIN_ENV_FILE` puts it elsewhere (tests). */
+const ENV_FILE = process.env.STANDIN_ENV_FILE ?? join(ROOT, '.standin.env');
 const ADMIN_USERNAME = process.env.ADMIN_USERNAME ?? 'admin';
 const ADMIN_PASSWORD = process.env.ADMIN_PASSWORD ?? 'admin-password';
-const DEMO_PASSWORD = 'demo-password';
-const GROUP = 'project-x';
 /** The oldest Node.js the project is tested on (package.json `engines`). */
 const NODE_MINIMUM: [number, number] = [20, 19];
 
@@ -48,17 +51,27 @@ function settings(): { version: string; port: number; instances: number } {
     }
 }
 
+/** Prints text with every line wrapped at 100 columns (continuations indented as the line is, plus two). */
+function print(text: string): void {
+    console.log(
+        text
+            .split('\n')
+            .flatMap((line) => wrapLine(line))
+            .join('\n'),
+    );
+}
+
 async function main(): Promise<void> {
     const { version, port, instances } = settings();
     const started = Date.now();
     const zipPath = packageApp({
         quiet: true,
         ifStale: true,
-        onBuild: () => console.log('Packaging the app with rc-apps (the first start, or the app changed): about 20 seconds…'),
+        onBuild: () => print('Packaging the app with rc-apps (the first start, or the app changed): about 20 seconds…'),
     });
     let standin: Standin | StandinCluster;
     try {
-        const log = (line: string) => console.log(`[stand-in] ${line}`);
+        const log = (line: string) => print(`[stand-in] ${line}`);
         standin = instances > 1 ? await startCluster({ version, port, instances, log }) : await startStandin({ version, port, log });
     } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
@@ -66,91 +79,95 @@ async function main(): Promise<void> {
         }
         throw error;
     }
+    /** What this start wrote to the env file, once it has. */
+    const env: { written?: string } = {};
     // Ctrl-C, SIGTERM to this process or to its whole group: nothing is kept, so everything ends at once.
     const stop = () => {
         standin.kill();
+        removeEnvFile(env.written);
         process.exit(0);
     };
     for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
         process.on(signal, stop);
     }
 
-    // The first admin exists before the REST API does, as after Rocket.Chat's setup wizard.
-    createUser(standin.storage, { username: ADMIN_USERNAME, password: ADMIN_PASSWORD, roles: ['admin', 'user'] });
-    const admin = await RestClient.login(standin.url, ADMIN_USERNAME, ADMIN_PASSWORD);
-    await admin.post('settings/E2E_Enable', { value: true });
-    for (const username of ['alice', 'bob']) {
-        await admin.post('users.create', { username, name: username, email: `${username}@example.com`, password: DEMO_PASSWORD });
-    }
-    const alice = await RestClient.login(standin.url, 'alice', DEMO_PASSWORD);
-    const { group } = await alice.post('groups.create', { name: GROUP, members: ['bob'] });
-
-    const app = await admin.installApp(readFileSync(zipPath), basename(zipPath));
-    // `/encrypt`, the panel and the picker carry no session, so the app needs a service account on
-    // every version (README: "A least-privilege service account"): before 7.4 only to read the
-    // permission table, which any plain account may; from 7.4 also to write, made the Community
-    // way: a bot user, and the bot role given the two encryption permissions.
-    const writes = standin.profile.generation.roomUpdate === 'changes-only';
-    await admin.post('users.create', {
-        username: 'encrypt-service',
-        name: 'Encrypt Group service',
-        email: 'svc@example.com',
-        password: DEMO_PASSWORD,
-        roles: [writes ? 'bot' : 'user'],
+    const demo = await seedDemo(standin.url, {
+        admin: { username: ADMIN_USERNAME, password: ADMIN_PASSWORD },
+        createFirstAdmin: (username, password) => createUser(standin.storage, { username, password, roles: ['admin', 'user'] }),
+        zip: { bytes: readFileSync(zipPath), filename: basename(zipPath) },
+        changesOnly: standin.profile.generation.roomUpdate === 'changes-only',
     });
-    if (writes) {
-        const { update: table } = await admin.get('permissions.listAll');
-        const withBot = (id: string) => [...new Set([...table.find((permission: { _id: string }) => permission._id === id).roles, 'bot'])];
-        await admin.post('permissions.update', {
-            permissions: ['edit-room', 'toggle-room-e2e-encryption'].map((_id) => ({ _id, roles: withBot(_id) })),
-        });
-    }
-    const service = await RestClient.login(standin.url, 'encrypt-service', DEMO_PASSWORD);
-    await admin.setAppSettings(app.id, { service_account_user_id: service.userId, service_account_token: service.authToken });
-    const serviceNote = writes
-        ? 'encrypt-service (a bot; the bot role holds edit-room and toggle-room-e2e-encryption), set in the app settings'
-        : 'encrypt-service (a plain user: before 7.4 it only reads the permission table, which /encrypt and the panel need), set in the app settings';
-    const { room: dm } = await alice.post('im.create', { username: 'encrypt-group.bot' });
+    env.written = demoEnv(demo);
+    writeFileSync(ENV_FILE, env.written, { mode: 0o600 });
+    print(banner(demo, standin, Date.now() - started));
+}
 
-    const url = standin.url;
-    const auth = `-H 'X-User-Id: ${alice.userId}' -H 'X-Auth-Token: ${alice.authToken}'`;
-    const json = `-H 'Content-Type: application/json'`;
+/** Removes the env file if it is still the one this start wrote (another start may have written its own since). */
+function removeEnvFile(written: string | undefined): void {
+    try {
+        if (written !== undefined && readFileSync(ENV_FILE, 'utf8') === written) {
+            unlinkSync(ENV_FILE);
+        }
+    } catch {
+        // already gone
+    }
+}
+
+function banner(demo: Demo, standin: Standin | StandinCluster, readyMs: number): string {
+    const { url, appId, admin } = demo;
+    const groups = Object.entries(demo.groups);
+    const count = (test: (group: Demo['groups'][string]) => boolean) => groups.filter(([, group]) => test(group)).length;
+    const serviceNote = demo.service.writes
+        ? `@${demo.service.username}, a bot (the bot role holds edit-room, toggle-room-e2e-encryption and ` +
+          'view-room-administration): /encrypt, the panel, the report and encryptAll act as it; set in the app settings'
+        : `@${demo.service.username}, a bot (the bot role holds edit-room, toggle-room-e2e-encryption and ` +
+          "view-room-administration): /encrypt and the panel read Rocket.Chat's permission table as it, the report " +
+          'lists groups and encryptAll writes as it; set in the app settings';
+    const envName = ENV_FILE === join(ROOT, '.standin.env') ? '.standin.env' : ENV_FILE;
     const cluster =
         'instanceUrls' in standin
             ? `\n  instances       ${standin.instanceUrls.map((instanceUrl, index) => `${index + 1}: ${instanceUrl}`).join(', ')}` +
               '\n                  (one database; the URL above balances between them, round robin: any of them can stand in it)'
             : '';
-    console.log(`
-Encrypt Group on the stand-in — ready in ${Date.now() - started} ms
+    return `
+Encrypt Group on the stand-in — ready in ${readyMs} ms
 ${standin.profile.banner}
 
   URL             ${url}${cluster}
-  admin           ${ADMIN_USERNAME} / ${ADMIN_PASSWORD}
-  demo users      alice (owner of #${GROUP}), bob (member) — password ${DEMO_PASSWORD}
+  app id          ${appId}
+  admin           ${admin.username} / ${admin.password}
+                  user id ${admin.id}
+                  token   ${admin.token}
+  demo users      alice and bob, password ${DEMO_PASSWORD}
+  groups          ${groups.length} private groups: ${count((group) => group.kind === 'group')} plain, ${count((group) => group.kind === 'team')} teams' main groups, ${count((group) => group.kind === 'discussion')} discussion; ${count((group) => group.encrypted)} encrypted, ${count((group) => group.archived)} archived; alice owns ${count((group) => group.owner === 'alice')}, bob is in each
+  walkthrough     #${WALKTHROUGH_GROUP} (${demo.groups[WALKTHROUGH_GROUP].id}), and alice's DM with the app's bot @${BOT_USERNAME}
   service account ${serviceNote}
-  app endpoint    ${url}/api/apps/public/${app.id}/groups.setEncrypted
+  for a shell     ${envName}: RC_URL, APP, the ids and tokens of admin, alice and bob, GROUP_ID, DM_ID (removed on exit)
 
-Paste any of these (alice is already logged in; her token is below):
+Paste these in another terminal, in this folder (README.md, "Try it", has the whole walkthrough):
 
-# log in as someone else
-curl -s -X POST ${url}/api/v1/login ${json} -d '{"user":"bob","password":"${DEMO_PASSWORD}"}'
+source ${envName}
 
-# switch encryption on for #${GROUP} through the app's endpoint
-curl -s -X POST ${url}/api/apps/public/${app.id}/groups.setEncrypted ${auth} ${json} -d '{"roomName":"${GROUP}","encrypted":true}'
+# switch encryption on for #${WALKTHROUGH_GROUP} through the app's endpoint, as alice
+curl -s -X POST "$RC_URL/api/apps/public/$APP/groups.setEncrypted" \\
+  -H "X-User-Id: $ALICE_ID" -H "X-Auth-Token: $ALICE_TOKEN" -H 'Content-Type: application/json' \\
+  -d '{"roomName":"${WALKTHROUGH_GROUP}","encrypted":true}'
 
 # its status
-curl -s '${url}/api/apps/public/${app.id}/groups.getEncrypted?roomId=${group._id}' ${auth}
+curl -s "$RC_URL/api/apps/public/$APP/groups.getEncrypted?roomId=$GROUP_ID" \\
+  -H "X-User-Id: $ALICE_ID" -H "X-Auth-Token: $ALICE_TOKEN"
 
-# /encrypt off #${GROUP}, typed in alice's DM with the app's bot
-curl -s -X POST ${url}/api/v1/commands.run ${auth} ${json} -d '{"command":"encrypt","params":"off #${GROUP}","roomId":"${dm._id}"}'
+# /encrypt off #${WALKTHROUGH_GROUP}, typed in alice's DM with the app's bot, and the private reply
+curl -s -X POST "$RC_URL/api/v1/commands.run" \\
+  -H "X-User-Id: $ALICE_ID" -H "X-Auth-Token: $ALICE_TOKEN" -H 'Content-Type: application/json' \\
+  -d "{\\"command\\":\\"encrypt\\",\\"params\\":\\"off #${WALKTHROUGH_GROUP}\\",\\"roomId\\":\\"$DM_ID\\"}"
+curl -s "$RC_URL/standin/notices" -H "X-User-Id: $ALICE_ID" -H "X-Auth-Token: $ALICE_TOKEN"
 
-# the private reply alice got (what the web client would show her)
-curl -s ${url}/standin/notices ${auth}
+# the admin's report of every private group
+curl -s "$RC_URL/api/apps/public/$APP/groups.encryptionReport" \\
+  -H "X-User-Id: $ADMIN_ID" -H "X-Auth-Token: $ADMIN_TOKEN"
 
-# the room's history: Rocket.Chat's room_e2e_enabled / room_e2e_disabled messages
-curl -s '${url}/api/v1/groups.messages?roomId=${group._id}' ${auth}
-
-Ctrl-C stops everything.`);
+Ctrl-C stops everything.`;
 }
 
 main().catch((error) => {

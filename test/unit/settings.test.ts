@@ -5,7 +5,7 @@ import { describe, test } from 'node:test';
 
 import type { IRole } from '@rocket.chat/apps-engine/definition/roles';
 
-import { DEFAULT_TOGGLE_ROLES, SETTINGS, SettingId, normaliseRoles, parseRoles } from '../../lib/AppSettings';
+import { AppSettings, DEFAULT_TOGGLE_ROLES, SETTINGS, SettingId, normaliseRoles, parseRoles } from '../../lib/AppSettings';
 import { REMAP_MS, RoleIds, isBuiltInRole } from '../../lib/authority/RoleIds';
 import { runCommand, setEncrypted, workspace } from '../fakes/harness';
 import { EDIT_NOT_ALLOWED, TOGGLE_NOT_ALLOWED, rcError } from '../support/rocketchat';
@@ -193,5 +193,21 @@ describe('custom role names, mapped to ids again', () => {
             throw new Error('role bridge down');
         };
         assert.deepEqual(await failing.of(['auditors'], reader), []);
+    });
+});
+
+describe('the service account saved one half at a time', () => {
+    const settingsOf = (userId: unknown, token: unknown) =>
+        new AppSettings({
+            getValueById: async (id: string) => (id === SettingId.ServiceAccountUserId ? userId : id === SettingId.ServiceAccountToken ? token : undefined),
+        });
+
+    test('names the half still empty while the other is set, and nothing when both or neither are', async () => {
+        assert.equal(await settingsOf('svc', '').serviceAccountMissingHalf(), 'personal access token');
+        assert.equal(await settingsOf('  ', 'token').serviceAccountMissingHalf(), 'user id');
+        assert.equal(await settingsOf(undefined, 'token').serviceAccountMissingHalf(), 'user id');
+        assert.equal(await settingsOf('svc', 'token').serviceAccountMissingHalf(), undefined);
+        assert.equal(await settingsOf('', '').serviceAccountMissingHalf(), undefined);
+        assert.equal(await settingsOf('svc', 'token').serviceAccount().then(Boolean), true);
     });
 });
