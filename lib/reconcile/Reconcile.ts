@@ -23,6 +23,12 @@ export const RECONCILE_START_DELAY_MS = 3000;
  */
 export const RECONCILE_START = 'encryption-reconcile-start';
 export const RECONCILE = 'encryption-reconcile';
+/**
+ * A group found off that changed this recently is the guard's: the server's event for the change
+ * may still be on its way to it (7.4+), and a switch-back of the reconcile's besides would be a
+ * second one. The reconcile looks again once this has passed.
+ */
+export const GUARD_TURN_MS = 2000;
 
 /** A late scheduler run is not yet a gap: the app counts as not running only past its period and this. */
 const GRACE_MS = 60_000;
@@ -116,6 +122,7 @@ export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<Run
     protectedIds.sort();
     // Each group read, and each switch-back, must fit in the run; what does not goes on in the next.
     let next: string | undefined;
+    let lookAgain = false;
     reading: for (let i = 0; i < protectedIds.length; i += PARALLEL_READS) {
         const batch = protectedIds.slice(i, i + PARALLEL_READS);
         if (!deadline.allows(REST_TIMEOUT_MS + 1000)) {
@@ -125,7 +132,9 @@ export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<Run
         const rooms = await Promise.all(batch.map((id) => deps.rooms.getById(id)));
         for (const [j, id] of batch.entries()) {
             const room = rooms[j];
-            if (room && encryptedFlag(room) !== true) {
+            if (room && encryptedFlag(room) !== true && changedWithin(room, GUARD_TURN_MS)) {
+                lookAgain = true;
+            } else if (room && encryptedFlag(room) !== true) {
                 if (!deadline.allows(REST_TIMEOUT_MS + 1000)) {
                     next = batch[j - 1] ?? protectedIds[i - 1];
                     break reading;
@@ -153,6 +162,8 @@ export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<Run
     }
     if (next !== undefined) {
         await deps.scheduler.scheduleOnce({ id: RECONCILE, when: new Date(), data: { after: next } });
+    } else if (lookAgain) {
+        await deps.scheduler.scheduleOnce({ id: RECONCILE, when: new Date(Date.now() + GUARD_TURN_MS + 500) });
     }
     await deps.watch.save(watched(watch, kind, now, minutes, carried?.since, report));
     say(deps, report, leftOff, allowOff, next);
@@ -237,4 +248,10 @@ function byGroup(changes: Array<StoredChange>): Map<string, Array<StoredChange>>
         }
     }
     return groups;
+}
+
+/** Whether the room was changed within the last `ms` (its `updatedAt`; a room that does not say is not). */
+function changedWithin(room: IRoom, ms: number): boolean {
+    const updatedAt = room.updatedAt ? new Date(room.updatedAt as Date | string).getTime() : NaN;
+    return Date.now() - updatedAt < ms;
 }

@@ -142,7 +142,7 @@ export function reconcileSuite(scenario: () => Scenario): void {
                 await encryptedByApp(w);
                 await losingEvents(async () => assert.equal((await s.viaCore(w.owner, { roomId: w.group._id, encrypted: false })).status, 200));
                 await periodPasses();
-                assert.ok(await eventually(async () => line((await history(w)).at(-1)) === 'off (unseen)'), JSON.stringify(await history(w)));
+                assert.ok(await eventually(async () => line((await history(w)).at(-1)) === 'off (unseen)', 15_000), JSON.stringify(await history(w)));
                 assert.equal(await s.encryptedOf(w.owner, w.group._id), false);
             });
         });

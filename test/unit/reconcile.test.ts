@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { SettingId } from '../../lib/AppSettings';
+import { GUARD_TURN_MS } from '../../lib/reconcile/Reconcile';
 import { REST_TIMEOUT_MS } from '../../lib/rest/ServerRest';
 import { SERVICE_TOKEN, TOKEN, encryptionHistory, reconcileNow, runCommand, setEncrypted, workspace } from '../fakes/harness';
 
@@ -46,6 +47,23 @@ describe('the reconcile', () => {
         );
         assert.deepEqual((await historyOf(ws)).slice(-2), ['off (unseen)', 'on by app-bot (reconcile)']);
         assert.deepEqual(ws.notices.at(-1), { roomId: 'secret', type: 'room_e2e_enabled', userId: 'app-bot', by: 'app' });
+    });
+
+    test('a group switched off a moment ago is left to the guard (its event may be on its way), and looked at again once that moment has passed', async () => {
+        const ws = await switchedOffUnseen('7.4+');
+        ws.rooms.get('secret')!.updatedAt = new Date(Date.now() - GUARD_TURN_MS / 2);
+        const report = await reconcileNow(ws);
+        assert.equal(ws.encryptedOf('secret'), false);
+        assert.deepEqual([report.unseen, report.switchedBack], [0, 0]);
+        const again = ws.scheduled.at(-1) as { id: string; when: Date; data?: unknown };
+        assert.equal(again.id, 'encryption-reconcile');
+        assert.ok(again.when.getTime() >= Date.now() + GUARD_TURN_MS / 2, `looked at again at ${again.when.toISOString()}`);
+        assert.equal(again.data, undefined, 'a whole run, not the rest of one');
+        // Once the moment has passed, nobody switched it back: the reconcile does.
+        ws.rooms.get('secret')!.updatedAt = new Date(Date.now() - GUARD_TURN_MS);
+        await reconcileNow(ws);
+        assert.equal(ws.encryptedOf('secret'), true);
+        assert.deepEqual((await historyOf(ws)).slice(-2), ['off (unseen)', 'on by svc (reconcile)']);
     });
 
     test("7.4+: switched back through Rocket.Chat's route as the service account, with the server's notice", async () => {
