@@ -71,6 +71,28 @@ async function checkDemo(env: Record<string, string>): Promise<void> {
     assert.ok(progress.counts.changed > 0, JSON.stringify(progress));
 }
 
+/**
+ * A cluster's banner lists its instances, and a call works through the balancer (`RC_URL`) and
+ * through each instance, which names itself in `X-Standin-Instance`.
+ */
+async function checkInstances(output: string, env: Record<string, string>, instances: number): Promise<void> {
+    const row = output.split('\n').find((line) => line.startsWith('  instances')) ?? '';
+    const urls = [...row.matchAll(/\d+: (http:\/\/127\.0\.0\.1:\d+)/g)].map(([, url]) => url);
+    assert.equal(urls.length, instances, `the banner lists: ${row}`);
+    const status = async (url: string) => {
+        const response = await fetch(`${url}/api/apps/public/${env.APP}/groups.getEncrypted?roomId=${env.GROUP_ID}`, {
+            headers: { 'x-user-id': env.ALICE_ID, 'x-auth-token': env.ALICE_TOKEN },
+        });
+        return [response.status, response.headers.get('x-standin-instance')];
+    };
+    assert.deepEqual(
+        await Promise.all(urls.map(status)),
+        urls.map((_, index) => [200, String(index + 1)]),
+    );
+    const [balanced] = await status(env.RC_URL);
+    assert.equal(balanced, 200);
+}
+
 /** Printed lines wider than a terminal of 100 columns (counted in characters, not bytes). */
 function overWide(output: string): Array<string> {
     return output.split('\n').filter((line) => [...line].length > 100);
@@ -109,6 +131,7 @@ describe('npm start: mistakes get one line and exit 2', () => {
             /^Rocket\.Chat 10\.0\.0 is not one the stand-in knows: it stands in for Rocket\.Chat 6\.7\.0 up to 9\.x \(.*\); give RC_VERSION one of those\n?$/,
         ],
         ['a PORT that is no port', { PORT: 'abc' }, /^PORT="abc" is not a port number/],
+        ['a number of instances the stand-in does not run', { INSTANCES: '0' }, /^INSTANCES="0" is not a number of instances \(1–8\)\.\n?$/],
     ] as const) {
         test(label, async () => {
             const started = npmStart(env);
@@ -140,14 +163,15 @@ describe('npm start: mistakes get one line and exit 2', () => {
 });
 
 describe('npm start: its demo works on each generation, and every way of stopping it ends everything within 3 s, printing nothing', () => {
-    const ways: Array<[string, string, (child: ChildProcess) => void]> = [
+    const ways: Array<[string, string, (child: ChildProcess) => void, number?]> = [
         ['Ctrl-C in a terminal (SIGINT to the group)', '8.0', (child) => process.kill(-child.pid!, 'SIGINT')],
         ['SIGTERM to the npm process', 'v7.3.0', (child) => child.kill('SIGTERM')],
         ['SIGTERM to the process group', '6.10', (child) => process.kill(-child.pid!, 'SIGTERM')],
+        ['SIGTERM to the npm process of a cluster', '8.0', (child) => child.kill('SIGTERM'), 2],
     ];
-    for (const [label, version, stop] of ways) {
-        test(`${label}, RC_VERSION=${version}`, async () => {
-            const started = npmStart({ PORT: '0', RC_VERSION: version });
+    for (const [label, version, stop, instances] of ways) {
+        test(`${label}, RC_VERSION=${version}${instances ? `, INSTANCES=${instances}` : ''}`, async () => {
+            const started = npmStart({ PORT: '0', RC_VERSION: version, ...(instances && { INSTANCES: String(instances) }) });
             try {
                 assert.ok(await eventually(() => started.output().includes(READY), 60_000), `never ready:\n${started.output()}`);
                 const chosen = version.replace(/^v/, '').split('.').concat(['0', '0']).slice(0, 3).join('.');
@@ -160,6 +184,9 @@ describe('npm start: its demo works on each generation, and every way of stoppin
                 // The banner says a service account is set; nothing printed before it says otherwise.
                 assert.doesNotMatch(started.output(), /no service account is set/);
                 await checkDemo(sourced(env));
+                if (instances) {
+                    await checkInstances(started.output(), sourced(env), instances);
+                }
                 const printed = started.output().length;
                 stop(started.child);
                 assert.ok(
