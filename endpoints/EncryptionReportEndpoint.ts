@@ -1,5 +1,5 @@
 import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import { type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import type { CoverageReporter } from '../lib/compositionRoot';
@@ -7,10 +7,8 @@ import { pagingSettings } from '../lib/coverage/CoverageReport';
 import { toCsv } from '../lib/coverage/csv';
 import { readReportQuery } from '../lib/coverage/ReportQuery';
 import { isRefusal } from '../lib/Refusal';
-import { answerWithCredential, type HttpMethod, refused, success, wrongMethod } from './responses';
-
-/** The methods this endpoint takes; the others are answered 405 (see wrongMethod). */
-const METHODS: ReadonlyArray<HttpMethod> = ['get'];
+import { answerWithCredential, type HttpMethod, refused, success } from './responses';
+import { OwnEndpoint } from './OwnEndpoint';
 
 /**
  * `GET …/groups.encryptionReport?offset=&count=&sort=&state=&filter=&format=&refresh=`: every
@@ -18,8 +16,9 @@ const METHODS: ReadonlyArray<HttpMethod> = ['get'];
  * lets see every room (`view-room-administration`, decided by the server through the caller's own
  * session). `format=csv` answers the same rows as CSV.
  */
-export class EncryptionReportEndpoint extends ApiEndpoint {
+export class EncryptionReportEndpoint extends OwnEndpoint {
     public path = 'groups.encryptionReport';
+    protected readonly methods: ReadonlyArray<HttpMethod> = ['get'];
     public authRequired = true;
 
     constructor(
@@ -55,21 +54,5 @@ export class EncryptionReportEndpoint extends ApiEndpoint {
             }
             return success({ ...page });
         });
-    }
-
-    public post(request: IApiRequest): Promise<IApiResponse> {
-        return wrongMethod(this.path, METHODS, request);
-    }
-
-    public put(request: IApiRequest): Promise<IApiResponse> {
-        return wrongMethod(this.path, METHODS, request);
-    }
-
-    public delete(request: IApiRequest): Promise<IApiResponse> {
-        return wrongMethod(this.path, METHODS, request);
-    }
-
-    public patch(request: IApiRequest): Promise<IApiResponse> {
-        return wrongMethod(this.path, METHODS, request);
     }
 }
