@@ -7,6 +7,7 @@ import { before, describe, test } from 'node:test';
 
 import type { Person, Scenario } from './scenario';
 import { appZip } from './target';
+import { mapInBatches } from '../support/batches';
 import { eventually } from '../support/eventually';
 import { ADMIN_ROOMS_NOT_AUTHORIZED, rcError } from '../support/rocketchat';
 
@@ -256,9 +257,8 @@ export function coverageSuite(scenario: () => Scenario): void {
                 assert.equal(end.counts.remaining, 0);
                 assert.equal(end.counts.failed, 0, JSON.stringify(end.failed));
             });
-            for (const group of made) {
-                assert.deepEqual(await s.e2eNotices(owner, group._id), [`room_e2e_enabled by ${service.username}`], group._id);
-            }
+            const notices = await mapInBatches(made, 20, (group) => s.e2eNotices(owner, group._id));
+            notices.forEach((shown, i) => assert.deepEqual(shown, [`room_e2e_enabled by ${service.username}`], made[i]._id));
         });
 
         test('a job cancelled while it runs stops before its next group: the rest stay untouched, it says cancelled and by whom, and no notice follows', async (t) => {
@@ -322,10 +322,9 @@ export function coverageSuite(scenario: () => Scenario): void {
             // cancel answered at most one (the group being written in that instant).
             let switched = 0;
             let afterCancel = 0;
-            for (const group of made) {
-                const notices = (await owner.client.get('groups.messages', { roomId: group._id })).messages.filter(
-                    (message: any) => message.t === 'room_e2e_enabled' || message.t === 'room_e2e_disabled',
-                );
+            const messages = await mapInBatches(made, 20, async (group) => (await owner.client.get('groups.messages', { roomId: group._id })).messages);
+            for (const [i, group] of made.entries()) {
+                const notices = messages[i].filter((message: any) => message.t === 'room_e2e_enabled' || message.t === 'room_e2e_disabled');
                 assert.ok(notices.length <= 1, `${group._id}: ${notices.length} notices`);
                 switched += notices.length;
                 afterCancel += notices.filter((message: any) => Date.parse(message.ts) > Date.parse(cancelledAt)).length;
