@@ -1,20 +1,21 @@
 import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import type { BulkJobs } from '../lib/compositionRoot';
 import { isRefusal, Refusal } from '../lib/Refusal';
-import { answerWithCredential, bodyObject, type HttpMethod, refused, success } from './responses';
-import { OwnEndpoint } from './OwnEndpoint';
+import { answerWithCredential, bodyObject, type HttpMethod, refused, success, wrongMethod } from './responses';
+
+/** The methods this endpoint takes; the others are answered 405 (see wrongMethod). */
+const METHODS: ReadonlyArray<HttpMethod> = ['get', 'post'];
 
 /**
  * `POST …/groups.encryptAll {dryRun?, includeArchived?}` switches on every eligible unencrypted
  * private group in the background and answers the job at once; `GET …/groups.encryptAll?jobId=`
  * gives its progress. Both for whoever Rocket.Chat lets see every room (see EncryptAllJob).
  */
-export class EncryptAllEndpoint extends OwnEndpoint {
+export class EncryptAllEndpoint extends ApiEndpoint {
     public path = 'groups.encryptAll';
-    protected readonly methods: ReadonlyArray<HttpMethod> = ['get', 'post'];
     public authRequired = true;
 
     constructor(
@@ -61,5 +62,17 @@ export class EncryptAllEndpoint extends OwnEndpoint {
             const job = await this.jobs.progress(read, http, credential, request.query?.jobId);
             return isRefusal(job) ? refused(job) : success({ ...job });
         });
+    }
+
+    public put(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public delete(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public patch(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
     }
 }

@@ -1,5 +1,5 @@
 import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import type { CoverageReporter } from '../lib/compositionRoot';
@@ -7,8 +7,10 @@ import { pagingSettings } from '../lib/coverage/CoverageReport';
 import { toCsv } from '../lib/coverage/csv';
 import { readReportQuery } from '../lib/coverage/ReportQuery';
 import { isRefusal } from '../lib/Refusal';
-import { answerWithCredential, type HttpMethod, refused, success } from './responses';
-import { OwnEndpoint } from './OwnEndpoint';
+import { answerWithCredential, type HttpMethod, refused, success, wrongMethod } from './responses';
+
+/** The methods this endpoint takes; the others are answered 405 (see wrongMethod). */
+const METHODS: ReadonlyArray<HttpMethod> = ['get'];
 
 /**
  * `GET …/groups.encryptionReport?offset=&count=&sort=&state=&filter=&format=&refresh=`: every
@@ -16,9 +18,8 @@ import { OwnEndpoint } from './OwnEndpoint';
  * lets see every room (`view-room-administration`, decided by the server through the caller's own
  * session). `format=csv` answers the same rows as CSV.
  */
-export class EncryptionReportEndpoint extends OwnEndpoint {
+export class EncryptionReportEndpoint extends ApiEndpoint {
     public path = 'groups.encryptionReport';
-    protected readonly methods: ReadonlyArray<HttpMethod> = ['get'];
     public authRequired = true;
 
     constructor(
@@ -54,5 +55,21 @@ export class EncryptionReportEndpoint extends OwnEndpoint {
             }
             return success({ ...page });
         });
+    }
+
+    public post(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public put(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public delete(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public patch(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
     }
 }

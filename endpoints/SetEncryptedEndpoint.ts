@@ -1,17 +1,18 @@
 import type { IHttp, IModify, IPersistence, IRead } from '@rocket.chat/apps-engine/definition/accessors';
-import { type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
+import { ApiEndpoint, type IApiEndpointInfo, type IApiRequest, type IApiResponse } from '@rocket.chat/apps-engine/definition/api';
 import type { IApp } from '@rocket.chat/apps-engine/definition/IApp';
 
 import { groupView } from '../lib/GroupView';
 import type { EncryptionServiceFactory } from '../lib/compositionRoot';
 import { isRefusal } from '../lib/Refusal';
-import { answer, bodyObject, callerCredential, type HttpMethod, refused, success } from './responses';
-import { OwnEndpoint } from './OwnEndpoint';
+import { answer, bodyObject, callerCredential, type HttpMethod, refused, success, wrongMethod } from './responses';
+
+/** The methods this endpoint takes; the others are answered 405 (see wrongMethod). */
+const METHODS: ReadonlyArray<HttpMethod> = ['post'];
 
 /** `POST …/groups.setEncrypted`: Rocket.Chat's route of that name, answered the same way. */
-export class SetEncryptedEndpoint extends OwnEndpoint {
+export class SetEncryptedEndpoint extends ApiEndpoint {
     public path = 'groups.setEncrypted';
-    protected readonly methods: ReadonlyArray<HttpMethod> = ['post'];
     public authRequired = true;
 
     constructor(
@@ -40,5 +41,21 @@ export class SetEncryptedEndpoint extends OwnEndpoint {
             });
             return isRefusal(result) ? refused(result) : success({ group: result.group ?? groupView(result.room) });
         });
+    }
+
+    public get(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public put(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public delete(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
+    }
+
+    public patch(request: IApiRequest): Promise<IApiResponse> {
+        return wrongMethod(this.path, METHODS, request);
     }
 }
