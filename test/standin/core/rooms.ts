@@ -323,17 +323,21 @@ export function saveRoomEncrypted(server: ServerContext, user: RawUser, room: Ra
             throw new MeteorError('error-action-not-allowed', 'You do not have permission to toggle E2E encryption', details);
         }
     }
-    // Whether it changed is decided on the room as stored at the write, in the same atomic write: on
-    // a cluster another instance may have changed it since this request read it.
-    let changed = false;
-    storage.updateRoom(room._id, (found) => {
-        changed = Boolean(found.encrypted) !== value;
-        found.encrypted = value === true;
-        found._updatedAt = new Date();
+    // Whether it changed is decided on the room as stored at the write: on a cluster another instance
+    // may have changed it since this request read it. The write and its notice are one transaction
+    // here, where Rocket.Chat makes two writes: so the notices of changes made through two instances
+    // keep the order of the changes (see docs/instances.md, what the cluster does not model).
+    storage.database.atomically(() => {
+        let changed = false;
+        storage.updateRoom(room._id, (found) => {
+            changed = Boolean(found.encrypted) !== value;
+            found.encrypted = value === true;
+            found._updatedAt = new Date();
+        });
+        if (changed) {
+            saveSystemMessage(server, value ? 'room_e2e_enabled' : 'room_e2e_disabled', room._id, user);
+        }
     });
-    if (changed) {
-        saveSystemMessage(server, value ? 'room_e2e_enabled' : 'room_e2e_disabled', room._id, user);
-    }
     if (value) {
         for (const subscription of storage.subscriptionsOf(room._id)) {
             if ('autoTranslate' in subscription) {
