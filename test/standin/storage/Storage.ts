@@ -155,8 +155,8 @@ export interface RawAppJob {
 /**
  * `rocketchat_apps_persistence`, indexed on `associations` as Rocket.Chat's model indexes it
  * (apps/meteor/server/models/raw/AppsPersistence.ts: `{appId: 1, associations: 1}`, a multikey
- * index): a lookup by associations starts from the records holding the first of them, so reading
- * one group's records costs the same whatever else the app stores.
+ * index): a lookup by associations starts from the smallest set of records holding one of them,
+ * so reading one group's records costs the same whatever else the app stores.
  */
 export class AppRecords {
     private readonly records: Collection<RawAppRecord>;
@@ -173,6 +173,7 @@ export class AppRecords {
             associate: database.sql.prepare('INSERT INTO app_record_associations (record, association) VALUES (?, ?)'),
             dissociate: database.sql.prepare<[string]>('DELETE FROM app_record_associations WHERE record = ?'),
             holding: database.sql.prepare<[string], string>('SELECT record FROM app_record_associations WHERE association = ? ORDER BY rowid').pluck(),
+            holders: database.sql.prepare<[string], number>('SELECT count(*) FROM app_record_associations WHERE association = ?').pluck(),
         };
     }
 
@@ -199,8 +200,10 @@ export class AppRecords {
             return [];
         }
         const keys = wanted.map((association) => associationKey(appId, association));
+        const counted = keys.map((key) => ({ key, holders: this.statements.holders.get(key) ?? 0 }));
+        const smallest = counted.reduce((a, b) => (b.holders < a.holders ? b : a));
         return this.statements.holding
-            .all(keys[0])
+            .all(smallest.key)
             .map((id) => this.records.get(id))
             .filter((record): record is RawAppRecord => {
                 const held = new Set(record?.associations?.map((association) => associationKey(appId, association)));
