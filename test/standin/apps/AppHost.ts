@@ -263,6 +263,12 @@ export class AppHost {
     /** Ends the app runtime's subprocesses at once and removes the temporary files (the way out on a signal). */
     public kill(): void {
         this.state.scheduler.stop();
+        // A call still on its way to a runtime killed here fails writing to its pipe; the engine
+        // listens for no error there, so it would end this process (a test's, the benchmark's).
+        for (const app of this.manager.apps?.values() ?? []) {
+            const runtime = app.getDenoRuntime?.() ?? app.getRuntimeController?.();
+            runtime?.deno?.stdin?.on('error', () => undefined);
+        }
         for (const child of childProcesses()) {
             try {
                 process.kill(child.pid, 'SIGKILL');
