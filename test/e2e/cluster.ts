@@ -1,4 +1,4 @@
-// The app on several instances (README: "Running on several instances"): each instance runs its own
+// The app on several instances (docs/instances.md): each instance runs its own
 // copy of the app, an event fires only where the message was saved, and the app's own REST calls
 // land on any instance. Driven through the balancer and through each instance directly; on a
 // target without instances (one server) it is skipped.
