@@ -89,21 +89,29 @@ interface KeyPair {
  * `FederationKeys` model), so that every instance of a cluster accepts what another installed.
  */
 function signingKeys(storage: Storage): KeyPair {
-    const keys = new Collection<KeyPair>(storage.database, 'federation_keys');
-    return storage.database.atomically(() => {
-        const stored = keys.get('keys');
-        if (stored) {
-            return stored;
-        }
-        const made = generateKeyPairSync('rsa', {
-            modulusLength: 2048,
-            publicKeyEncoding: { type: 'spki', format: 'pem' },
-            privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    let known = keysOf.get(storage);
+    if (!known) {
+        const keys = new Collection<KeyPair>(storage.database, 'federation_keys');
+        known = storage.database.atomically(() => {
+            const stored = keys.get('keys');
+            if (stored) {
+                return stored;
+            }
+            const made = generateKeyPairSync('rsa', {
+                modulusLength: 2048,
+                publicKeyEncoding: { type: 'spki', format: 'pem' },
+                privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+            });
+            keys.set('keys', made);
+            return made;
         });
-        keys.set('keys', made);
-        return made;
-    });
+        keysOf.set(storage, known);
+    }
+    return known;
 }
+
+/** The key pair once read or made, per database: it never changes after. */
+const keysOf = new WeakMap<Storage, KeyPair>();
 
 function bridgeImplementations(state: HostState): Record<string, Methods> {
     const { server } = state;
