@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 
 import type { Person, Scenario, World } from './scenario';
+import { mapInBatches } from '../support/batches';
 import { eventually } from '../support/eventually';
 
 interface Entry {
@@ -148,8 +149,12 @@ export function reconcileSuite(scenario: () => Scenario): void {
         });
 
         test("another user switches 2,100 groups of her own on through Rocket.Chat's route: a group's history stays complete", async (t) => {
-            if (!supported) {
-                return t.skip('needs the stand-in (POST /api/v1/standin/groups.seed)');
+            if (!supported || s.target.modifierWorks) {
+                // Before 7.4 the server tells the app of no change made through its route: the
+                // flood would add nothing to the history, and prove nothing.
+                return t.skip(
+                    supported ? 'before 7.4 the server tells the app of no change made elsewhere' : 'needs the stand-in (POST /api/v1/standin/groups.seed)',
+                );
             }
             const w = await s.world();
             const mallory = await s.person('mallory');
@@ -165,10 +170,10 @@ export function reconcileSuite(scenario: () => Scenario): void {
                     ownerId: mallory.id,
                 });
                 assert.equal(seeded.status, 200, JSON.stringify(seeded.body));
-                for (const room of seeded.body.rooms as Array<{ _id: string }>) {
-                    const on = await mallory.client.request('POST', '/api/v1/groups.setEncrypted', { roomId: room._id, encrypted: true });
-                    assert.equal(on.status, 200, JSON.stringify(on.body));
-                }
+                const answers = await mapInBatches(seeded.body.rooms as Array<{ _id: string }>, 10, (room) =>
+                    mallory.client.request('POST', '/api/v1/groups.setEncrypted', { roomId: room._id, encrypted: true }),
+                );
+                answers.forEach((on) => assert.equal(on.status, 200, JSON.stringify(on.body)));
                 await periodPasses();
                 await new Promise((resolve) => setTimeout(resolve, 500));
                 assert.deepEqual((await history(w)).map(line), before);
