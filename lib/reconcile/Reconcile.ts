@@ -36,7 +36,7 @@ const GRACE_MS = 60_000;
 const PARALLEL_READS = 20;
 
 export interface ReconcileDeps {
-    history: Pick<EncryptionHistory, 'all' | 'prune' | 'carryOver'>;
+    history: Pick<EncryptionHistory, 'all' | 'of' | 'prune' | 'carryOver'>;
     changes: ChangeLog;
     watch: Pick<WatchRecord, 'state' | 'save' | 'baseline' | 'saveBaseline'>;
     rooms: Pick<IRoomRead, 'getById'>;
@@ -154,7 +154,7 @@ export async function reconcile(deps: ReconcileDeps, kind: RunKind): Promise<Run
         );
         for (const row of observed.values()) {
             const state = known.get(row.id);
-            if (row.encrypted && state && !state.encrypted) {
+            if (row.encrypted && state && !state.encrypted && !(await onSinceRead(deps.history, row.id))) {
                 report.unseen++;
                 await deps.changes.record(row.id, { encrypted: true, door: 'unseen', key: unseenKey(row.id, state.basis) });
             }
@@ -216,6 +216,14 @@ function say(deps: ReconcileDeps, report: RunReport, leftOff: Map<LeftOff, numbe
     } else {
         deps.logger.info(line);
     }
+}
+
+/**
+ * Whether the group's newest change, read now, is a switch-on: one the app made or heard of after
+ * this run read the history (every door records before it writes), and so no finding.
+ */
+async function onSinceRead(history: Pick<EncryptionHistory, 'of'>, roomId: string): Promise<boolean> {
+    return (await history.of(roomId)).entries.at(-1)?.encrypted === true;
 }
 
 /** The key of a finding: what the run acted on names it, so a second run finding the same records nothing new. */

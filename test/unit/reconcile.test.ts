@@ -177,6 +177,51 @@ describe('the reconcile', () => {
         assert.equal(first.checked + rest.checked, ids.length, 'every group read once over the two runs');
     });
 
+    describe('a start scans the workspace: a group the history knows as off and the scan finds on', () => {
+        /** `secret` switched on and off through the app, and a service account that may list every group. */
+        async function knownOff(): Promise<Ws> {
+            const ws = workspace();
+            ws.appSettings[SettingId.ServiceAccountUserId] = 'svc';
+            ws.appSettings[SettingId.ServiceAccountToken] = SERVICE_TOKEN;
+            ws.restAnswers['rooms.adminRooms'] = { statusCode: 200, body: { rooms: [{ _id: 'secret', name: 'secret', t: 'p' }], total: 1, success: true } };
+            for (const encrypted of [true, false]) {
+                assert.equal((await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted })).status, 200);
+            }
+            return ws;
+        }
+
+        test('switched on behind the app: recorded once as unseen, on a second start too', async () => {
+            const ws = await knownOff();
+            ws.setEncryptedFlag('secret', true);
+            assert.equal((await reconcileNow(ws, true)).unseen, 1);
+            assert.equal((await reconcileNow(ws, true)).unseen, 0);
+            assert.deepEqual(await historyOf(ws), ['on by olivia (endpoint)', 'off by olivia (endpoint)', 'on (unseen)']);
+        });
+
+        test('switched on through the app while the run went on (after it read the history): no finding', async () => {
+            const ws = await knownOff();
+            // The owner's switch-on lands while the run lists the workspace, after it read the history.
+            const http = ws.http.bind(ws);
+            let switched = false;
+            ws.http = () => {
+                const server = http();
+                return {
+                    ...server,
+                    get: async (url: string, request?: object) => {
+                        if (url.includes('rooms.adminRooms') && !switched) {
+                            switched = true;
+                            assert.equal((await setEncrypted(ws, 'olivia', { roomId: 'secret', encrypted: true })).status, 200);
+                        }
+                        return server.get(url, request);
+                    },
+                };
+            };
+            assert.equal((await reconcileNow(ws, true)).unseen, 0);
+            assert.ok(switched, 'the run listed the workspace');
+            assert.deepEqual(await historyOf(ws), ['on by olivia (endpoint)', 'off by olivia (endpoint)', 'on by olivia (endpoint)']);
+        });
+    });
+
     test('a start after the app was not running records the period as a gap; the history shows it', async () => {
         const ws = workspace();
         await reconcileNow(ws, true);
