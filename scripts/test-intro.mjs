@@ -6,7 +6,7 @@ console.log(
     [
         'npm test: unit and start-up tests, the README\'s "Try it" walkthrough run as written, then the end-to-end',
         'suites on the stand-in as Rocket.Chat 6.10, 7.2 and 8.0 and as a two-instance 8.0 cluster, each with the',
-        'real Apps-Engine runtime, one suite file at a time: about 10 minutes on 2 cores; each part ends with its summary (tests, pass, fail).',
+        'real Apps-Engine runtime, two suite files at a time: about 5 minutes on 2 cores; each part ends with its summary (tests, pass, fail).',
         realServer,
     ].join('\n'),
 );
