@@ -8,11 +8,13 @@ import { test } from 'node:test';
 
 test('a stand-in closed while its app runtime works on a call: the process ends within seconds, not at the engine’s 30 s timeout', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'fixtures', 'close-mid-call.ts')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
     let output = '';
     let closedAt = 0;
     child.stdout.on('data', (chunk) => {
+        stdout += chunk;
         output += chunk;
-        closedAt ||= output.includes('closed') ? Date.now() : 0;
+        closedAt ||= /^closed$/m.test(stdout) ? Date.now() : 0;
     });
     child.stderr.on('data', (chunk) => (output += chunk));
     const code = await new Promise<number | null>((resolve) => {
