@@ -62,12 +62,13 @@ const named = (key: string) => new RocketChatAssociationRecord(RocketChatAssocia
 
 /**
  * Every encryption change the app sees, makes or finds, in the app's own persistence, as a log: a
- * change is one record, written once (one write and no read), associated with its group, so reading
- * one group is one indexed read whatever the workspace holds, and no group's changes can push
- * another's out. Apps-Engine persistence has no compare-and-set: nothing here reads and rewrites a
- * shared record, so two writers (two app instances, or two calls) never lose each other's changes.
- * A change whose key derives from what caused it (a server message, a job and group) is written
- * by upsert, so a second writer of the same change — a retry, a second instance — adds nothing.
+ * change is one record, written once, associated with its group, so reading one group is one
+ * indexed read whatever the workspace holds, and no group's changes can push another's out.
+ * Apps-Engine persistence has no compare-and-set: nothing here reads and rewrites a shared record,
+ * so two writers (two app instances, or two calls) never lose each other's changes. A change the
+ * app makes through a person's door is one write and no read. A change whose key derives from what
+ * caused it (a server message, a job and group, a finding) is looked up first and written by upsert,
+ * so a second writer of the same change — a retry, a second instance — adds nothing.
  */
 export class EncryptionHistory {
     constructor(
@@ -77,10 +78,16 @@ export class EncryptionHistory {
 
     /**
      * Records one change; gives back its key. With a `key`, the change is that one, whoever records
-     * it; without, a new key is made.
+     * it, and the first record stands: a second one (a retry, another instance's run that read the
+     * history before the first wrote) may come after the write it announces has landed, and its
+     * moment would then put the change after the server's notice of it, where the guard no longer
+     * finds it as the app's. Without a key, a new one is made.
      */
     public async record(roomId: string, entry: HistoryEntry, key?: string): Promise<string> {
         const writer = this.writable();
+        if (key !== undefined && (await this.reader.readByAssociations([room(roomId), named(key)])).length > 0) {
+            return key;
+        }
         const stored: ChangeRecord = { kind: 'change', roomId, key: key ?? newKey(), ...entry };
         const associations = [room(roomId), CHANGES, named(stored.key)];
         await (key === undefined ? writer.createWithAssociations(stored, associations) : writer.updateByAssociations(associations, stored, true));

@@ -192,11 +192,11 @@ async function privateReply(
 let messages = 0;
 
 /** Rocket.Chat 7.4+ tells the app it saved a system message in a room (IPostSystemMessageSent). */
-export async function systemMessage(ws: FakeWorkspace, roomId: string, type: string, senderId: string): Promise<void> {
+export async function systemMessage(ws: FakeWorkspace, roomId: string, type: string, senderId: string, createdAt?: Date): Promise<void> {
     const message = {
         id: `system-message-${++messages}`,
         // The server saves its notice once a write's request has reached it: after whatever the app recorded before writing.
-        createdAt: new Date(Math.max(Date.now(), lastMoment(roomId) + 1)),
+        createdAt: createdAt ?? new Date(Math.max(Date.now(), lastMoment(roomId) + 1)),
         room: ws.rooms.get(roomId)!,
         sender: ws.users.get(senderId)!,
         _unmappedProperties_: { t: type },

@@ -5,6 +5,7 @@ import { describe, test } from 'node:test';
 
 import { SettingId } from '../../lib/AppSettings';
 import { newInstanceState } from '../../lib/compositionRoot';
+import { changeLog } from '../../lib/history/ChangeLog';
 import { ENTRIES_PER_GROUP, EncryptionHistory } from '../../lib/history/EncryptionHistory';
 import { SERVICE_TOKEN, TOKEN, encryptionHistory, reconcileNow, runCommand, setEncrypted, systemMessage, workspace } from '../fakes/harness';
 import { NOT_FOUND } from '../support/rocketchat';
@@ -158,6 +159,25 @@ describe('the guard', () => {
         (ws as { instance: unknown }).instance = newInstanceState('encrypt-group-app');
         await systemMessage(ws, 'secret', 'room_e2e_enabled', 'svc');
         assert.deepEqual(await historyOf(ws), ['off by olivia (core)', 'on by svc (guard)']);
+    });
+
+    test("a change two instances record under one key keeps the first record's moment: the guard still finds it as the app's", async () => {
+        const ws = guarded();
+        const svc = ws.users.get('svc')!;
+        const log = changeLog(new EncryptionHistory(ws.read().getPersistenceReader(), ws.persistence()), ws.logger());
+        const switchBack = { encrypted: true, by: svc, door: 'reconcile', key: 'reconcile:secret:found' } as const;
+        // One run records the switch-back, writes it, and Rocket.Chat saves its notice.
+        await log.record('secret', switchBack);
+        ws.setEncryptedFlag('secret', true);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        const noticeAt = new Date();
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        // A second run (another instance's, which read the history before) records the same change after that.
+        await log.record('secret', switchBack);
+        // The notice's event reaches a third instance.
+        (ws as { instance: unknown }).instance = newInstanceState('encrypt-group-app');
+        await systemMessage(ws, 'secret', 'room_e2e_enabled', 'svc', noticeAt);
+        assert.deepEqual(await historyOf(ws), ['on by svc (reconcile)']);
     });
 
     test('the server refuses the switch-back: the group stays off, the log says why, and the history holds no switch-on that did not happen', async () => {
